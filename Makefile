@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make run` and `make test`. Both are idempotent: the environment is only
+# (re)installed when pyproject.toml or package-lock.json change.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test build validate install chromium bench clean
+
+run: build
+	$(PY) -m geo serve --host $(HOST) --port $(PORT)
+
+build: install
+	$(PY) -m geo build --out build
+
+validate: install
+	$(PY) -m geo validate
+
+test: install $(VENV)/.test-installed chromium
+	$(PY) -m pytest
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+bench: install $(VENV)/.test-installed chromium
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build .pytest_cache tests/artifacts

@@ -1,0 +1,79 @@
+"""Command line: ``cqatlas validate | build | serve``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from geo.assets import AssetsMissing, default_node_modules
+from geo.problems import AtlasInvalid
+from geo.validate import validate_layers
+
+DEFAULT_LAYERS = Path("layers")
+
+app = typer.Typer(help="Chongqing Trade Atlas: validate, build and serve the atlas layers.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+LayersOption = Annotated[Path, typer.Option("--layers", help="Folder of layer GeoJSON files.")]
+
+
+@app.command()
+def validate(layers: LayersOption = DEFAULT_LAYERS) -> None:
+    """Check every layer and report all problems (file, feature id, field); exit 1 if any."""
+    _, problems = validate_layers(layers)
+    if problems:
+        typer.echo(AtlasInvalid(problems).report(), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{layers}: all layers valid.")
+
+
+@app.command()
+def build(
+    layers: LayersOption = DEFAULT_LAYERS,
+    out: Annotated[Path, typer.Option("--out", help="Output folder (replaced atomically).")] = Path("build"),
+    node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
+) -> None:
+    """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json and OUT/index.html."""
+    from geo.build import build as build_atlas
+
+    try:
+        atlas = build_atlas(layers, out, node_modules or default_node_modules())
+    except AtlasInvalid as exc:
+        typer.echo(exc.report(), err=True)
+        raise typer.Exit(1) from None
+    except AssetsMissing as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    count = sum(len(layer.features) for layer in atlas.layers)
+    typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")
+
+
+@app.command()
+def serve(
+    layers: LayersOption = DEFAULT_LAYERS,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
+) -> None:
+    """Validate and build in memory, then serve the map and the data over HTTP."""
+    import uvicorn
+
+    from web.app import create_app
+    from web.settings import Settings
+
+    settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules())
+    try:
+        application = create_app(settings)
+    except AtlasInvalid as exc:
+        typer.echo(exc.report(), err=True)
+        raise typer.Exit(1) from None
+    except AssetsMissing as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    uvicorn.run(application, host=host, port=port)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,192 @@
+"""The one place where layers are declared.
+
+Adding a layer means adding ``layers/<id>.geojson`` and one ``LayerSpec`` below; everything else
+(validation, build, catalog, map, downloads) reads from here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+GeometryType = Literal["Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
+Group = Literal["Zones", "Corridors", "Hubs and institutions"]
+
+DATA_LICENSE = "CC BY 4.0"
+DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"
+GEONAMES_ATTRIBUTION = "city positions partly from GeoNames (CC BY 4.0)"
+
+
+class Extent(BaseModel):
+    """Where a layer's coordinates may lie; catches swapped lon/lat and stray points."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    def contains(self, bounds: tuple[float, float, float, float]) -> bool:
+        min_x, min_y, max_x, max_y = bounds
+        return (
+            self.min_lon <= min_x
+            and max_x <= self.max_lon
+            and self.min_lat <= min_y
+            and max_y <= self.max_lat
+        )
+
+
+class KindStyle(BaseModel):
+    """How one ``kind`` is drawn; the legend shows exactly these symbols."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    color: str
+    fill_color: str | None = None
+    fill_opacity: float = 0.35
+    weight: float = 2
+    dash_array: str | None = None
+    radius: float = 6  # points only
+    marker_shape: Literal["circle", "square", "diamond"] = "circle"
+
+
+class LayerSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    description: str
+    group: Group
+    geometry_types: frozenset[GeometryType]
+    kinds: dict[str, KindStyle]
+    extent: Extent
+    attribution: str = DATA_ATTRIBUTION
+    license: str = DATA_LICENSE
+    # Lines must follow real alignments: a longer straight segment means a shortcut was drawn.
+    max_segment_km: float | None = None
+    # Polygons are sized to their documented area; beyond this ratio the shape is wrong.
+    area_tolerance: float = Field(default=0.30, gt=0, lt=1)
+    shown_initially: bool = True
+
+    @property
+    def filename(self) -> str:
+        return f"{self.id}.geojson"
+
+
+CHONGQING = Extent(name="Chongqing municipality", min_lon=105.17, min_lat=28.15, max_lon=110.20, max_lat=32.21)
+EURASIA = Extent(name="Eurasia and the seas to ASEAN", min_lon=-10.0, min_lat=-12.0, max_lon=150.0, max_lat=72.0)
+YANGTZE = Extent(name="Yangtze valley, Chongqing to Shanghai", min_lon=105.5, min_lat=28.0, max_lon=122.5, max_lat=33.0)
+
+ZONE_FILL = 0.35
+
+LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec(
+        id="free_trade_zone",
+        title="China (Chongqing) Pilot Free Trade Zone",
+        description="The three areas of the pilot free trade zone opened in 2017 (119.98 km² in all).",
+        group="Zones",
+        geometry_types=frozenset({"Polygon", "MultiPolygon"}),
+        kinds={
+            "pilot_free_trade_zone_area": KindStyle(label="Free trade zone area", color="#b45309", fill_color="#f59e0b"),
+        },
+        extent=CHONGQING,
+    ),
+    LayerSpec(
+        id="bonded_zones",
+        title="Bonded and customs-supervision zones",
+        description="Special customs-supervision zones: the bonded port area and the comprehensive bonded zones.",
+        group="Zones",
+        geometry_types=frozenset({"Polygon", "MultiPolygon"}),
+        kinds={
+            "bonded_port_area": KindStyle(label="Bonded port area", color="#9d174d", fill_color="#ec4899", fill_opacity=0.5),
+            "comprehensive_bonded_zone": KindStyle(label="Comprehensive bonded zone", color="#6b21a8", fill_color="#a855f7", fill_opacity=0.5),
+            "bonded_logistics_center": KindStyle(label="Bonded logistics centre", color="#6b21a8", fill_color="#d8b4fe", fill_opacity=0.5),
+        },
+        extent=CHONGQING,
+    ),
+    LayerSpec(
+        id="development_zones",
+        title="Development zones, parks and innovation centres",
+        description="State-level new area, science city, development and high-tech zones, parks and innovation centres. "
+        "Polygons where an area is documented, points otherwise.",
+        group="Zones",
+        geometry_types=frozenset({"Polygon", "MultiPolygon", "Point"}),
+        kinds={
+            "state_level_new_area": KindStyle(label="State-level new area", color="#166534", fill_color="#86efac", fill_opacity=0.15, weight=2.5),
+            "science_city": KindStyle(label="Science city", color="#0f766e", fill_color="#5eead4", fill_opacity=0.2),
+            "economic_technological_development_zone": KindStyle(label="Economic & technological development zone", color="#15803d", fill_color="#22c55e"),
+            "high_tech_zone": KindStyle(label="High-tech zone", color="#0e7490", fill_color="#22d3ee"),
+            "industrial_park": KindStyle(label="Industrial park", color="#4d7c0f", fill_color="#a3e635"),
+            "innovation_center": KindStyle(label="Innovation centre", color="#065f46", fill_color="#34d399", radius=5, marker_shape="diamond"),
+            "research_institute": KindStyle(label="Research institute", color="#065f46", fill_color="#6ee7b7", radius=5, marker_shape="diamond"),
+            "service_center": KindStyle(label="Enterprise service centre", color="#3f6212", fill_color="#bef264", radius=5, marker_shape="diamond"),
+        },
+        extent=CHONGQING,
+    ),
+    LayerSpec(
+        id="rail_europe",
+        title="Rail to Europe and Russia",
+        description="China–Europe Railway Express via Xinjiang to Duisburg, and the Chongqing–Manzhouli–Russia freight railway.",
+        group="Corridors",
+        geometry_types=frozenset({"LineString", "MultiLineString"}),
+        kinds={"rail_route": KindStyle(label="International rail route", color="#b91c1c", weight=3)},
+        extent=EURASIA,
+        attribution=f"{DATA_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+        max_segment_km=120,
+    ),
+    LayerSpec(
+        id="land_sea_corridor",
+        title="New Western Land–Sea Trade Corridor",
+        description="Rail channels from Chongqing to the Beibu Gulf ports, sea legs to ASEAN hubs and the cross-border "
+        "extensions to Laos–Thailand and Myanmar.",
+        group="Corridors",
+        geometry_types=frozenset({"LineString", "MultiLineString"}),
+        kinds={
+            "rail_channel": KindStyle(label="Rail channel to the Beibu Gulf", color="#c2410c", weight=3),
+            "sea_leg": KindStyle(label="Sea leg", color="#1d4ed8", weight=2.5, dash_array="8 6"),
+            "cross_border_rail": KindStyle(label="Cross-border rail", color="#7c2d12", weight=2.5, dash_array="2 5"),
+            "cross_border_rail_road": KindStyle(label="Cross-border rail–road", color="#a16207", weight=2.5, dash_array="10 4 2 4"),
+        },
+        extent=EURASIA,
+        attribution=f"{DATA_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+        max_segment_km=400,
+    ),
+    LayerSpec(
+        id="yangtze_waterway",
+        title="Yangtze Golden Waterway",
+        description="The Yangtze River shipping route from Chongqing to Shanghai.",
+        group="Corridors",
+        geometry_types=frozenset({"LineString", "MultiLineString"}),
+        kinds={"inland_waterway": KindStyle(label="Inland waterway", color="#0369a1", weight=4)},
+        extent=YANGTZE,
+        max_segment_km=40,
+    ),
+    LayerSpec(
+        id="logistics_hubs",
+        title="Logistics hubs",
+        description="Terminals the corridors start from: the rail port, river ports and the international airport.",
+        group="Hubs and institutions",
+        geometry_types=frozenset({"Point"}),
+        kinds={
+            "rail_port": KindStyle(label="Rail port", color="#7f1d1d", fill_color="#ef4444", radius=8, marker_shape="square"),
+            "river_port": KindStyle(label="River port", color="#1e3a8a", fill_color="#3b82f6", radius=8, marker_shape="square"),
+            "airport": KindStyle(label="Airport", color="#374151", fill_color="#9ca3af", radius=8, marker_shape="square"),
+        },
+        extent=CHONGQING,
+    ),
+    LayerSpec(
+        id="universities",
+        title="Top universities",
+        description="The five Chongqing universities ranked highest nationally (January 2024 ranking).",
+        group="Hubs and institutions",
+        geometry_types=frozenset({"Point"}),
+        kinds={"university": KindStyle(label="University", color="#4c1d95", fill_color="#8b5cf6", radius=7)},
+        extent=CHONGQING,
+    ),
+)
+
+LAYERS_BY_ID: dict[str, LayerSpec] = {spec.id: spec for spec in LAYERS}

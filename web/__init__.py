@@ -1,0 +1,1 @@
+"""Thin HTTP layer: serves what the geo package produced."""

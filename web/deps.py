@@ -1,0 +1,22 @@
+"""Dependencies injected into routes: the settings and the published atlas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from geo.publish import Published
+from web.settings import Settings
+
+
+def get_published(request: Request) -> Published:
+    return request.app.state.published
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+PublishedDep = Annotated[Published, Depends(get_published)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,38 @@
+"""The map page, its local assets, and the health check."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import FileResponse
+
+from geo.assets import ASSET_FILES, asset_path
+from web.deps import PublishedDep, SettingsDep
+from web.responses import prepared_response
+
+router = APIRouter()
+_SERVED_ASSETS = frozenset(ASSET_FILES)
+
+
+@router.get("/", response_class=Response, summary="The interactive map",
+            responses={200: {"content": {"text/html": {}}, "description": "Map page"}})
+def map_page(request: Request, published: PublishedDep) -> Response:
+    return prepared_response(request, published.map_page)
+
+
+@router.get("/assets/{asset:path}", response_class=FileResponse, summary="Local copy of a front-end package file",
+            responses={404: {"description": "Not a served asset"}})
+def asset(asset: str, settings: SettingsDep) -> FileResponse:
+    # Looked up in the manifest, never joined blindly onto a directory: no path traversal.
+    if asset not in _SERVED_ASSETS:
+        raise HTTPException(404, f"no asset {asset!r}")
+    media_type = mimetypes.guess_type(asset)[0] or "application/octet-stream"
+    return FileResponse(asset_path(settings.node_modules, asset), media_type=media_type,
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/health", summary="Liveness and what is loaded")
+def health(published: PublishedDep) -> dict[str, object]:
+    return {"status": "ok", "layers": len(published.atlas.layers),
+            "features": sum(len(layer.features) for layer in published.atlas.layers)}
