@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
 from geo.geodesy import geodesic_area_km2, geodesic_length_km
@@ -43,6 +45,11 @@ class AtlasLayer:
             max(b[2] for b in bounds), max(b[3] for b in bounds),
         ) if bounds else (0.0, 0.0, 0.0, 0.0)
         object.__setattr__(self, "bbox", tuple(round(v, 6) for v in bbox))
+
+    @cached_property
+    def spatial_index(self) -> STRtree:
+        """R-tree over the layer's geometries, so bbox queries do not scan every feature."""
+        return STRtree([feature.geometry for feature in self.features])
 
     @property
     def geometry_types(self) -> list[str]:

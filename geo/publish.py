@@ -10,6 +10,9 @@ from pathlib import Path
 from geo.assets import COUNTRY_OUTLINES, check_assets
 from geo.atlas import Atlas, load_atlas
 from geo.build import dump_geojson
+from geo.errors import NotFound
+from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
+from geo.query import FeatureFilter, select
 from geo.render import country_outlines, render_map
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
@@ -37,8 +40,8 @@ def api_download_href(layer_id: str) -> str:
 class Published:
     atlas: Atlas
     map_page: Prepared
-    layer_geojson: dict[str, Prepared]
-    atlas_geojson: Prepared
+    # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
+    downloads: dict[tuple[str, str], Prepared]
 
 
 def publish(layers_dir: Path, node_modules: Path) -> Published:
@@ -47,10 +50,35 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     check_assets(node_modules)
     page = render_map(atlas, asset_base="/assets/", download_href=api_download_href,
                       outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
-    return Published(
-        atlas=atlas,
-        map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
-        layer_geojson={layer.spec.id: prepare(dump_geojson(layer.feature_collection()), GEOJSON_MEDIA_TYPE)
-                       for layer in atlas.layers},
-        atlas_geojson=prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE),
-    )
+    downloads = {
+        (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)
+        for layer in atlas.layers for fmt in FORMATS.values()
+    }
+    downloads["atlas", "geojson"] = prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
+    downloads["atlas", "gpkg"] = prepare(encode_geopackage({layer.spec.id: layer.features for layer in atlas.layers}),
+                                         FORMATS["gpkg"].media_type)
+    return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
+                     downloads=downloads)
+
+
+ATLAS = "atlas"
+ATLAS_FORMATS = ("geojson", "gpkg")
+
+
+def download(published: Published, name: str, extension: str, feature_filter: FeatureFilter) -> Prepared:
+    """A layer (or the whole atlas) in one format; unfiltered requests are served from what was prepared."""
+    fmt = FORMATS.get(extension)
+    if fmt is None or (name == ATLAS and extension not in ATLAS_FORMATS):
+        raise NotFound(f"no format {extension!r} for {name!r}")
+    atlas = published.atlas
+    if name != ATLAS and atlas.layer(name) is None:
+        raise NotFound(f"no layer {name!r}")
+    if feature_filter.is_empty:
+        return published.downloads[name, extension]
+    if name != ATLAS:
+        return prepare(encode(select(atlas.layer(name), feature_filter), fmt, name), fmt.media_type)
+    tables = {layer.spec.id: select(layer, feature_filter) for layer in atlas.layers}
+    if extension == "gpkg":
+        return prepare(encode_geopackage(tables), fmt.media_type)
+    everything = [feature for features in tables.values() for feature in features]
+    return prepare(dump_geojson(feature_collection(everything, with_layer=True)), fmt.media_type)

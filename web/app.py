@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from geo.publish import publish
 from web.errors import install_error_handlers
-from web.routes import api, site
+from web.routes import api, ogc, site
 from web.settings import Settings
 
 
@@ -24,4 +24,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(site.router)
     app.include_router(api.router)
+    app.include_router(ogc.router)
     return app

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from geo.errors import AtlasError
+
 
 class ErrorBody(BaseModel):
     status: int
@@ -29,6 +31,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and message == "Not Found":
             message = "not found"
         return error_response(exc.status_code, message)
+
+    @app.exception_handler(AtlasError)
+    async def atlas_error(_request: Request, exc: AtlasError) -> JSONResponse:
+        return error_response(exc.status, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,20 +1,64 @@
-"""Downloads: the catalog and each layer as GeoJSON."""
+"""Downloads: the catalog, each layer and the whole atlas in GeoJSON, GeoPackage, CSV and KML, with filters."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from geo.formats import FORMATS
+from geo.publish import ATLAS, ATLAS_FORMATS, download
+from geo.query import FeatureFilter, make_filter
 from web.deps import PublishedDep
+from web.errors import ErrorResponse
+from web.models import Catalog
 from web.responses import prepared_response
 
 router = APIRouter(prefix="/api", tags=["downloads"])
 
+ERRORS = {400: {"model": ErrorResponse, "description": "Malformed filter"},
+          404: {"model": ErrorResponse, "description": "Unknown layer or format"}}
+DOWNLOAD_CONTENT = {fmt.media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for fmt in FORMATS.values()}
 
-@router.get("/layers/{layer_id}.geojson", response_class=Response, summary="One layer as RFC 7946 GeoJSON",
-            responses={200: {"content": {"application/geo+json": {}}}, 404: {"description": "Unknown layer"}})
-def layer_geojson(layer_id: str, request: Request, published: PublishedDep) -> Response:
-    prepared = published.layer_geojson.get(layer_id)
-    if prepared is None:
-        raise HTTPException(404, f"no layer {layer_id!r}")
-    return prepared_response(request, prepared,
-                             {"Content-Disposition": f'attachment; filename="{layer_id}.geojson"'})
+
+def feature_filter(
+    bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy (WGS 84): features intersecting it",
+                                      max_length=200)] = None,
+    kind: Annotated[str | None, Query(description="Feature kind(s), comma-separated", max_length=500)] = None,
+    established_from: Annotated[int | None, Query(ge=1800, le=2100, description="Earliest year established")] = None,
+    established_to: Annotated[int | None, Query(ge=1800, le=2100, description="Latest year established")] = None,
+) -> FeatureFilter:
+    return make_filter(bbox, kind, established_from, established_to)
+
+
+FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
+
+
+@router.get("/layers", response_model=Catalog, summary="Catalog of layers with download links")
+def catalog(published: PublishedDep) -> dict:
+    layers = []
+    for layer in published.atlas.layers:
+        entry = layer.catalog_entry()
+        entry["links"] = {ext: f"/api/layers/{layer.spec.id}.{ext}" for ext in FORMATS}
+        layers.append(entry)
+    return {"layers": layers, "atlas": {ext: f"/api/{ATLAS}.{ext}" for ext in ATLAS_FORMATS}}
+
+
+def _download(request: Request, published: PublishedDep, name: str, extension: str, selection: FeatureFilter) -> Response:
+    prepared = download(published, name, extension, selection)
+    return prepared_response(request, prepared, {"Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+
+
+@router.get("/layers/{filename}", response_class=Response, responses={200: {"content": DOWNLOAD_CONTENT}, **ERRORS},
+            summary="One layer: {id}.geojson, .gpkg, .csv (WKT geometry) or .kml")
+def layer_download(filename: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
+    # The id is looked up in the catalog (inside download()), never used as a file path.
+    name, _, extension = filename.rpartition(".")
+    return _download(request, published, name, extension, selection)
+
+
+@router.get("/atlas.{extension}", response_class=Response, responses={200: {"content": DOWNLOAD_CONTENT}, **ERRORS},
+            summary="All layers: atlas.geojson (features carry 'layer') or atlas.gpkg (one table per layer)")
+def atlas_download(extension: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
+    return _download(request, published, ATLAS, extension, selection)

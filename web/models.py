@@ -1,0 +1,88 @@
+"""Response models: what /openapi.json promises is what the routes return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Link(BaseModel):
+    href: str
+    rel: str
+    type: str
+    title: str
+
+
+class LayerLinks(BaseModel):
+    geojson: str
+    gpkg: str
+    csv: str
+    kml: str
+
+
+class CatalogLayer(BaseModel):
+    id: str
+    title: str
+    description: str
+    group: str
+    geometry_types: list[str]
+    feature_count: int
+    bbox: list[float] = Field(min_length=4, max_length=4)
+    attribution: str
+    license: str
+    links: LayerLinks
+
+
+class Catalog(BaseModel):
+    layers: list[CatalogLayer]
+    atlas: dict[str, str] = Field(description="Download links for all layers together")
+
+
+class LandingPage(BaseModel):
+    title: str
+    description: str
+    links: list[Link]
+
+
+class Conformance(BaseModel):
+    conformsTo: list[str]
+
+
+class SpatialExtent(BaseModel):
+    bbox: list[list[float]]
+    crs: str
+
+
+class Extent(BaseModel):
+    spatial: SpatialExtent
+
+
+class Collection(BaseModel):
+    id: str
+    title: str
+    description: str
+    attribution: str
+    license: str
+    itemType: str
+    crs: list[str]
+    extent: Extent
+    links: list[Link]
+
+
+class Collections(BaseModel):
+    links: list[Link]
+    collections: list[Collection]
+
+
+class Health(BaseModel):
+    status: str
+    layers: int
+    features: int
+
+
+GEOJSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type"],
+    "properties": {"type": {"type": "string", "enum": ["FeatureCollection", "Feature"]}},
+}

@@ -1,0 +1,66 @@
+"""OGC API – Features: thin routes over geo.ogc."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from geo import ogc
+from geo.query import make_filter
+from web.deps import PublishedDep
+from web.errors import ErrorResponse
+from web.models import GEOJSON_SCHEMA, Collection, Collections, Conformance, LandingPage
+
+router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
+
+GEOJSON_RESPONSE = {200: {"content": {"application/geo+json": {"schema": GEOJSON_SCHEMA}}, "description": "GeoJSON"}}
+ERRORS = {400: {"model": ErrorResponse, "description": "Bad parameter"},
+          404: {"model": ErrorResponse, "description": "Unknown collection or feature"}}
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("", response_model=LandingPage, summary="Landing page")
+def landing(request: Request) -> dict:
+    return ogc.landing_page(base_url(request))
+
+
+@router.get("/conformance", response_model=Conformance, summary="Conformance classes")
+def conformance() -> dict:
+    return ogc.conformance()
+
+
+@router.get("/collections", response_model=Collections, summary="The atlas layers as collections")
+def collections(request: Request, published: PublishedDep) -> dict:
+    return ogc.collections(base_url(request), published.atlas)
+
+
+@router.get("/collections/{collection_id}", response_model=Collection, responses=ERRORS, summary="One collection")
+def collection(collection_id: str, request: Request, published: PublishedDep) -> dict:
+    return ogc.collection(base_url(request), ogc.require_layer(published.atlas, collection_id))
+
+
+@router.get("/collections/{collection_id}/items", response_class=GeoJSONResponse,
+            responses={**GEOJSON_RESPONSE, **ERRORS}, summary="Features of a collection, paged")
+def items(collection_id: str, request: Request, published: PublishedDep,
+          bbox: Annotated[str | None, Query(max_length=200, description="minx,miny,maxx,maxy (WGS 84)")] = None,
+          limit: Annotated[int, Query(ge=1, le=10_000, description=f"Page size (capped at {ogc.MAX_LIMIT})")] = ogc.DEFAULT_LIMIT,
+          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> GeoJSONResponse:
+    layer = ogc.require_layer(published.atlas, collection_id)
+    query = {"bbox": bbox} if bbox else {}
+    return GeoJSONResponse(ogc.items(base_url(request), layer, make_filter(bbox), limit, offset, query))
+
+
+@router.get("/collections/{collection_id}/items/{feature_id}", response_class=GeoJSONResponse,
+            responses={**GEOJSON_RESPONSE, **ERRORS}, summary="One feature")
+def item(collection_id: str, feature_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
+    layer = ogc.require_layer(published.atlas, collection_id)
+    return GeoJSONResponse(ogc.item(base_url(request), layer, feature_id))
