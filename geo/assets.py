@@ -32,6 +32,12 @@ ASSET_FILES: tuple[str, ...] = (
     "leaflet-groupedlayercontrol/dist/leaflet.groupedlayercontrol.min.css",
 )
 
+# Served by the app only (the API documentation page), not copied into the static site.
+SERVED_ONLY_ASSETS: tuple[str, ...] = (
+    "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css",
+)
+
 # Natural Earth country outlines (public domain) from the world-atlas package: the offline base map.
 COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
 
@@ -46,13 +52,14 @@ def default_node_modules() -> Path:
 
 def asset_path(node_modules: Path, relative: str) -> Path:
     """Resolve a manifest entry; only names in the manifest are ever resolved."""
-    if relative not in ASSET_FILES and relative != COUNTRY_OUTLINES:
+    if relative not in ASSET_FILES and relative not in SERVED_ONLY_ASSETS and relative != COUNTRY_OUTLINES:
         raise KeyError(relative)
     return node_modules / relative
 
 
 def check_assets(node_modules: Path) -> None:
-    missing = [name for name in (*ASSET_FILES, COUNTRY_OUTLINES) if not (node_modules / name).is_file()]
+    missing = [name for name in (*ASSET_FILES, *SERVED_ONLY_ASSETS, COUNTRY_OUTLINES)
+               if not (node_modules / name).is_file()]
     if missing:
         raise AssetsMissing(
             f"front-end packages missing under {node_modules} ({', '.join(missing[:3])}…); run `make` or `npm ci`"

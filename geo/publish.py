@@ -13,7 +13,7 @@ from geo.build import dump_geojson
 from geo.errors import NotFound
 from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
 from geo.query import FeatureFilter, select
-from geo.render import country_outlines, render_map
+from geo.render import content_security_policy, country_outlines, render_map, tile_origins
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
@@ -40,6 +40,7 @@ def api_download_href(layer_id: str) -> str:
 class Published:
     atlas: Atlas
     map_page: Prepared
+    map_page_policy: str  # Content-Security-Policy the map page works under
     # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
     downloads: dict[tuple[str, str], Prepared]
 
@@ -58,7 +59,7 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     downloads["atlas", "gpkg"] = prepare(encode_geopackage({layer.spec.id: layer.features for layer in atlas.layers}),
                                          FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
-                     downloads=downloads)
+                     map_page_policy=content_security_policy(page, tile_origins()), downloads=downloads)
 
 
 ATLAS = "atlas"

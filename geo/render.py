@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -381,3 +384,30 @@ def render_map(
              after_js='if (window.innerWidth < 600) { document.querySelector(".cq-legend").open = false; }').add_to(fmap)
     fmap.fit_bounds([list(CHONGQING_FRAME[0]), list(CHONGQING_FRAME[1])])
     return root.render()
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def content_security_policy(page: str, tile_origins: list[str]) -> str:
+    """A CSP for the served map: scripts only from our origin or the page's own inline scripts (by hash)."""
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+                     for body in _INLINE_SCRIPT.findall(page)})
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {' '.join(hashes)}",
+        # Leaflet and the legend set inline styles; styles cannot run code.
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: {' '.join(tile_origins)}",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'self'",
+    ])
+
+
+def tile_origins() -> list[str]:
+    from urllib.parse import urlsplit
+
+    urls = [basemaps.Esri.WorldGrayCanvas.build_url(), basemaps.OpenStreetMap.Mapnik.build_url()]
+    return sorted({f"{urlsplit(url).scheme}://{urlsplit(url).hostname}" for url in urls})

@@ -5,14 +5,16 @@ from __future__ import annotations
 import mimetypes
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 
-from geo.assets import ASSET_FILES, asset_path
+from geo.assets import ASSET_FILES, SERVED_ONLY_ASSETS, asset_path
 from web.deps import PublishedDep, SettingsDep
+from web.models import Health
 from web.responses import prepared_response
 
 router = APIRouter()
-_SERVED_ASSETS = frozenset(ASSET_FILES)
+_SERVED_ASSETS = frozenset(ASSET_FILES) | frozenset(SERVED_ONLY_ASSETS)
 
 
 @router.get("/", response_class=Response, summary="The interactive map",
@@ -32,7 +34,20 @@ def asset(asset: str, settings: SettingsDep) -> FileResponse:
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
-@router.get("/health", summary="Liveness and what is loaded")
+@router.get("/health", response_model=Health, summary="Liveness and what is loaded")
 def health(published: PublishedDep) -> dict[str, object]:
     return {"status": "ok", "layers": len(published.atlas.layers),
             "features": sum(len(layer.features) for layer in published.atlas.layers)}
+
+
+DOCS_PAGE = get_swagger_ui_html(
+    openapi_url="/openapi.json", title="Chongqing Trade Atlas – API",
+    swagger_js_url="/assets/swagger-ui-dist/swagger-ui-bundle.js",
+    swagger_css_url="/assets/swagger-ui-dist/swagger-ui.css",
+    swagger_favicon_url="data:,",
+).body.decode("utf-8")
+
+
+@router.get("/docs", response_class=HTMLResponse, summary="Interactive API documentation (served locally)")
+def docs() -> HTMLResponse:
+    return HTMLResponse(DOCS_PAGE)

@@ -1,0 +1,39 @@
+"""Security headers on every response (pure ASGI: no per-request overhead beyond adding headers)."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+BASE_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+]
+
+
+DEFAULT_POLICY = b"default-src 'none'; frame-ancestors 'none'"
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, html_policies: dict[str, str]):
+        """``html_policies``: Content-Security-Policy per HTML path; other HTML gets a strict default."""
+        self.app = app
+        self.html_headers = {path: [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"SAMEORIGIN")]
+                             for path, policy in html_policies.items()}
+        self.default_html_headers = [(b"content-security-policy", DEFAULT_POLICY), (b"x-frame-options", b"SAMEORIGIN")]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += BASE_HEADERS
+                content_type = next((v for k, v in headers if k == b"content-type"), b"")
+                if content_type.startswith(b"text/html"):
+                    headers += self.html_headers.get(scope["path"], self.default_html_headers)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
