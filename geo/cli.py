@@ -56,6 +56,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
+    reload_data: Annotated[bool, typer.Option("--reload-data", help="Republish when layer files change; "
+                                              "bad edits are logged and the last good build stays served.")] = False,
 ) -> None:
     """Validate and build in memory, then serve the map and the data over HTTP."""
     import uvicorn
@@ -63,7 +65,7 @@ def serve(
     from web.app import create_app
     from web.settings import Settings
 
-    settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules())
+    settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(), reload_data=reload_data)
     try:
         application = create_app(settings)
     except AtlasInvalid as exc:

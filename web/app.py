@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from geo.publish import publish
+from geo.publish import Published, publish
 from geo.render import content_security_policy
 from web.errors import install_error_handlers
 from web.routes import api, ogc, site
+from web.reload import DataReloader
 from web.security import SecurityHeaders
 from web.settings import Settings
 
@@ -17,7 +21,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; raises ``geo.problems.AtlasInvalid`` (with every problem) if the layers are bad."""
     settings = settings or Settings()
     published = publish(settings.layers_dir, settings.node_modules)
+    docs_policy = content_security_policy(site.DOCS_PAGE, tile_origins=[])
+
+    def install(new: Published) -> None:
+        # One reference swap: requests in flight keep the build they started with.
+        app.state.published = new
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        reloader = DataReloader(settings, install) if settings.reload_data else None
+        if reloader:
+            reloader.start()
+        yield
+        if reloader:
+            reloader.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Chongqing Trade Atlas",
         description="Chongqing's trade zones, corridors and hubs: interactive map and GeoJSON downloads.",
         version="0.1.0",
@@ -30,10 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
                        allow_headers=["If-None-Match", "Accept-Encoding"], expose_headers=["ETag", "Content-Disposition"])
-    app.add_middleware(SecurityHeaders, html_policies={
-        "/": published.map_page_policy,
-        "/docs": content_security_policy(site.DOCS_PAGE, tile_origins=[]),
-    })
+    # The map's inline scripts embed the data, so its policy is read from the build being served.
+    app.add_middleware(SecurityHeaders, html_policy=lambda path: (
+        app.state.published.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
     app.include_router(site.router)
     app.include_router(api.router)
     app.include_router(ogc.router)

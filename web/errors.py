@@ -20,8 +20,8 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-def error_response(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -30,7 +30,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = "not found"
-        return error_response(exc.status_code, message)
+        # Keep the exception's headers (e.g. Allow on 405, as RFC 9110 requires).
+        return error_response(exc.status_code, message, getattr(exc, "headers", None))
 
     @app.exception_handler(AtlasError)
     async def atlas_error(_request: Request, exc: AtlasError) -> JSONResponse:

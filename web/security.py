@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BASE_HEADERS = [
@@ -14,12 +16,10 @@ DEFAULT_POLICY = b"default-src 'none'; frame-ancestors 'none'"
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, html_policies: dict[str, str]):
-        """``html_policies``: Content-Security-Policy per HTML path; other HTML gets a strict default."""
+    def __init__(self, app: ASGIApp, html_policy: Callable[[str], str | None]):
+        """``html_policy(path)``: the Content-Security-Policy for an HTML path; None gets a strict default."""
         self.app = app
-        self.html_headers = {path: [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"SAMEORIGIN")]
-                             for path, policy in html_policies.items()}
-        self.default_html_headers = [(b"content-security-policy", DEFAULT_POLICY), (b"x-frame-options", b"SAMEORIGIN")]
+        self.html_policy = html_policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,7 +32,9 @@ class SecurityHeaders:
                 headers += BASE_HEADERS
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
                 if content_type.startswith(b"text/html"):
-                    headers += self.html_headers.get(scope["path"], self.default_html_headers)
+                    policy = self.html_policy(scope["path"])
+                    headers += [(b"content-security-policy", policy.encode() if policy else DEFAULT_POLICY),
+                                (b"x-frame-options", b"SAMEORIGIN")]
                 message["headers"] = headers
             await send(message)
 

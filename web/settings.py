@@ -14,3 +14,4 @@ class Settings(BaseModel):
 
     layers_dir: Path = Path("layers")
     node_modules: Path = default_node_modules()
+    reload_data: bool = False  # watch layers_dir and republish good edits without restart

@@ -48,7 +48,7 @@ def collection(collection_id: str, request: Request, published: PublishedDep) ->
     return ogc.collection(base_url(request), ogc.require_layer(published.atlas, collection_id))
 
 
-@router.get("/collections/{collection_id}/items", response_class=GeoJSONResponse,
+@router.get("/collections/{collection_id}/items",
             responses={**GEOJSON_RESPONSE, **ERRORS}, summary="Features of a collection, paged")
 def items(collection_id: str, request: Request, published: PublishedDep,
           bbox: Annotated[str | None, Query(max_length=200, description="minx,miny,maxx,maxy (WGS 84)")] = None,
@@ -59,7 +59,7 @@ def items(collection_id: str, request: Request, published: PublishedDep,
     return GeoJSONResponse(ogc.items(base_url(request), layer, make_filter(bbox), limit, offset, query))
 
 
-@router.get("/collections/{collection_id}/items/{feature_id}", response_class=GeoJSONResponse,
+@router.get("/collections/{collection_id}/items/{feature_id}",
             responses={**GEOJSON_RESPONSE, **ERRORS}, summary="One feature")
 def item(collection_id: str, feature_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
     layer = ogc.require_layer(published.atlas, collection_id)

@@ -1,0 +1,53 @@
+"""Hot reload of layer data: a good edit is published without restart; a bad one is logged and ignored."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import watchfiles
+
+from geo.assets import AssetsMissing
+from geo.problems import AtlasInvalid
+from geo.publish import Published, publish
+from web.settings import Settings
+
+log = logging.getLogger("cqatlas.reload")
+
+
+class DataReloader:
+    """Watches the layers folder in a thread and swaps in a new ``Published`` only when it validates."""
+
+    def __init__(self, settings: Settings, on_publish: Callable[[Published], None]):
+        self.settings = settings
+        self.on_publish = on_publish
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cqatlas-reload", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def reload(self) -> bool:
+        try:
+            published = publish(self.settings.layers_dir, self.settings.node_modules)
+        except AtlasInvalid as exc:
+            log.error("layer edit rejected, still serving the last good build:\n%s", exc.report())
+            return False
+        except (AssetsMissing, OSError) as exc:
+            log.error("reload failed, still serving the last good build: %s", exc)
+            return False
+        self.on_publish(published)
+        log.warning("layers reloaded: %d features", len(published.atlas.features()))
+        return True
+
+    def _run(self) -> None:
+        # Editors save in several steps; debounce so a half-written file is rarely seen (and if it is,
+        # validation rejects it and the next event retries).
+        for _changes in watchfiles.watch(self.settings.layers_dir, stop_event=self._stop, debounce=300,
+                                         rust_timeout=500, yield_on_timeout=False, force_polling=None):
+            self.reload()
