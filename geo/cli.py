@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,19 @@ DEFAULT_LAYERS = Path("layers")
 
 app = typer.Typer(help="Chongqing Trade Atlas: validate, build and serve the atlas layers.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
+
+@contextmanager
+def _clean_failures() -> Iterator[None]:
+    """Bad layers or missing packages end the command with their messages and exit 1, never a traceback."""
+    try:
+        yield
+    except AtlasInvalid as exc:
+        typer.echo(exc.report(), err=True)
+        raise typer.Exit(1) from None
+    except AssetsMissing as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
 
 LayersOption = Annotated[Path, typer.Option("--layers", help="Folder of layer GeoJSON files.")]
 
@@ -38,14 +53,8 @@ def build(
     """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json and OUT/index.html."""
     from geo.build import build as build_atlas
 
-    try:
+    with _clean_failures():
         atlas = build_atlas(layers, out, node_modules or default_node_modules())
-    except AtlasInvalid as exc:
-        typer.echo(exc.report(), err=True)
-        raise typer.Exit(1) from None
-    except AssetsMissing as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     count = sum(len(layer.features) for layer in atlas.layers)
     typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")
 
@@ -66,14 +75,8 @@ def serve(
     from web.settings import Settings
 
     settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(), reload_data=reload_data)
-    try:
+    with _clean_failures():
         application = create_app(settings)
-    except AtlasInvalid as exc:
-        typer.echo(exc.report(), err=True)
-        raise typer.Exit(1) from None
-    except AssetsMissing as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     uvicorn.run(application, host=host, port=port)
 
 
