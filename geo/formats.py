@@ -22,13 +22,18 @@ class Format:
     media_type: str
     driver: str | None  # None: serialised by the atlas itself (GeoJSON)
     layer_options: tuple[tuple[str, str], ...] = ()
+    dataset_options: tuple[tuple[str, str], ...] = ()
+    # Column the feature id is written to: KML reserves "id" for its own placemark ids.
+    id_column: str = "id"
 
 
 FORMATS: dict[str, Format] = {
     "geojson": Format("geojson", "application/geo+json", None),
     "gpkg": Format("gpkg", "application/geopackage+sqlite3", "GPKG"),
     "csv": Format("csv", "text/csv; charset=utf-8", "CSV", (("GEOMETRY", "AS_WKT"), ("CREATE_CSVT", "NO"))),
-    "kml": Format("kml", "application/vnd.google-earth.kml+xml", "KML"),
+    "kml": Format("kml", "application/vnd.google-earth.kml+xml", "KML",
+                  dataset_options=(("NameField", "name_en"), ("DescriptionField", "description_en")),
+                  id_column="atlas_id"),
 }
 
 # Stable column order for tables: the schema's fields, then the computed figures.
@@ -68,7 +73,7 @@ def to_frame(features: Sequence[AtlasFeature]) -> gpd.GeoDataFrame:
 def _write(frame: gpd.GeoDataFrame, path: Path, fmt: Format, layer_name: str, append: bool = False) -> None:
     pyogrio.write_dataframe(
         frame, path, layer=layer_name, driver=fmt.driver, append=append,
-        layer_options=dict(fmt.layer_options) or None,
+        layer_options=dict(fmt.layer_options) or None, dataset_options=dict(fmt.dataset_options) or None,
     )
 
 
@@ -77,7 +82,7 @@ def encode(features: Sequence[AtlasFeature], fmt: Format, layer_name: str) -> by
         return dump_geojson(feature_collection(features))
     with tempfile.TemporaryDirectory(prefix="cqatlas-") as scratch:
         path = Path(scratch) / f"{layer_name}.{fmt.extension}"
-        _write(to_frame(features), path, fmt, layer_name)
+        _write(to_frame(features).rename(columns={"id": fmt.id_column}), path, fmt, layer_name)
         return path.read_bytes()
 
 

@@ -161,7 +161,7 @@ html, body {height: 100%; margin: 0;}
 .leaflet-control-layers-group-name {font-weight: 600; display: block; margin-top: 4px;}
 .cq-marker {box-sizing: border-box; border: 2px solid #333; width: 14px; height: 14px;}
 .cq-circle {border-radius: 50%;}
-.cq-diamond {transform-origin: center; rotate: 45deg; width: 12px; height: 12px;}
+.cq-diamond {clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%); border-width: 0;}
 .cq-legend-marker {display: inline-block; vertical-align: middle; margin: 0 8px 0 4px;}
 .cq-legend-area {display: inline-block; width: 18px; height: 12px; border: 2px solid; margin-right: 8px; vertical-align: middle;}
 .cq-legend-line {vertical-align: middle; margin-right: 6px;}

@@ -90,6 +90,32 @@ def serve(layers_dir: Path) -> LiveServer:
 
 
 @pytest.fixture(scope="session")
+def server_process() -> Iterator[str]:
+    """The real ``cqatlas serve`` in its own process (for clients that hold the GIL, such as GDAL)."""
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "geo", "serve", "--port", str(port)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
     with serve(LAYERS_DIR) as server:
         yield server

@@ -12,6 +12,7 @@ from shapely.geometry import box, shape
 
 from geo.assets import default_node_modules
 from geo.atlas import Atlas
+from geo.formats import FORMATS
 from tests.conftest import LAYERS_DIR
 from web.app import create_app
 from web.settings import Settings
@@ -107,7 +108,7 @@ def test_same_filters_give_same_features_in_every_format(client: TestClient, tmp
     path = tmp_path / f"development_zones.{ext}"
     path.write_bytes(response.content)
     frame = pyogrio.read_dataframe(path)
-    column = "id" if "id" in frame.columns else "Name"
+    column = FORMATS[ext].id_column
     assert sorted(frame[column]) == sorted(expected)
 
 
@@ -122,12 +123,10 @@ def test_every_format_round_trips_features_and_attributes(client: TestClient, at
     layer = atlas.layer(layer_id)
     assert len(frame) == len(layer.features)
     by_id = {f.id: f for f in layer.features}
-    key = "id" if "id" in frame.columns else "Name"
     for _, row in frame.iterrows():
-        feature = by_id[row[key]]
-        if ext != "kml":  # KML keeps names in its own fields
-            assert row["name_zh"] == feature.properties["name_zh"]
-            assert json.loads(row["sources"]) == feature.properties["sources"]
+        feature = by_id[row[FORMATS[ext].id_column]]
+        assert row["name_zh"] == feature.properties["name_zh"]
+        assert json.loads(row["sources"]) == feature.properties["sources"]
         assert row.geometry.hausdorff_distance(feature.geometry) < 1e-6
 
 

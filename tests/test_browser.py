@@ -68,11 +68,22 @@ def css_id(feature_id: str) -> str:
     return f".cq-f-{feature_id}"
 
 
-def frame_feature(page: Any, feature: AtlasFeature) -> tuple[float, float]:
+def clickable_point(atlas: Atlas, feature: AtlasFeature) -> Any:
+    """A point inside the feature not covered by anything drawn above it (smaller zones, lines, markers)."""
+    from shapely.ops import unary_union
+
+    area = feature.properties.get("area_km2", 0)
+    above = [f.geometry.buffer(0.004) if f.geometry.geom_type != "Polygon" and "Polygon" not in f.geometry.geom_type
+             else f.geometry for f in atlas.features()
+             if f.id != feature.id and f.properties.get("area_km2", 0) <= area]
+    return feature.geometry.difference(unary_union(above)).buffer(-0.001).representative_point()
+
+
+def frame_feature(page: Any, feature: AtlasFeature, atlas: Atlas) -> tuple[float, float]:
     """Zoom the map onto a feature and return the screen position of a point inside it."""
     minx, miny, maxx, maxy = feature.geometry.bounds
     page.evaluate(f"window.cqAtlasMap.fitBounds([[{miny}, {minx}], [{maxy}, {maxx}]], {{animate: false, maxZoom: 14}})")
-    inside = feature.geometry.representative_point()
+    inside = clickable_point(atlas, feature)
     point = page.evaluate(f"(() => {{ const p = window.cqAtlasMap.latLngToContainerPoint([{inside.y}, {inside.x}]);"
                           "const r = document.querySelector('.folium-map').getBoundingClientRect();"
                           "return [p.x + r.left, p.y + r.top]; })()")
@@ -91,7 +102,7 @@ def test_clicking_a_zone_opens_its_popup_with_names_and_sources(map_page: PageWa
     page = map_page.page
     for layer_id in ("bonded_zones", "free_trade_zone"):
         feature = atlas.layer(layer_id).features[0]
-        x, y = frame_feature(page, feature)
+        x, y = frame_feature(page, feature, atlas)
         page.mouse.click(x, y)
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
@@ -145,7 +156,7 @@ def test_show_corridors_frames_the_eurasian_network(map_page: PageWatch, atlas: 
 def test_search_finds_a_feature_and_opens_its_popup(map_page: PageWatch, atlas: Atlas) -> None:
     page = map_page.page
     feature = atlas.layer("universities").features[0]
-    page.locator(".leaflet-control-search input").fill(feature.properties["name_en"][:12])
+    page.locator(".leaflet-control-search input").press_sequentially(feature.properties["name_en"][:12], delay=20)
     tip = page.locator(".search-tip", has_text=feature.properties["name_en"]).first
     tip.click()
     popup = page.locator(".leaflet-popup-content")

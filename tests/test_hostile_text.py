@@ -61,7 +61,7 @@ def assert_inert(page: Any) -> None:
     assert HOSTILE_ZH in popup.inner_text()
     assert "<script>window.__pwned=3</script>" in popup.inner_text()
     assert page.locator(".leaflet-tooltip", has_text=HOSTILE_NAME).count() == 1
-    page.locator(".leaflet-control-search input").fill("<img")
+    page.locator(".leaflet-control-search input").press_sequentially("<img", delay=20)
     page.locator(".search-tip").first.wait_for()
     assert HOSTILE_NAME in page.locator(".search-tip").first.inner_text()
     for selector in ("img[src=x]", ".leaflet-popup-content svg", ".leaflet-popup-content script", "iframe",

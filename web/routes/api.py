@@ -16,8 +16,6 @@ from web.responses import prepared_response
 
 router = APIRouter(prefix="/api", tags=["downloads"])
 
-_NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*"
-BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}$"
 ERRORS = {400: {"model": ErrorResponse, "description": "Malformed filter"},
           404: {"model": ErrorResponse, "description": "Unknown layer or format"}}
 DOWNLOAD_CONTENT = {fmt.media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
@@ -26,7 +24,7 @@ DOWNLOAD_CONTENT = {fmt.media_type.split(";")[0]: {"schema": {"type": "string", 
 
 def feature_filter(
     bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy (WGS 84): features intersecting it",
-                                      max_length=200, pattern=BBOX_PATTERN)] = None,
+                                      max_length=200)] = None,
     kind: Annotated[str | None, Query(description="Feature kind(s), comma-separated", max_length=500)] = None,
     established_from: Annotated[int | None, Query(ge=1800, le=2100, description="Earliest year established")] = None,
     established_to: Annotated[int | None, Query(ge=1800, le=2100, description="Latest year established")] = None,
