@@ -13,6 +13,7 @@ from geo.render import content_security_policy
 from web.errors import install_error_handlers
 from web.routes import api, ogc, site
 from web.reload import DataReloader
+from web.responses import PreparedDownloads
 from web.security import SecurityHeaders
 from web.settings import Settings
 
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.published = published
     install_error_handlers(app)
+    app.add_middleware(PreparedDownloads, published=lambda: app.state.published)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
                        allow_headers=["If-None-Match", "Accept-Encoding"], expose_headers=["ETag", "Content-Disposition"])

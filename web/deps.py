@@ -1,4 +1,7 @@
-"""Dependencies injected into routes: the settings and the published atlas."""
+"""Dependencies injected into routes: the settings and the published atlas.
+
+All async: they only read app state, and sync dependencies would each cost a thread-pool hop per request.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,11 @@ from geo.publish import Published
 from web.settings import Settings
 
 
-def get_published(request: Request) -> Published:
+async def get_published(request: Request) -> Published:
     return request.app.state.published
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from geo.formats import FORMATS
 from geo.publish import ATLAS, ATLAS_FORMATS, download
@@ -12,7 +13,7 @@ from geo.query import FeatureFilter, make_filter
 from web.deps import PublishedDep
 from web.errors import ErrorResponse
 from web.models import Catalog
-from web.responses import prepared_response
+from web.responses import attachment, prepared_response
 
 router = APIRouter(prefix="/api", tags=["downloads"])
 
@@ -22,7 +23,7 @@ DOWNLOAD_CONTENT = {fmt.media_type.split(";")[0]: {"schema": {"type": "string", 
                     for fmt in FORMATS.values()}
 
 
-def feature_filter(
+async def feature_filter(
     bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy (WGS 84): features intersecting it",
                                       max_length=200)] = None,
     kind: Annotated[str | None, Query(description="Feature kind(s), comma-separated", max_length=500)] = None,
@@ -36,7 +37,7 @@ FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
 
 
 @router.get("/layers", response_model=Catalog, summary="Catalog of layers with download links")
-def catalog(published: PublishedDep) -> dict:
+async def catalog(published: PublishedDep) -> dict:
     layers = []
     for layer in published.atlas.layers:
         entry = layer.catalog_entry()
@@ -45,20 +46,25 @@ def catalog(published: PublishedDep) -> dict:
     return {"layers": layers, "atlas": {ext: f"/api/{ATLAS}.{ext}" for ext in ATLAS_FORMATS}}
 
 
-def _download(request: Request, published: PublishedDep, name: str, extension: str, selection: FeatureFilter) -> Response:
-    prepared = download(published, name, extension, selection)
-    return prepared_response(request, prepared, {"Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+async def _download(request: Request, published: PublishedDep, name: str, extension: str,
+                    selection: FeatureFilter) -> Response:
+    # Unfiltered downloads are prepared bytes (a lookup); filtered ones are encoded off the event loop.
+    if selection.is_empty:
+        prepared = download(published, name, extension, selection)
+    else:
+        prepared = await run_in_threadpool(download, published, name, extension, selection)
+    return prepared_response(request, prepared, attachment(name, extension))
 
 
 @router.get("/layers/{filename}", response_class=Response, responses={200: {"content": DOWNLOAD_CONTENT}, **ERRORS},
             summary="One layer: {id}.geojson, .gpkg, .csv (WKT geometry) or .kml")
-def layer_download(filename: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
+async def layer_download(filename: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
     # The id is looked up in the catalog (inside download()), never used as a file path.
     name, _, extension = filename.rpartition(".")
-    return _download(request, published, name, extension, selection)
+    return await _download(request, published, name, extension, selection)
 
 
 @router.get("/atlas.{extension}", response_class=Response, responses={200: {"content": DOWNLOAD_CONTENT}, **ERRORS},
             summary="All layers: atlas.geojson (features carry 'layer') or atlas.gpkg (one table per layer)")
-def atlas_download(extension: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
-    return _download(request, published, ATLAS, extension, selection)
+async def atlas_download(extension: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
+    return await _download(request, published, ATLAS, extension, selection)

@@ -29,28 +29,28 @@ def base_url(request: Request) -> str:
 
 
 @router.get("", response_model=LandingPage, summary="Landing page")
-def landing(request: Request) -> dict:
+async def landing(request: Request) -> dict:
     return ogc.landing_page(base_url(request))
 
 
 @router.get("/conformance", response_model=Conformance, summary="Conformance classes")
-def conformance() -> dict:
+async def conformance() -> dict:
     return ogc.conformance()
 
 
 @router.get("/collections", response_model=Collections, summary="The atlas layers as collections")
-def collections(request: Request, published: PublishedDep) -> dict:
+async def collections(request: Request, published: PublishedDep) -> dict:
     return ogc.collections(base_url(request), published.atlas)
 
 
 @router.get("/collections/{collection_id}", response_model=Collection, responses=ERRORS, summary="One collection")
-def collection(collection_id: str, request: Request, published: PublishedDep) -> dict:
+async def collection(collection_id: str, request: Request, published: PublishedDep) -> dict:
     return ogc.collection(base_url(request), ogc.require_layer(published.atlas, collection_id))
 
 
 @router.get("/collections/{collection_id}/items",
             responses={**GEOJSON_RESPONSE, **ERRORS}, summary="Features of a collection, paged")
-def items(collection_id: str, request: Request, published: PublishedDep,
+async def items(collection_id: str, request: Request, published: PublishedDep,
           bbox: Annotated[str | None, Query(max_length=200, description="minx,miny,maxx,maxy (WGS 84)")] = None,
           limit: Annotated[int, Query(ge=1, le=10_000, description=f"Page size (capped at {ogc.MAX_LIMIT})")] = ogc.DEFAULT_LIMIT,
           offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> GeoJSONResponse:
@@ -61,6 +61,6 @@ def items(collection_id: str, request: Request, published: PublishedDep,
 
 @router.get("/collections/{collection_id}/items/{feature_id}",
             responses={**GEOJSON_RESPONSE, **ERRORS}, summary="One feature")
-def item(collection_id: str, feature_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
+async def item(collection_id: str, feature_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
     layer = ogc.require_layer(published.atlas, collection_id)
     return GeoJSONResponse(ogc.item(base_url(request), layer, feature_id))

@@ -19,7 +19,7 @@ _SERVED_ASSETS = frozenset(ASSET_FILES) | frozenset(SERVED_ONLY_ASSETS)
 
 @router.get("/", response_class=Response, summary="The interactive map",
             responses={200: {"content": {"text/html": {}}, "description": "Map page"}})
-def map_page(request: Request, published: PublishedDep) -> Response:
+async def map_page(request: Request, published: PublishedDep) -> Response:
     return prepared_response(request, published.map_page)
 
 
@@ -35,7 +35,7 @@ def asset(asset: str, settings: SettingsDep) -> FileResponse:
 
 
 @router.get("/health", response_model=Health, summary="Liveness and what is loaded")
-def health(published: PublishedDep) -> dict[str, object]:
+async def health(published: PublishedDep) -> dict[str, object]:
     return {"status": "ok", "layers": len(published.atlas.layers),
             "features": sum(len(layer.features) for layer in published.atlas.layers)}
 
@@ -49,5 +49,5 @@ DOCS_PAGE = get_swagger_ui_html(
 
 
 @router.get("/docs", response_class=HTMLResponse, summary="Interactive API documentation (served locally)")
-def docs() -> HTMLResponse:
+async def docs() -> HTMLResponse:
     return HTMLResponse(DOCS_PAGE)
