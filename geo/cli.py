@@ -67,6 +67,8 @@ def serve(
     node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
     reload_data: Annotated[bool, typer.Option("--reload-data", help="Republish when layer files change; "
                                               "bad edits are logged and the last good build stays served.")] = False,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request (off by default: it costs "
+                                             "more than serving a prepared download).")] = False,
 ) -> None:
     """Validate and build in memory, then serve the map and the data over HTTP."""
     import uvicorn
@@ -77,7 +79,7 @@ def serve(
     settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(), reload_data=reload_data)
     with _clean_failures():
         application = create_app(settings)
-    uvicorn.run(application, host=host, port=port)
+    uvicorn.run(application, host=host, port=port, access_log=access_log)
 
 
 def main() -> None:

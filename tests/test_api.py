@@ -171,3 +171,16 @@ def test_unknown_names_and_traversal_attempts_are_404(client: TestClient, path: 
     assert response.status_code == 404
     assert set(response.json()) == {"error"}
     assert "[project]" not in response.text and "root:" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/api/layers/rail_europe.geojson", "/api/layers/bonded_zones.gpkg", "/api/atlas.geojson"])
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_prepared_fast_path_answers_like_the_routed_api(client: TestClient, path: str, encoding: str) -> None:
+    # An unrelated query parameter sends the request through the documented route instead of the fast path.
+    fast = client.get(path, headers={"Accept-Encoding": encoding})
+    routed = client.get(path, params={"unused": "1"}, headers={"Accept-Encoding": encoding})
+    assert fast.status_code == routed.status_code == 200
+    assert fast.content == routed.content
+    for header in ("etag", "content-type", "content-disposition", "content-encoding", "x-content-type-options"):
+        assert fast.headers.get(header) == routed.headers.get(header), header
+    assert client.get(path, headers={"If-None-Match": fast.headers["etag"]}).status_code == 304

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from fastapi import Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from geo.publish import ATLAS, Prepared, Published
+from web.security import BASE_HEADERS, CORS_HEADERS
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
@@ -50,11 +50,29 @@ def attachment(name: str, extension: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}.{extension}"'}
 
 
-_DOWNLOAD_PATH = re.compile(r"^/api/(?:layers/(?P<layer>[^/]+)|(?P<atlas>atlas))\.(?P<ext>[a-z]+)$")
+def download_path(name: str, extension: str) -> str:
+    return f"/api/{ATLAS}.{extension}" if name == ATLAS else f"/api/layers/{name}.{extension}"
+
+
+class _Encoded:
+    """One prepared download with its response headers encoded once, for each way it can be answered."""
+
+    def __init__(self, name: str, extension: str, prepared: Prepared):
+        self.prepared = prepared
+        extra = BASE_HEADERS + CORS_HEADERS
+
+        def encode(if_none_match: str | None, accept_encoding: str | None) -> tuple[int, list, bytes]:
+            status, headers, body = negotiate(prepared, if_none_match, accept_encoding, attachment(name, extension))
+            headers["Content-Length"] = str(len(body))
+            return status, [(k.lower().encode(), v.encode()) for k, v in headers.items()] + extra, body
+
+        self.not_modified = encode(prepared.etag, None)
+        self.gzipped = encode(None, "gzip")
+        self.identity = encode(None, None)
 
 
 class PreparedDownloads:
-    """Fast path for unfiltered downloads: answered from prepared bytes before routing.
+    """Fast path for unfiltered downloads: answered from prepared bytes before any other middleware or routing.
 
     Same status, headers and bytes as the documented /api routes (which still handle every filtered or unknown
     request); it only skips per-request framework work on the hottest path.
@@ -63,21 +81,32 @@ class PreparedDownloads:
     def __init__(self, app: ASGIApp, published: Callable[[], Published]):
         self.app = app
         self.published = published
+        self._cache: tuple[Published, dict[str, _Encoded]] | None = None
+
+    def _table(self) -> dict[str, _Encoded]:
+        published = self.published()
+        if self._cache is None or self._cache[0] is not published:  # a reload published new data
+            self._cache = (published, {download_path(name, ext): _Encoded(name, ext, prepared)
+                                       for (name, ext), prepared in published.downloads.items()})
+        return self._cache[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
-            match = _DOWNLOAD_PATH.match(scope["path"])
-            name = match and (match["layer"] or ATLAS)
-            prepared = self.published().downloads.get((name, match["ext"])) if match else None
-            if prepared is not None:
-                request_headers = {key: value.decode("latin-1") for key, value in scope["headers"]
-                                   if key in (b"if-none-match", b"accept-encoding")}
-                status, headers, body = negotiate(prepared, request_headers.get(b"if-none-match"),
-                                                  request_headers.get(b"accept-encoding"),
-                                                  attachment(name, match["ext"]))
-                headers["Content-Length"] = str(len(body))
-                await send({"type": "http.response.start", "status": status,
-                            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})
+            encoded = self._table().get(scope["path"])
+            if encoded is not None:
+                if_none_match = accept_encoding = None
+                for key, value in scope["headers"]:
+                    if key == b"if-none-match":
+                        if_none_match = value.decode("latin-1")
+                    elif key == b"accept-encoding":
+                        accept_encoding = value.decode("latin-1")
+                if _etag_matches(if_none_match, encoded.prepared.etag):
+                    status, headers, body = encoded.not_modified
+                elif _accepts_gzip(accept_encoding):
+                    status, headers, body = encoded.gzipped
+                else:
+                    status, headers, body = encoded.identity
+                await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

@@ -12,6 +12,12 @@ BASE_HEADERS = [
 ]
 
 
+# What CORSMiddleware sends for a simple cross-origin GET; used where a response bypasses it.
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"ETag, Content-Disposition"),
+]
+
 DEFAULT_POLICY = b"default-src 'none'; frame-ancestors 'none'"
 
 
