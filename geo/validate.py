@@ -45,6 +45,7 @@ def validate_layers(layers_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> 
     """Validate every declared layer in ``layers_dir``; returns the valid features and all problems."""
     problems: list[Problem] = []
     layers: dict[str, list[ValidFeature]] = {}
+    ids: list[tuple[str, str]] = []  # (file, id) of every feature that names one, valid or not
     if not layers_dir.is_dir():
         return {}, [Problem(str(layers_dir), None, None, "layers directory does not exist")]
     declared = {spec.filename for spec in specs}
@@ -59,7 +60,12 @@ def validate_layers(layers_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> 
         features, layer_problems = validate_feature_collection(spec, data)
         layers[spec.id] = features
         problems += layer_problems
-    problems += _duplicate_ids(specs, layers)
+        raw_features = data.get("features") if isinstance(data, dict) else None
+        for raw in raw_features if isinstance(raw_features, list) else []:
+            props = raw.get("properties") if isinstance(raw, dict) else None
+            if isinstance(props, dict) and isinstance(props.get("id"), str):
+                ids.append((spec.filename, props["id"]))
+    problems += _duplicate_ids(ids)
     return layers, problems
 
 
@@ -220,14 +226,12 @@ def _check_documented_area(spec: LayerSpec, properties: FeatureProperties, geom:
     return []
 
 
-def _duplicate_ids(specs: tuple[LayerSpec, ...], layers: dict[str, list[ValidFeature]]) -> list[Problem]:
+def _duplicate_ids(ids: list[tuple[str, str]]) -> list[Problem]:
     seen: dict[str, str] = {}
     problems = []
-    for spec in specs:
-        for feature in layers.get(spec.id, []):
-            feature_id = feature.properties.id
-            if feature_id in seen:
-                problems.append(Problem(spec.filename, feature_id, "id", f"duplicate id (also in {seen[feature_id]})"))
-            else:
-                seen[feature_id] = spec.filename
+    for file, feature_id in ids:
+        if feature_id in seen:
+            problems.append(Problem(file, feature_id, "id", f"duplicate id (also in {seen[feature_id]})"))
+        else:
+            seen[feature_id] = file
     return problems
