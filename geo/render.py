@@ -190,7 +190,7 @@ html, body {height: 100%; margin: 0;}
 .cq-sources-title {font-weight: 600;}
 @media (max-width: 600px) {
   .cq-legend {max-width: 70vw; max-height: 40vh;}
-  .cq-title {font-size: 12px;}
+  .cq-title {display: none;}
   .leaflet-popup-content {margin: 8px 10px;}
 }
 """
@@ -384,7 +384,9 @@ def render_map(
 
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     control = GroupedLayerControl({**groups, "Base": base_overlays} if base_overlays else groups,
-                                  exclusive_groups=False, collapsed=False, position="topright")
+                                  exclusive_groups=False, position="topright",
+                                  # Open on desktops; folded behind its button on phones so popups stay visible.
+                                  collapsed=JsCode("window.innerWidth < 700"))
     control.default_js = [("grouped_js", _asset(asset_base, "leaflet-groupedlayercontrol/dist/leaflet.groupedlayercontrol.min.js"))]
     control.default_css = [("grouped_css", _asset(asset_base, "leaflet-groupedlayercontrol/dist/leaflet.groupedlayercontrol.min.css"))]
     control.add_to(fmap)

@@ -173,6 +173,8 @@ def test_popup_fits_a_phone_screen(browser: Any, built_site: Path, atlas: Atlas)
     feature = max(atlas.layer("rail_europe").features, key=lambda f: len(f.properties["description_en"]))
     page.evaluate(f"window.cqAtlasMap.eachLayer(l => {{ if (l.feature && l.feature.id === '{feature.id}') l.openPopup(); }})")
     box = page.locator(".leaflet-popup-content-wrapper").bounding_box()
-    assert box["width"] <= 375 and box["height"] <= 667 * 0.75
+    assert box["width"] <= 375, box
+    assert box["height"] <= 667 * 0.75
+    assert page.locator(".leaflet-popup-content").inner_text().startswith(feature.properties["name_en"])
     page.screenshot(path=str(ARTIFACTS / "map-phone-popup.png"))
     context.close()
