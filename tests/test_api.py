@@ -184,3 +184,12 @@ def test_prepared_fast_path_answers_like_the_routed_api(client: TestClient, path
     for header in ("etag", "content-type", "content-disposition", "content-encoding", "x-content-type-options"):
         assert fast.headers.get(header) == routed.headers.get(header), header
     assert client.get(path, headers={"If-None-Match": fast.headers["etag"]}).status_code == 304
+
+
+def test_head_gives_size_without_body_and_gdal_reads_by_url(client: TestClient, server_process: str, atlas: Atlas) -> None:
+    head = client.head("/api/layers/universities.geojson", headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(client.get("/api/layers/universities.geojson",
+                                                                headers={"Accept-Encoding": "identity"}).content)
+    frame = pyogrio.read_dataframe(f"/vsicurl/{server_process}/api/layers/universities.gpkg")
+    assert sorted(frame["id"]) == sorted(f.id for f in atlas.layer("universities").features)

@@ -91,7 +91,8 @@ class PreparedDownloads:
         return self._cache[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
+        # HEAD too: GDAL's /vsicurl (and so QGIS opening a URL) asks for the size first.
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not scope["query_string"]:
             encoded = self._table().get(scope["path"])
             if encoded is not None:
                 if_none_match = accept_encoding = None
@@ -107,6 +108,6 @@ class PreparedDownloads:
                 else:
                     status, headers, body = encoded.identity
                 await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+                await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
                 return
         await self.app(scope, receive, send)
