@@ -112,28 +112,34 @@ BIND_POPUP = JsCode("""function (feature, layer) {
 }""")
 
 
-def _symbol_html(spec: LayerSpec, kind: str, kind_style: KindStyle) -> str:
-    geometry_types = spec.geometry_types
-    if geometry_types <= {"Point"}:
-        return f'<span class="cq-marker cq-{kind_style.marker_shape} {_css_class(spec, kind)} cq-legend-marker"></span>'
+def _symbol_html(spec: LayerSpec, kind: str, kind_style: KindStyle, geometry_types: set[str]) -> str:
+    """The legend symbol(s) for one kind, for each geometry it is actually drawn with."""
+    symbols = []
     if geometry_types & {"Polygon", "MultiPolygon"}:
-        if kind_style.marker_shape != "circle" and "Point" in geometry_types and kind_style.radius < 6:
-            return f'<span class="cq-marker cq-{kind_style.marker_shape} {_css_class(spec, kind)} cq-legend-marker"></span>'
         fill = kind_style.fill_color or kind_style.color
-        return (f'<span class="cq-legend-area" style="background:{escape(fill)};border-color:{escape(kind_style.color)};'
-                f'opacity:{max(kind_style.fill_opacity, 0.35) + 0.3:.2f}"></span>')
-    dash = f' stroke-dasharray="{escape(kind_style.dash_array)}"' if kind_style.dash_array else ""
-    return (f'<svg class="cq-legend-line" width="34" height="10" aria-hidden="true"><line x1="1" y1="5" x2="33" y2="5" '
-            f'stroke="{escape(kind_style.color)}" stroke-width="{kind_style.weight}"{dash}/></svg>')
+        symbols.append(f'<span class="cq-legend-area" style="background:{escape(fill)};'
+                       f'border-color:{escape(kind_style.color)};opacity:{min(kind_style.fill_opacity + 0.3, 1):.2f}"></span>')
+    if geometry_types & {"LineString", "MultiLineString"}:
+        dash = f' stroke-dasharray="{escape(kind_style.dash_array)}"' if kind_style.dash_array else ""
+        symbols.append(f'<svg class="cq-legend-line" width="34" height="10" aria-hidden="true"><line x1="1" y1="5" '
+                       f'x2="33" y2="5" stroke="{escape(kind_style.color)}" stroke-width="{kind_style.weight}"{dash}/></svg>')
+    if "Point" in geometry_types:
+        symbols.append(f'<span class="cq-marker cq-{kind_style.marker_shape} {_css_class(spec, kind)} '
+                       f'cq-legend-marker"></span>')
+    return "".join(symbols)
 
 
 def legend_html(atlas: Atlas, download_href: Callable[[str], str]) -> str:
     groups: dict[str, list[str]] = {}
     for layer in atlas.layers:
         spec = layer.spec
+        drawn: dict[str, set[str]] = {}
+        for feature in layer.features:
+            drawn.setdefault(feature.properties["kind"], set()).add(feature.geometry.geom_type)
+        # Only kinds that occur are explained, each with the symbols it is drawn with.
         items = "".join(
-            f"<li>{_symbol_html(spec, kind, style)}<span>{escape(style.label)}</span></li>"
-            for kind, style in spec.kinds.items()
+            f"<li>{_symbol_html(spec, kind, style, drawn[kind])}<span>{escape(style.label)}</span></li>"
+            for kind, style in spec.kinds.items() if kind in drawn
         )
         groups.setdefault(spec.group, []).append(
             f'<section class="cq-legend-layer" data-layer="{escape(spec.id)}"><h4>{escape(spec.title)}</h4>'
