@@ -21,15 +21,13 @@ ASSET_FILES: tuple[str, ...] = (
     "leaflet/dist/images/marker-icon.png",
     "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/dist/images/marker-shadow.png",
-    "leaflet.fullscreen/Control.FullScreen.js",
-    "leaflet.fullscreen/Control.FullScreen.css",
-    "leaflet.fullscreen/icon-fullscreen.svg",
-    "leaflet-search/dist/leaflet-search.min.js",
-    "leaflet-search/dist/leaflet-search.min.css",
-    "leaflet-search/images/loader.gif",
-    "leaflet-search/images/search-icon.png",
-    "leaflet-groupedlayercontrol/dist/leaflet.groupedlayercontrol.min.js",
-    "leaflet-groupedlayercontrol/dist/leaflet.groupedlayercontrol.min.css",
+)
+
+# The atlas's own map scripts and styles (geo/static/), served and copied under assets/ beside the npm files.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_FILES: tuple[str, ...] = tuple(
+    path.relative_to(STATIC_DIR).as_posix()
+    for path in sorted(STATIC_DIR.glob("cqatlas/*")) if path.suffix in (".js", ".css")
 )
 
 # Served by the app only (the API documentation page), not copied into the static site.
@@ -52,6 +50,8 @@ def default_node_modules() -> Path:
 
 def asset_path(node_modules: Path, relative: str) -> Path:
     """Resolve a manifest entry; only names in the manifest are ever resolved."""
+    if relative in STATIC_FILES:
+        return STATIC_DIR / relative
     if relative not in ASSET_FILES and relative not in SERVED_ONLY_ASSETS and relative != COUNTRY_OUTLINES:
         raise KeyError(relative)
     return node_modules / relative
@@ -68,7 +68,7 @@ def check_assets(node_modules: Path) -> None:
 
 def copy_assets(node_modules: Path, destination: Path) -> None:
     check_assets(node_modules)
-    for relative in ASSET_FILES:
+    for relative in (*ASSET_FILES, *STATIC_FILES):
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(node_modules / relative, target)
+        shutil.copyfile(asset_path(node_modules, relative), target)

@@ -15,7 +15,8 @@ from typing import Any
 
 from geo.assets import COUNTRY_OUTLINES, check_assets, copy_assets
 from geo.atlas import Atlas, load_atlas
-from geo.render import country_outlines, render_map
+from geo.basemap import country_outlines
+from geo.render import render_map
 
 
 def dump_geojson(data: dict[str, Any]) -> bytes:

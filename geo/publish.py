@@ -13,7 +13,8 @@ from geo.build import dump_geojson
 from geo.errors import NotFound
 from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
 from geo.query import FeatureFilter, select
-from geo.render import content_security_policy, country_outlines, render_map, tile_origins
+from geo.basemap import country_outlines
+from geo.render import content_security_policy, render_map, tile_origins
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 

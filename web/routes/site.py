@@ -8,13 +8,13 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
-from geo.assets import ASSET_FILES, SERVED_ONLY_ASSETS, asset_path
+from geo.assets import ASSET_FILES, SERVED_ONLY_ASSETS, STATIC_FILES, asset_path
 from web.deps import PublishedDep, SettingsDep
 from web.models import Health
 from web.responses import prepared_response
 
 router = APIRouter()
-_SERVED_ASSETS = frozenset(ASSET_FILES) | frozenset(SERVED_ONLY_ASSETS)
+_SERVED_ASSETS = frozenset(ASSET_FILES) | frozenset(SERVED_ONLY_ASSETS) | frozenset(STATIC_FILES)
 
 
 @router.get("/", response_class=Response, summary="The interactive map",

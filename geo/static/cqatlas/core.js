@@ -1,0 +1,232 @@
+/* Chongqing Trade Atlas map: reads the page's JSON blocks, draws every layer with Leaflet and starts the panel
+   sections. Attribute text is data: it is only ever written with textContent, never as markup. */
+(function () {
+  "use strict";
+
+  var sections = [];
+  var CQAtlas = window.CQAtlas = window.CQAtlas || {};
+
+  /* A part of the page (panel section, base map) registers its start function; each runs once, in script order,
+     after the map and its data are ready. */
+  CQAtlas.section = function (name, init) { sections.push({name: name, init: init}); };
+
+  function readJson(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function dashed(text) { return String(text).replace(/_/g, "-"); }
+
+  /* Messages from the page's catalog; "{name}" placeholders are filled as plain text. */
+  function translator(messages) {
+    return function (key, values) {
+      var text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
+      Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+      return text;
+    };
+  }
+
+  /* Points as circles, squares or diamonds, drawn by the map's renderer (SVG or canvas alike). */
+  var ShapeMarker = L.CircleMarker.extend({
+    _updatePath: function () {
+      var p = this._point, r = this._radius, s = r * 0.85;
+      if (this.options.shape === "square") {
+        this._parts = [[p.add([-s, -s]), p.add([s, -s]), p.add([s, s]), p.add([-s, s])]];
+      } else if (this.options.shape === "diamond") {
+        this._parts = [[p.add([0, -r]), p.add([r, 0]), p.add([0, r]), p.add([-r, 0])]];
+      } else {
+        L.CircleMarker.prototype._updatePath.call(this);
+        return;
+      }
+      this._renderer._updatePoly(this, true);
+    }
+  });
+
+  function pathStyle(spec, feature, renderer) {
+    var kind = spec.kinds[feature.properties.kind] || {};
+    var type = feature.geometry.type;
+    var style = {
+      renderer: renderer, color: kind.color, weight: kind.weight, opacity: 0.95, dashArray: kind.dash_array || null,
+      // Classes name the layer and feature, so each drawn shape can be found in the page.
+      className: "cq-feature cq-layer-" + dashed(spec.id) + " cq-f-" + feature.properties.id
+    };
+    if (type === "Point") {
+      return L.extend(style, {radius: kind.radius, shape: kind.marker_shape, weight: 2, dashArray: null,
+                              fillColor: kind.fill_color || kind.color, fillOpacity: 0.95});
+    }
+    if (type === "Polygon" || type === "MultiPolygon") {
+      return L.extend(style, {fillColor: kind.fill_color || kind.color, fillOpacity: kind.fill_opacity});
+    }
+    return L.extend(style, {fill: false});
+  }
+
+  function createApp(config, data, base) {
+    var handlers = {};
+    var numbers = new Intl.NumberFormat(config.lang, {maximumFractionDigits: 2});
+    var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var canHover = window.matchMedia("(hover: hover)").matches;
+    var app = {
+      config: config, base: base, lang: config.lang, t: translator(config.messages),
+      layers: [], layerById: {}, entries: [], byId: {},
+      // Everything a permalink needs besides the view: which layers are on, which feature is open.
+      state: {layers: {}, selected: null},
+      formatNumber: function (value) { return numbers.format(value); },
+      on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); },
+      emit: function (name, detail) { (handlers[name] || []).forEach(function (fn) { fn(detail); }); }
+    };
+    var mapElement = document.querySelector(".cq-map");
+    // One renderer for every feature, so stacking across layers is under control (canvas for large atlases).
+    var renderer = config.map.preferCanvas ? L.canvas({padding: 0.3}) : L.svg({padding: 0.3});
+    var map = app.map = L.map(mapElement, L.extend({}, config.map, {renderer: renderer, zoomControl: false}));
+    L.control.zoom({position: "topright"}).addTo(map);
+    L.control.scale({position: "bottomleft"}).addTo(map);
+
+    config.layers.forEach(function (spec) {
+      var layer = {spec: spec, entries: []};
+      layer.group = L.geoJSON(data[spec.id], {
+        style: function (feature) { return pathStyle(spec, feature, renderer); },
+        pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
+        onEachFeature: function (feature, shape) {
+          var p = feature.properties;
+          var entry = {id: p.id, feature: feature, shape: shape, spec: spec, layer: layer,
+                       search: [p.name_en, p.name_zh, p.name_fa || "", p.id].join(" ").toLowerCase()};
+          shape.cqEntry = entry;
+          layer.entries.push(entry);
+          app.entries.push(entry);
+          app.byId[p.id] = entry;
+        }
+      });
+      if (canHover) {  // on touch screens a tooltip would stay where the finger was
+        layer.group.bindTooltip(function (shape) { return document.createTextNode(shape.feature.properties.name_en); },
+                                {sticky: true, direction: "top"});
+      }
+      layer.group.on("mouseover", function (e) { e.layer.setStyle({weight: e.layer.options.weight + 2}); });
+      layer.group.on("mouseout", function (e) { layer.group.resetStyle(e.layer); });
+      layer.group.on("click", function (e) { app.open(e.layer.cqEntry, {latlng: e.latlng}); });
+      app.layers.push(layer);
+      app.layerById[spec.id] = layer;
+    });
+
+    app.entryBounds = function (entry) {
+      if (!entry.bounds) {
+        entry.bounds = entry.shape.getBounds ? entry.shape.getBounds() : L.latLngBounds([entry.shape.getLatLng()]);
+      }
+      return entry.bounds;
+    };
+
+    /* Big areas at the bottom, so every smaller zone drawn on top of them stays visible and clickable. */
+    function restack() {
+      var areas = app.entries.filter(function (entry) {
+        return entry.shape instanceof L.Polygon && map.hasLayer(entry.layer.group);
+      });
+      areas.sort(function (a, b) { return (a.feature.properties.area_km2 || 0) - (b.feature.properties.area_km2 || 0); });
+      areas.forEach(function (entry) { entry.shape.bringToBack(); });
+    }
+
+    app.setLayerVisible = function (id, visible) {
+      var layer = app.layerById[id];
+      if (!layer || map.hasLayer(layer.group) === visible) { return; }
+      if (visible) { layer.group.addTo(map); restack(); } else { map.removeLayer(layer.group); }
+      app.state.layers[id] = visible;
+      app.emit("layers", {id: id, visible: visible});
+    };
+
+    app.visibleEntries = function () {
+      var view = map.getBounds();
+      return app.entries.filter(function (entry) {
+        return map.hasLayer(entry.layer.group) && view.intersects(app.entryBounds(entry));
+      });
+    };
+
+    /* Padding that keeps framed things out from under the panel where it lies over the map (phones). */
+    app.framePadding = function () {
+      var topLeft = [24, 56], bottomRight = [24, 24];
+      var panel = document.getElementById("cq-panel");
+      var m = mapElement.getBoundingClientRect();
+      if (panel && !panel.hidden) {
+        var r = panel.getBoundingClientRect();
+        var overlapX = Math.min(r.right, m.right) - Math.max(r.left, m.left);
+        var overlapY = Math.min(r.bottom, m.bottom) - Math.max(r.top, m.top);
+        if (overlapX > 0 && overlapY > 0) {
+          if (overlapX >= m.width * 0.8) { bottomRight[1] += overlapY; }
+          else if (r.left <= m.left) { topLeft[0] += overlapX; }
+          else { bottomRight[0] += overlapX; }
+        }
+      }
+      return {paddingTopLeft: topLeft, paddingBottomRight: bottomRight};
+    };
+
+    app.frame = function (bounds, options) {
+      options = options || {};
+      var done = false;
+      function finish() { if (!done) { done = true; if (options.then) { options.then(); } } }
+      map.once("moveend", finish);
+      map.fitBounds(bounds, L.extend(app.framePadding(), {maxZoom: options.maxZoom, animate: !reducedMotion && options.animate !== false}));
+      window.setTimeout(finish, 700);  // fitBounds to the view already shown may not move at all
+    };
+
+    var popup = L.popup({maxWidth: 360, minWidth: 240, className: "cq-popup-frame"});
+    var returnFocus = null;
+
+    function anchor(entry) {
+      if (entry.shape.getLatLng) { return entry.shape.getLatLng(); }
+      return entry.shape.getCenter();
+    }
+
+    /* Open a feature's popup (turning its layer on if needed); ``fly`` frames it first, ``focus`` moves focus into it
+       and back to where it was when the popup closes. */
+    app.open = function (entryOrId, options) {
+      options = options || {};
+      var entry = typeof entryOrId === "string" ? app.byId[entryOrId] : entryOrId;
+      if (!entry) { return; }
+      app.setLayerVisible(entry.spec.id, true);
+      function show() {
+        var content = CQAtlas.renderPopup(entry, app);
+        var padding = app.framePadding();
+        popup.options.autoPanPaddingTopLeft = padding.paddingTopLeft;
+        popup.options.autoPanPaddingBottomRight = padding.paddingBottomRight;
+        popup.options.maxWidth = Math.min(360, mapElement.clientWidth - 70);
+        returnFocus = options.focus ? document.activeElement : null;
+        popup.setLatLng(options.latlng || anchor(entry)).setContent(content).openOn(map);
+        app.state.selected = entry.id;
+        app.emit("select", entry);
+        if (options.focus) { content.querySelector(".cq-popup-title").focus({preventScroll: true}); }
+      }
+      if (options.fly) {
+        app.frame(app.entryBounds(entry), {maxZoom: entry.shape.getLatLng ? 13 : 12, then: show});
+      } else {
+        show();
+      }
+    };
+
+    map.on("popupopen", function (e) {
+      var element = e.popup.getElement();
+      var close = element.querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", app.t("popup.close")); }
+      element.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { map.closePopup(); }
+      });
+    });
+    map.on("popupclose", function () {
+      app.state.selected = null;
+      app.emit("select", null);
+      if (returnFocus && document.body.contains(returnFocus)) { returnFocus.focus(); }
+      returnFocus = null;
+    });
+    map.on("moveend", function () { app.emit("view", map.getBounds()); });
+
+    config.layers.forEach(function (spec) { app.setLayerVisible(spec.id, spec.shown); });
+    return app;
+  }
+
+  function start() {
+    var app = createApp(readJson("cq-atlas-config"), readJson("cq-atlas-data"), readJson("cq-atlas-base"));
+    sections.forEach(function (section) { section.init(app); });
+    app.frame(L.latLngBounds(app.config.frames.chongqing), {animate: false});
+    app.emit("ready", app);
+    window.cqAtlas = app;  // handles for scripted checks of the page
+    window.cqAtlasMap = app.map;
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+}());

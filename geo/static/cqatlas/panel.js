@@ -1,0 +1,30 @@
+/* The side panel: beside the map on wide screens, a bottom sheet over it on phones (closed there at first). */
+CQAtlas.section("panel", function (app) {
+  "use strict";
+  var panel = document.getElementById("cq-panel");
+  var toggle = document.getElementById("cq-panel-toggle");
+  var phone = window.matchMedia("(max-width: 767px)");
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    document.body.classList.toggle("cq-panel-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.title = open ? toggle.dataset.labelHide : toggle.dataset.labelShow;
+    app.map.invalidateSize({pan: false});
+    app.state.panel = open;
+    app.emit("panel", open);
+  }
+
+  app.setPanelOpen = setOpen;
+  // On a phone the sheet would cover the feature just chosen: it steps aside, the popup takes its place.
+  app.on("select", function (entry) { if (entry && phone.matches && !panel.hidden) { setOpen(false); } });
+
+  toggle.addEventListener("click", function () {
+    setOpen(panel.hidden);
+    if (!panel.hidden) { (panel.querySelector("button, input") || panel).focus(); }
+  });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && phone.matches) { setOpen(false); toggle.focus(); }
+  });
+  setOpen(!phone.matches);
+});

@@ -1,0 +1,59 @@
+/* Search by name (English, Chinese or Persian) or id across every layer; choosing a result opens its popup. */
+CQAtlas.section("search", function (app) {
+  "use strict";
+  var MAX_RESULTS = 8;
+  var input = document.getElementById("cq-search-input");
+  var list = document.getElementById("cq-search-results");
+  var status = document.getElementById("cq-search-status");
+
+  function matches(query) {
+    var found = [], starts = [];
+    for (var i = 0; i < app.entries.length && starts.length < MAX_RESULTS; i++) {
+      var entry = app.entries[i], at = entry.search.indexOf(query);
+      if (at === 0 || (at > 0 && entry.search.charAt(at - 1) === " ")) { starts.push(entry); }
+      else if (at > 0 && found.length < MAX_RESULTS) { found.push(entry); }
+    }
+    return starts.concat(found).slice(0, MAX_RESULTS);
+  }
+
+  function choose(entry) { app.open(entry, {fly: true, focus: true}); }
+
+  function result(entry) {
+    var item = document.createElement("li");
+    var button = document.createElement("button");
+    var name = document.createElement("span");
+    var detail = document.createElement("span");
+    var kind = entry.spec.kinds[entry.feature.properties.kind];
+    button.type = "button";
+    button.className = "cq-result";
+    name.className = "cq-result-name";
+    name.textContent = entry.feature.properties.name_en;
+    detail.className = "cq-result-detail";
+    detail.textContent = [entry.feature.properties.name_zh, kind ? kind.label : ""].join(" · ");
+    button.append(name, detail);
+    button.addEventListener("click", function () { choose(entry); });
+    item.appendChild(button);
+    return item;
+  }
+
+  function render() {
+    var query = input.value.trim().toLowerCase();
+    var found = query ? matches(query) : [];
+    list.replaceChildren.apply(list, found.map(result));
+    status.textContent = !query ? "" : found.length
+      ? app.t("search.count", {count: found.length}) : app.t("search.none", {query: input.value.trim()});
+  }
+
+  input.addEventListener("input", render);
+  input.addEventListener("keydown", function (event) {
+    var first = list.querySelector("button");
+    if (event.key === "Enter" && first) { event.preventDefault(); first.click(); }
+    if (event.key === "ArrowDown" && first) { event.preventDefault(); first.focus(); }
+  });
+  list.addEventListener("keydown", function (event) {
+    var buttons = Array.prototype.slice.call(list.querySelectorAll("button"));
+    var at = buttons.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && at < buttons.length - 1) { event.preventDefault(); buttons[at + 1].focus(); }
+    if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? buttons[at - 1] : input).focus(); }
+  });
+});

@@ -1,0 +1,104 @@
+/* The feature table: what is in view on the layers shown — sortable, filterable, and the keyboard and
+   screen-reader path to every feature (each name opens its popup). */
+CQAtlas.section("table", function (app) {
+  "use strict";
+  var MAX_ROWS = 200;
+  var table = document.getElementById("cq-table");
+  var body = table.tBodies[0];
+  var filter = document.getElementById("cq-table-filter");
+  var status = document.getElementById("cq-table-status");
+  var sort = {column: "name", direction: 1};
+  var rows = {};
+  var figures = app.config.figures;
+
+  function kindLabel(entry) {
+    var kind = entry.spec.kinds[entry.feature.properties.kind];
+    return kind ? kind.label : entry.feature.properties.kind;
+  }
+
+  /* The first documented figure the feature carries (registry order), else its computed area or length. */
+  function keyFigure(entry) {
+    var p = entry.feature.properties;
+    var names = Object.keys(figures.documented).filter(function (name) { return p[name] !== null && p[name] !== undefined; });
+    if (names.length) {
+      var meta = figures.documented[names[0]];
+      return {text: meta[0] + ": " + CQAtlas.figureText(p[names[0]], meta[1], null, app), number: CQAtlas.figureNumber(p[names[0]])};
+    }
+    var computed = Object.keys(figures.computed).filter(function (name) { return typeof p[name] === "number"; })[0];
+    if (!computed) { return {text: "", number: null}; }
+    return {text: app.formatNumber(p[computed]) + " " + figures.computed[computed][1], number: p[computed]};
+  }
+
+  function sortKey(entry) {
+    var p = entry.feature.properties;
+    if (sort.column === "kind") { return kindLabel(entry).toLowerCase(); }
+    if (sort.column === "year") { return p.established; }
+    if (sort.column === "figure") { return keyFigure(entry).number; }
+    return p.name_en.toLowerCase();
+  }
+
+  function compare(a, b) {
+    var x = sortKey(a), y = sortKey(b);
+    if (x === y) { return a.feature.properties.name_en.localeCompare(b.feature.properties.name_en); }
+    if (x === null || x === undefined) { return 1; }  // features without the value go last either way
+    if (y === null || y === undefined) { return -1; }
+    return (x < y ? -1 : 1) * sort.direction;
+  }
+
+  function row(entry) {
+    if (!rows[entry.id]) {
+      var tr = document.createElement("tr");
+      var name = document.createElement("th");
+      var open = document.createElement("button");
+      var p = entry.feature.properties;
+      name.scope = "row";
+      open.type = "button";
+      open.className = "cq-open";
+      open.textContent = p.name_en;
+      open.addEventListener("click", function () { app.open(entry, {fly: true, focus: true}); });
+      name.appendChild(open);
+      tr.appendChild(name);
+      [kindLabel(entry), p.established === null || p.established === undefined ? "" : String(p.established),
+       keyFigure(entry).text].forEach(function (text) { tr.insertCell().textContent = text; });
+      tr.dataset.feature = entry.id;
+      rows[entry.id] = tr;
+    }
+    return rows[entry.id];
+  }
+
+  function render() {
+    var query = filter.value.trim().toLowerCase();
+    var visible = app.visibleEntries();
+    var shown = visible.filter(function (entry) {
+      return !query || entry.search.indexOf(query) >= 0 || kindLabel(entry).toLowerCase().indexOf(query) >= 0;
+    });
+    shown.sort(compare);
+    body.replaceChildren.apply(body, shown.slice(0, MAX_ROWS).map(row));
+    var text = shown.length ? app.t("table.count", {shown: shown.length, total: visible.length}) : app.t("table.empty");
+    if (shown.length > MAX_ROWS) { text += " " + app.t("table.more", {shown: MAX_ROWS}); }
+    status.textContent = text;
+    table.querySelectorAll("th[data-column]").forEach(function (th) {
+      if (th.dataset.column === sort.column) { th.setAttribute("aria-sort", sort.direction > 0 ? "ascending" : "descending"); }
+      else { th.removeAttribute("aria-sort"); }
+    });
+  }
+
+  var pending = false;
+  function schedule() {
+    if (!pending) { pending = true; window.requestAnimationFrame(function () { pending = false; render(); }); }
+  }
+
+  table.querySelectorAll("button[data-sort]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      sort = {column: button.dataset.sort, direction: sort.column === button.dataset.sort ? -sort.direction : 1};
+      render();
+    });
+  });
+  filter.addEventListener("input", schedule);
+  app.on("view", schedule);
+  app.on("layers", schedule);
+  app.on("select", function (entry) {
+    Object.keys(rows).forEach(function (id) { rows[id].classList.toggle("cq-selected", !!entry && entry.id === id); });
+  });
+  render();
+});

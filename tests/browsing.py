@@ -1,0 +1,90 @@
+"""Opening the map in a real Chromium, offline: what every browser test of the map shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import xyzservices.providers as basemaps
+
+from tests.conftest import REPO
+
+# The one kind of request allowed to leave the machine: base-map tiles (they may fail offline).
+TILE_HOSTS = {urlsplit(p.build_url()).hostname for p in (basemaps.Esri.WorldGrayCanvas, basemaps.OpenStreetMap.Mapnik)}
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Content-Security-Policy violations are reported to the page, not raised: collect them.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+    window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+@dataclass
+class PageWatch:
+    page: Any
+    mode: str
+    errors: list[str] = field(default_factory=list)
+    escaped_requests: list[str] = field(default_factory=list)
+    failed_local: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.escaped_requests == [], self.escaped_requests
+        assert self.failed_local == [], self.failed_local
+        assert self.page.evaluate("window.__cspViolations") == []
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("file", "data", "about") or parts.hostname == "127.0.0.1"
+
+
+def open_map(browser: Any, url: str, mode: str, viewport: dict[str, int] = DESKTOP, phone: bool = False) -> PageWatch:
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    watch = PageWatch(page, mode)
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            if urlsplit(url).hostname not in TILE_HOSTS:
+                watch.escaped_requests.append(url)
+            route.abort()  # tests run offline: even tiles are not fetched
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda req: watch.failed_local.append(req.url) if is_local(req.url) else None)
+    page.on("response", lambda resp: watch.failed_local.append(f"{resp.status} {resp.url}")
+            if is_local(resp.url) and resp.status >= 400 else None)
+    page.add_init_script(WATCH_CSP)
+    page.goto(url)
+    page.wait_for_function("window.cqAtlasMap !== undefined")
+    return watch
+
+
+def page_url(mode: str, live_server: Any, built_site: Path) -> str:
+    return live_server.url + "/" if mode == "served" else (built_site / "index.html").as_uri()
+
+
+def axe_violations(page: Any, context: str = "document") -> list[dict[str, Any]]:
+    """axe-core (from node_modules) run inside the page: serious and critical violations only."""
+    # Evaluated through the DevTools protocol, so the page's CSP (scripts from 'self' only) does not block it.
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    results = page.evaluate(f"axe.run({context}, {{resultTypes: ['violations'], preload: false}})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def open_popup_text(page: Any) -> str:
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    return popup.inner_text()
