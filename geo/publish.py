@@ -60,7 +60,7 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     downloads["atlas", "gpkg"] = prepare(encode_geopackage({layer.spec.id: layer.features for layer in atlas.layers}),
                                          FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
-                     map_page_policy=content_security_policy(page, tile_origins()), downloads=downloads)
+                     map_page_policy=content_security_policy(page, tile_origins(), inline_styles=False), downloads=downloads)
 
 
 ATLAS = "atlas"

@@ -111,16 +111,16 @@ def render_map(
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-def content_security_policy(page: str, tile_origins: list[str]) -> str:
-    """A CSP for a served page: scripts only from our origin, plus the page's own inline scripts by hash if any
-    (the map page has none: its data blocks are JSON, never executed)."""
+def content_security_policy(page: str, tile_origins: list[str], inline_styles: bool = True) -> str:
+    """A CSP for a served page: scripts only from our origin, plus the page's own inline scripts by hash if any.
+    The map page has none (its data blocks are JSON, never executed) and no inline styles either: Leaflet styles
+    elements through the DOM, which a policy does not restrict."""
     hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
                      for body in _INLINE_SCRIPT.findall(page)})
     return "; ".join([
         "default-src 'self'",
         " ".join(["script-src 'self'", *hashes]),
-        # Leaflet positions and styles elements through the DOM (allowed); other pages may carry inline styles.
-        "style-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'" if inline_styles else "style-src 'self'",
         f"img-src 'self' data: {' '.join(tile_origins)}",
         "connect-src 'self'",
         "object-src 'none'",

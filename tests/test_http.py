@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.assets import ASSET_FILES, default_node_modules
+from geo.assets import ASSET_FILES, STATIC_FILES, default_node_modules
 from geo.atlas import Atlas
 from geo.problems import AtlasInvalid
 from tests.conftest import LAYERS_DIR, edit_feature
@@ -29,13 +29,16 @@ def test_map_page_uses_only_local_scripts_and_styles(client: TestClient) -> None
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
     assert not EXTERNAL_CODE.search(page), "scripts and styles must come from this server"
+    # No inline script to trust: every <script> either loads a file or holds JSON data, which never runs.
+    for attributes in re.findall(r"<script([^>]*)>", page):
+        assert 'src="' in attributes or 'type="application/json"' in attributes, attributes
     for src in re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page):
         assert src.startswith("/assets/"), src
         assert client.get(src).status_code == 200, src
 
 
 def test_every_manifest_asset_is_served(client: TestClient) -> None:
-    for relative in ASSET_FILES:
+    for relative in (*ASSET_FILES, *STATIC_FILES):
         response = client.get(f"/assets/{relative}")
         assert response.status_code == 200, relative
         assert len(response.content) > 0
