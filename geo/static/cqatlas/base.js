@@ -5,7 +5,7 @@ CQAtlas.section("base", function (app) {
   var map = app.map, base = app.base || {};
   // Below the tile pane: tiles cover the outlines wherever they load, the outlines show wherever they do not.
   map.createPane("cqBase").style.zIndex = 150;
-  map.createPane("cqLabels").style.zIndex = 450;
+  map.createPane("cqLabels").style.zIndex = 350;  // under the atlas features: data first
   var layers = {
     outlines: L.geoJSON(base.outlines, {pane: "cqBase", interactive: false, attribution: base.attribution,
                                         style: {color: "#9ca3af", weight: 0.8, fillColor: "#f8f8f6", fillOpacity: 1}}),
