@@ -1,6 +1,7 @@
 """Benchmarks, each a ratio against a baseline measured side by side in the same run.
 
     .venv/bin/python bench/run.py [--seconds N]     (or: make bench)
+    .venv/bin/python bench/run.py --only map        (just the map page section)
 
 Writes bench/RESULTS.md. Needs wrk and chromium (make bench installs them from Debian).
 """
@@ -30,6 +31,7 @@ from geo.atlas import load_atlas  # noqa: E402
 from geo.build import build  # noqa: E402
 from geo.publish import download, publish  # noqa: E402
 from geo.query import FeatureFilter, select  # noqa: E402
+from map_page import bench_map, replace_section  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
 WORK = REPO / "bench" / ".work"
@@ -232,72 +234,6 @@ def bench_load(seconds: int) -> tuple[list[str], dict]:
     return lines, {"load_errors": result["errors"] + result["non2xx"]}
 
 
-BARE_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>bare</title>
-<link rel="stylesheet" href="assets/leaflet/dist/leaflet.css"><script src="assets/leaflet/dist/leaflet.js"></script>
-<style>html,body,#map{height:100%;margin:0}</style></head><body><div id="map"></div><script>
-var map = L.map("map").setView([29.56, 106.55], 9);
-var data = DATA;
-data.forEach(function (fc) { L.geoJSON(fc).addTo(map); });
-</script></body></html>"""
-
-
-def page_metrics(browser, url: str) -> tuple[int, float]:
-    """Bytes transferred and ms until the first vector feature is in the DOM."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.add_init_script("""
-        window.__firstFeature = null;
-        new MutationObserver(function (list, observer) {
-            if (document.querySelector('path.leaflet-interactive, .leaflet-marker-icon')) {
-                window.__firstFeature = performance.now(); observer.disconnect();
-            }
-        }).observe(document, {childList: true, subtree: true});
-    """)
-    sizes: list[int] = []
-    page.on("requestfinished", lambda req: sizes.append(req.sizes()["responseBodySize"]))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    page.goto(url)
-    page.wait_for_function("window.__firstFeature !== null")
-    first = page.evaluate("window.__firstFeature")
-    context.close()
-    return sum(sizes), first
-
-
-def bench_page(runs: int = 5) -> tuple[list[str], dict]:
-    from playwright.sync_api import sync_playwright
-
-    site = WORK / "site"
-    build(REPO / "layers", site, default_node_modules())
-    atlas = load_atlas(REPO / "layers")
-    data = json.dumps([layer.feature_collection() for layer in atlas.layers], ensure_ascii=False)
-    (site / "bare.html").write_text(BARE_PAGE.replace("DATA", data), encoding="utf-8")
-    results: dict[str, list[tuple[int, float]]] = {"atlas": [], "bare": []}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        for _ in range(runs):
-            results["atlas"].append(page_metrics(browser, (site / "index.html").as_uri()))
-            results["bare"].append(page_metrics(browser, (site / "bare.html").as_uri()))
-        browser.close()
-    weight = {name: statistics.median(r[0] for r in rows) for name, rows in results.items()}
-    first = {name: statistics.median(r[1] for r in rows) for name, rows in results.items()}
-    lines = [
-        "## Map page vs a bare Leaflet page with the same GeoJSON",
-        "",
-        f"Headless Chromium, page opened from disk (tiles blocked), median of {runs} runs each, same run.",
-        "",
-        "| page | weight (bytes) | first feature drawn (ms) |",
-        "|---|---:|---:|",
-        f"| atlas | {weight['atlas']:.0f} | {first['atlas']:.0f} |",
-        f"| bare Leaflet | {weight['bare']:.0f} | {first['bare']:.0f} |",
-        "",
-        f"**Weight ratio {weight['atlas'] / weight['bare']:.2f}×, time-to-first-feature ratio "
-        f"{first['atlas'] / first['bare']:.2f}×** (the atlas adds popups, legend, search, outlines and controls).",
-        "",
-    ]
-    return lines, {"page_weight_ratio": weight["atlas"] / weight["bare"]}
-
-
 def synthetic_layers(target: Path, count: int) -> None:
     """Copy the real layers and add ``count`` generated points to development_zones."""
     shutil.copytree(REPO / "layers", target)
@@ -364,17 +300,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15, help="duration of each load measurement")
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic layer sizes")
+    parser.add_argument("--only", choices=["map"], help="run one section and replace just it in RESULTS.md")
     args = parser.parse_args()
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    if args.only == "map":
+        lines, _ = bench_map(WORK, sizes)
+        print("\n".join(lines), flush=True)
+        replace_section(REPO / "bench" / "RESULTS.md", lines)
+        shutil.rmtree(WORK, ignore_errors=True)
+        return
     sections = [
         ["# Benchmark results", "",
          f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, {os.cpu_count()} cores, "
          f"Python {platform.python_version()}. Regenerate with `make bench`.", ""],
     ]
     for bench in (lambda: bench_downloads(args.seconds), lambda: bench_pygeoapi(args.seconds),
-                  lambda: bench_load(args.seconds), bench_page,
-                  lambda: bench_scaling(tuple(int(s) for s in args.sizes.split(",")))):
+                  lambda: bench_load(args.seconds), lambda: bench_map(WORK, sizes), lambda: bench_scaling(sizes)):
         lines, _ = bench()
         sections.append(lines)
         print("\n".join(lines), flush=True)

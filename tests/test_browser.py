@@ -12,7 +12,7 @@ from shapely.geometry import box
 
 from geo.atlas import Atlas, AtlasFeature
 from geo.schema import DOCUMENTED_FIGURES
-from tests.browsing import PageWatch, open_map, open_popup_text, page_url
+from tests.browsing import PageWatch, open_map, open_popup_text, page_url, table_rows, wait_for_rows
 from tests.conftest import ARTIFACTS, LAYERS_DIR, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -56,10 +56,6 @@ def screen_point(page: Any, lon: float, lat: float) -> tuple[float, float]:
                           "const r = document.querySelector('.cq-map').getBoundingClientRect();"
                           "return [p.x + r.left, p.y + r.top]; })()")
     return point[0], point[1]
-
-
-def shown_rows(page: Any) -> list[str]:
-    return page.locator("#cq-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.feature)")
 
 
 def test_every_zone_corridor_and_hub_is_drawn(map_page: PageWatch, atlas: Atlas) -> None:
@@ -171,7 +167,7 @@ def test_table_lists_what_is_in_view_sorts_filters_and_opens_popups(map_page: Pa
                                              "(window.cqAtlasMap.getBounds())")
     view = box(west, south, east, north)
     in_view = {f.id for f in atlas.features() if box(*f.geometry.bounds).intersects(view)}
-    assert set(shown_rows(page)) == in_view and len(in_view) > 10
+    assert wait_for_rows(page, in_view) == in_view and len(in_view) > 10
     names = page.locator("#cq-table tbody th").all_inner_texts()
     assert names == sorted(names, key=str.lower)
     page.get_by_role("button", name="Name").click()
@@ -181,11 +177,10 @@ def test_table_lists_what_is_in_view_sorts_filters_and_opens_popups(map_page: Pa
     years = [int(y) for y in page.locator("#cq-table tbody td:nth-of-type(2)").all_inner_texts() if y]
     assert years == sorted(years)
     page.locator("#cq-table-filter").fill("university")
-    page.wait_for_timeout(100)
     matching = {f.id for f in atlas.features() if f.id in in_view and any(
         "university" in text.lower() for text in (f.properties["name_en"], f.id, atlas.layer(f.layer_id).spec.kinds[
             f.properties["kind"]].label))}
-    assert set(shown_rows(page)) == matching and {f.id for f in atlas.layer("universities").features} <= matching
+    assert wait_for_rows(page, matching) == matching and {f.id for f in atlas.layer("universities").features} <= matching
     target = atlas.layer("universities").features[-1]
     row_button = page.locator(f"#cq-table tr[data-feature={target.id}] button")
     row_button.click()
@@ -201,14 +196,14 @@ def test_toggling_a_layer_hides_it_on_the_map_and_in_the_table(map_page: PageWat
     layer = atlas.layer("universities")
     checkbox = page.get_by_label(layer.spec.title, exact=True)
     assert page.locator(".cq-layer-universities").count() == len(layer.features)
+    before = set(table_rows(page))
+    assert {f.id for f in layer.features} <= before
     checkbox.uncheck()
-    page.wait_for_timeout(100)
     assert page.locator(".cq-layer-universities").count() == 0
-    assert not set(shown_rows(page)) & {f.id for f in layer.features}
+    assert wait_for_rows(page, before - {f.id for f in layer.features}) == before - {f.id for f in layer.features}
     checkbox.check()
-    page.wait_for_timeout(100)
     assert page.locator(".cq-layer-universities").count() == len(layer.features)
-    assert {f.id for f in layer.features} <= set(shown_rows(page))
+    assert wait_for_rows(page, before) == before
 
 
 def test_search_finds_features_by_english_chinese_and_persian_names(map_page: PageWatch, atlas: Atlas) -> None:

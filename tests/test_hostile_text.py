@@ -10,6 +10,7 @@ import pytest
 
 from geo.assets import default_node_modules
 from geo.build import build
+from tests.browsing import wait_for_rows
 from tests.conftest import edit_feature, serve
 
 HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">Xiyong'
@@ -51,7 +52,7 @@ def assert_inert(page: Any) -> None:
     page.locator(".cq-result").first.wait_for()
     assert HOSTILE_NAME in page.locator(".cq-result").first.inner_text()
     page.locator("#cq-table-filter").fill("pwned")
-    page.wait_for_timeout(200)
+    assert wait_for_rows(page, {feature_id}) == {feature_id}
     assert page.locator("#cq-table tbody th").all_inner_texts() == [HOSTILE_NAME]
     for selector in ("img[src=x]", "svg[onload]", "b[onmouseover]", ".leaflet-popup-content script", "iframe",
                      "a[href^=javascript]", ".cq-result img", "#cq-table img"):

@@ -16,10 +16,11 @@ CQAtlas.section("base", function (app) {
     tiles[spec.id] = L.tileLayer(spec.url, {attribution: spec.attribution, maxZoom: spec.maxZoom});
   });
 
-  // Population a city needs to be labelled at a zoom: a few capitals zoomed out, every town of Chongqing close up.
+  // Population (thousands) a city needs to be labelled at a zoom: a few capitals zoomed out, every town of
+  // Chongqing close up.
   function minPopulation(zoom) {
-    if (zoom <= 3) { return 8e6; }
-    return [5e6, 3e6, 1.5e6, 1e6][zoom - 4] || 0;
+    if (zoom <= 3) { return 8000; }
+    return [5000, 3000, 1500, 1000][zoom - 4] || 0;
   }
 
   var labels = {};
@@ -63,7 +64,8 @@ CQAtlas.section("base", function (app) {
     app.emit("base", {name: name, visible: visible});
   };
 
-  map.on("moveend", placeLabels);
+  var pending = null;
+  map.on("moveend", function () { window.clearTimeout(pending); pending = window.setTimeout(placeLabels, 60); });
   app.setTiles(app.config.tiles.length ? app.config.tiles[0].id : "");
   app.setBaseLayer("outlines", true);
   app.setBaseLayer("cities", true);

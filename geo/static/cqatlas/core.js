@@ -4,6 +4,7 @@
   "use strict";
 
   var sections = [];
+  var PHONE = "(max-width: 767px)";
   var CQAtlas = window.CQAtlas = window.CQAtlas || {};
 
   /* A part of the page (panel section, base map) registers its start function; each runs once, in script order,
@@ -62,7 +63,7 @@
 
   function createApp(config, data, base) {
     var handlers = {};
-    var numbers = new Intl.NumberFormat(config.lang, {maximumFractionDigits: 2});
+    var numbers = null;  // made on first use: building a number format costs time the first drawing needs
     var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var canHover = window.matchMedia("(hover: hover)").matches;
     var app = {
@@ -70,7 +71,10 @@
       layers: [], layerById: {}, entries: [], byId: {},
       // Everything a permalink needs besides the view: which layers are on, which feature is open.
       state: {layers: {}, selected: null},
-      formatNumber: function (value) { return numbers.format(value); },
+      formatNumber: function (value) {
+        numbers = numbers || new Intl.NumberFormat(config.lang, {maximumFractionDigits: 2});
+        return numbers.format(value);
+      },
       on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); },
       emit: function (name, detail) { (handlers[name] || []).forEach(function (fn) { fn(detail); }); }
     };
@@ -215,17 +219,22 @@
     });
     map.on("moveend", function () { app.emit("view", map.getBounds()); });
 
+    // The panel starts closed on phones (where it would lie over the map), open beside the map elsewhere.
+    document.getElementById("cq-panel").hidden = window.matchMedia(PHONE).matches;
+    app.frame(L.latLngBounds(config.frames.chongqing), {animate: false});
     config.layers.forEach(function (spec) { app.setLayerVisible(spec.id, spec.shown); });
     return app;
   }
 
   function start() {
     var app = createApp(readJson("cq-atlas-config"), readJson("cq-atlas-data"), readJson("cq-atlas-base"));
-    sections.forEach(function (section) { section.init(app); });
-    app.frame(L.latLngBounds(app.config.frames.chongqing), {animate: false});
-    app.emit("ready", app);
-    window.cqAtlas = app;  // handles for scripted checks of the page
-    window.cqAtlasMap = app.map;
+    // The features are drawn first; the base map and the panel's sections start once the browser has painted them.
+    window.setTimeout(function () {
+      sections.forEach(function (section) { section.init(app); });
+      app.emit("ready", app);
+      window.cqAtlas = app;  // handles for scripted checks of the page
+      window.cqAtlasMap = app.map;
+    }, 0);
   }
 
   document.addEventListener("DOMContentLoaded", start);

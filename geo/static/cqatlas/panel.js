@@ -26,5 +26,5 @@ CQAtlas.section("panel", function (app) {
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && phone.matches) { setOpen(false); toggle.focus(); }
   });
-  setOpen(!phone.matches);
+  setOpen(!panel.hidden);  // as the map started: closed on phones
 });

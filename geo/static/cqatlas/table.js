@@ -83,9 +83,11 @@ CQAtlas.section("table", function (app) {
     });
   }
 
-  var pending = false;
+  // Redrawn shortly after the map settles or the filter changes, never in the frames the map is drawing.
+  var pending = null;
   function schedule() {
-    if (!pending) { pending = true; window.requestAnimationFrame(function () { pending = false; render(); }); }
+    window.clearTimeout(pending);
+    pending = window.setTimeout(render, 120);
   }
 
   table.querySelectorAll("button[data-sort]").forEach(function (button) {
