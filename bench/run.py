@@ -31,7 +31,7 @@ from geo.atlas import load_atlas  # noqa: E402
 from geo.build import build  # noqa: E402
 from geo.publish import download, publish  # noqa: E402
 from geo.query import FeatureFilter, select  # noqa: E402
-from map_page import bench_map, replace_section  # noqa: E402
+from map_page import bench_map, replace_section, synthetic_layers  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
 WORK = REPO / "bench" / ".work"
@@ -232,24 +232,6 @@ def bench_load(seconds: int) -> tuple[list[str], dict]:
         "",
     ]
     return lines, {"load_errors": result["errors"] + result["non2xx"]}
-
-
-def synthetic_layers(target: Path, count: int) -> None:
-    """Copy the real layers and add ``count`` generated points to development_zones."""
-    shutil.copytree(REPO / "layers", target)
-    path = target / "development_zones.geojson"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    template = next(f for f in data["features"] if f["geometry"]["type"] == "Point")
-    for i in range(count):
-        feature = json.loads(json.dumps(template))
-        feature["id"] = feature["properties"]["id"] = f"synthetic-{i}"
-        feature["geometry"]["coordinates"] = [round(105.5 + (i * 0.6180339) % 4.0, 6), round(28.5 + (i * 0.4142135) % 3.5, 6)]
-        for name in ("enterprises_count", "documented_floor_area_m2", "figures_as_of"):
-            feature["properties"].pop(name, None)
-        for source in feature["properties"]["sources"]:
-            source["supports"] = [s for s in source["supports"] if s == "established"]
-        data["features"].append(feature)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def bench_scaling(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> tuple[list[str], dict]:
