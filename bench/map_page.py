@@ -86,7 +86,8 @@ def build_pair(work: Path, layers: Path) -> tuple[Path, Path, int, int]:
     build(layers, site, default_node_modules())
     atlas = load_atlas(layers)
     count = sum(len(layer.features) for layer in atlas.layers)
-    data = json.dumps({layer.spec.id: layer.feature_collection() for layer in atlas.layers}, ensure_ascii=False)
+    data = json.dumps({layer.spec.id: layer.feature_collection() for layer in atlas.layers}, ensure_ascii=False,
+                      separators=(",", ":"))  # as compact as the atlas's own data block
     bare = site / "bare.html"
     bare.write_text(BARE_PAGE.replace("CANVAS", json.dumps(count > CANVAS_ABOVE_FEATURES)).replace("DATA", data),
                     encoding="utf-8")

@@ -96,10 +96,12 @@ def table_rows(page: Any) -> list[str]:
 
 def wait_for_rows(page: Any, expected: set[str]) -> set[str]:
     """The feature table settles a moment after the map or the filter changes: wait until it shows ``expected``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     try:
         page.wait_for_function("ids => { const rows = Array.from(document.querySelectorAll('#cq-table tbody tr'),"
                                " r => r.dataset.feature); return rows.length === ids.length &&"
-                               " ids.every(id => rows.includes(id)); }", sorted(expected), timeout=15000)
-    except Exception:
+                               " ids.every(id => rows.includes(id)); }", arg=sorted(expected), timeout=15000)
+    except PlaywrightTimeout:
         pass  # the caller's assertion shows the difference
     return set(table_rows(page))

@@ -73,7 +73,13 @@ CQAtlas.section("table", function (app) {
       return !query || entry.search.indexOf(query) >= 0 || kindLabel(entry).toLowerCase().indexOf(query) >= 0;
     });
     shown.sort(compare);
-    body.replaceChildren.apply(body, shown.slice(0, MAX_ROWS).map(row));
+    var rowsNow = shown.slice(0, MAX_ROWS).map(row);
+    var unchanged = rowsNow.length === body.rows.length && rowsNow.every(function (tr, i) { return body.rows[i] === tr; });
+    if (!unchanged) {
+      var focused = body.contains(document.activeElement) ? document.activeElement : null;
+      body.replaceChildren.apply(body, rowsNow);
+      if (focused && body.contains(focused)) { focused.focus({preventScroll: true}); }  // keyboard users keep their place
+    }
     var text = shown.length ? app.t("table.count", {shown: shown.length, total: visible.length}) : app.t("table.empty");
     if (shown.length > MAX_ROWS) { text += " " + app.t("table.more", {shown: MAX_ROWS}); }
     status.textContent = text;
