@@ -11,17 +11,17 @@ from shapely.geometry import box
 
 from geo.registry import CHONGQING, EURASIA
 
-# Every atlas feature lies in this extent (Eurasia and the seas to ASEAN); the base is clipped to it.
+# Every atlas feature lies in this extent (Eurasia and the seas to ASEAN); the base covers it.
 BASE_EXTENT = box(EURASIA.min_lon, EURASIA.min_lat, EURASIA.max_lon, EURASIA.max_lat)
 
 
 def country_outlines(path: Path, tolerance_deg: float = 0.2) -> dict[str, Any]:
-    """Natural Earth country outlines (TopoJSON, read through GDAL) clipped to the atlas's extent, as light GeoJSON."""
+    """Natural Earth country outlines (TopoJSON, read through GDAL) of the countries in the atlas's extent, as light
+    GeoJSON (whole countries: a clipped edge would show as a false coastline)."""
     frame = pyogrio.read_dataframe(path, layer="countries", columns=["name"])
     frame = frame[frame.intersects(BASE_EXTENT)].copy()
     # Simplified and snapped to 0.01°: at the zooms where outlines matter, finer detail costs bytes and shows nothing.
-    frame["geometry"] = (frame.geometry.clip_by_rect(*BASE_EXTENT.bounds).simplify(tolerance_deg)
-                         .set_precision(0.01, mode="pointwise"))
+    frame["geometry"] = frame.geometry.simplify(tolerance_deg).set_precision(0.01, mode="pointwise")
     return json.loads(frame[~frame.geometry.is_empty][["geometry"]].to_json(drop_id=True))
 
 
