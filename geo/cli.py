@@ -1,4 +1,4 @@
-"""Command line: ``cqatlas validate | build | serve``."""
+"""Command line: ``cqatlas validate | derive | build | serve``."""
 
 from __future__ import annotations
 
@@ -42,6 +42,26 @@ def validate(layers: LayersOption = DEFAULT_LAYERS) -> None:
         typer.echo(AtlasInvalid(problems).report(), err=True)
         raise typer.Exit(1)
     typer.echo(f"{layers}: all layers valid.")
+
+
+@app.command()
+def derive(layers: LayersOption = DEFAULT_LAYERS) -> None:
+    """Re-derive traced geometry from layers/derivation/ and the reference datasets; rewrites only geometry and
+    provenance fields of the layers it touches (needs the 'reference' extra)."""
+    from geo.derive import derive as derive_geometry
+    from geo.reference import ReferenceMissing
+
+    try:
+        report = derive_geometry(layers)
+    except ReferenceMissing as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo("\n".join(report.lines))
+    _, problems = validate_layers(layers)
+    if problems:
+        typer.echo(AtlasInvalid(problems).report(), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{layers}: derived and valid.")
 
 
 @app.command()

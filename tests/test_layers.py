@@ -146,8 +146,10 @@ def test_zones_hubs_and_universities_are_in_chongqing_urban_reach(atlas: Atlas) 
 
 def test_every_feature_states_geometry_quality_and_how_it_was_drawn(atlas: Atlas) -> None:
     for feature in atlas.features():
-        assert feature.properties["geometry_quality"] in ("surveyed", "approximate", "schematic")
+        assert feature.properties["geometry_quality"] in ("surveyed", "traced", "approximate", "schematic")
         assert len(feature.properties["geometry_note"]) > 20
+        datasets = feature.properties["geometry_datasets"]
+        assert datasets and all(d["name"] and d["version"] and d["license"] for d in datasets), feature.id
 
 
 def test_sea_legs_stay_at_sea(atlas: Atlas) -> None:

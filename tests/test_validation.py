@@ -79,7 +79,7 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("unknown-field", "universities", set_prop("a2", 3), "a2", "Extra inputs are not permitted"),
     ("kind-not-in-layer", "bonded_zones", set_prop("kind", "university"), "kind", "is not a kind of layer bonded_zones"),
     ("year-out-of-range", "bonded_zones", set_prop("established", 17), "established", "greater than or equal to 1800"),
-    ("quality-not-allowed", "bonded_zones", set_prop("geometry_quality", "exact"), "geometry_quality", "'surveyed', 'approximate' or 'schematic'"),
+    ("quality-not-allowed", "bonded_zones", set_prop("geometry_quality", "exact"), "geometry_quality", "'surveyed', 'traced', 'approximate' or 'schematic'"),
     ("no-sources", "universities", set_prop("sources", []), "sources", "at least 1 item"),
     ("javascript-url", "universities",
      set_prop("sources", [{"title": "Hostile", "url": "javascript:alert(1)", "supports": []}]), "sources.0.url", "URL"),
