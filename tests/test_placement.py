@@ -1,0 +1,98 @@
+"""Zones and points inside their districts, documented lengths, stated provenance (no reference packages needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geo.atlas import Atlas
+from geo.geodesy import geodesic_area_km2
+from geo.validate import validate_layers
+from tests.conftest import read_layer, write_layer
+
+
+def edit(layers_dir: Path, layer_id: str, feature_id: str, change: Any) -> None:
+    data = read_layer(layers_dir, layer_id)
+    change(next(f for f in data["features"] if f["properties"]["id"] == feature_id))
+    write_layer(layers_dir, layer_id, data)
+
+
+def messages(layers_dir: Path) -> list[str]:
+    return [str(problem) for problem in validate_layers(layers_dir)[1]]
+
+
+def test_districts_layer_has_chongqings_38_districts_and_its_published_area(atlas: Atlas) -> None:
+    features = atlas.layer("districts").features
+    assert len(features) == 38
+    assert sum(f.properties["kind"] == "county" for f in features) == 12  # 26 districts and 12 counties (2016 on)
+    # The report gives Chongqing's area as about 82.4 thousand km².
+    assert sum(geodesic_area_km2(f.geometry) for f in features) == pytest.approx(82_400, rel=0.01)
+    assert {"渝中区", "两江新区"} & {f.properties["name_zh"] for f in features} == {"渝中区"}
+
+
+def test_every_zone_and_point_names_its_districts(atlas: Atlas) -> None:
+    district_ids = {f.id for f in atlas.layer("districts").features}
+    for layer_id in ("free_trade_zone", "bonded_zones", "development_zones", "logistics_hubs", "universities"):
+        for feature in atlas.layer(layer_id).features:
+            assert feature.properties["districts"], feature.id
+            assert set(feature.properties["districts"]) <= district_ids, feature.id
+
+
+def test_a_port_moved_across_the_river_is_reported(layers_copy: Path) -> None:
+    # Cuntan lies on the Yangtze's north bank (Jiangbei); 1.5 km south is Nan'an across the river.
+    edit(layers_copy, "logistics_hubs", "cuntan-port",
+         lambda f: f["geometry"].update(coordinates=[f["geometry"]["coordinates"][0], f["geometry"]["coordinates"][1] - 0.015]))
+    assert any("cuntan-port" in m and "outside jiangbei-district" in m and "nanan-district" in m
+               for m in messages(layers_copy)), messages(layers_copy)
+
+
+def test_a_zone_spilling_out_of_its_district_is_reported(layers_copy: Path) -> None:
+    def shift(feature: dict[str, Any]) -> None:
+        ring = feature["geometry"]["coordinates"][0]
+        feature["geometry"]["coordinates"][0] = [[round(x - 0.06, 6), y] for x, y in ring]
+
+    edit(layers_copy, "development_zones", "shuangqiao-etdz", shift)
+    found = [m for m in messages(layers_copy) if "shuangqiao-etdz" in m and "districts" in m]
+    assert found and "of its area lies inside dazu-district" in found[0]
+
+
+def test_an_unknown_district_is_reported(layers_copy: Path) -> None:
+    edit(layers_copy, "universities", "chongqing-university", lambda f: f["properties"].update(districts=["atlantis"]))
+    assert any("chongqing-university" in m and "atlantis not in the districts layer" in m for m in messages(layers_copy))
+
+
+def test_a_zone_without_districts_is_reported(layers_copy: Path) -> None:
+    edit(layers_copy, "bonded_zones", "fuling-comprehensive-bonded-zone", lambda f: f["properties"].pop("districts"))
+    assert any("fuling-comprehensive-bonded-zone" in m and "name the district" in m for m in messages(layers_copy))
+
+
+def test_documented_length_is_compared_with_the_line(layers_copy: Path) -> None:
+    def lengthen(feature: dict[str, Any]) -> None:
+        feature["properties"]["documented_length_km"] = 15000
+
+    edit(layers_copy, "rail_europe", "chongqing-xinjiang-europe-railway", lengthen)
+    assert any("chongqing-xinjiang-europe-railway" in m and "documented 15000 km but the line measures" in m
+               for m in messages(layers_copy))
+
+
+def test_documented_length_of_the_china_europe_route_matches_within_tolerance(atlas: Atlas) -> None:
+    feature = next(f for f in atlas.layer("rail_europe").features if f.id == "chongqing-xinjiang-europe-railway")
+    # China Daily (2013) gives 11,179 km for the whole route; the traced shortest paths may cut it short, not more.
+    assert feature.properties["documented_length_km"] == 11179
+    assert 0.85 * 11179 <= feature.properties["length_km"] <= 1.15 * 11179
+
+
+def test_geometry_without_provenance_is_reported(layers_copy: Path) -> None:
+    edit(layers_copy, "universities", "southwest-university", lambda f: f["properties"].update(geometry_datasets=[]))
+    assert any("southwest-university" in m and "geometry_datasets" in m for m in messages(layers_copy))
+
+
+def test_osm_derived_layers_carry_the_odbl_and_its_attribution(atlas: Atlas) -> None:
+    for layer_id in ("rail_europe", "land_sea_corridor"):
+        spec = atlas.layer(layer_id).spec
+        assert "ODbL" in spec.license and "© OpenStreetMap contributors" in spec.attribution
+    for feature in atlas.layer("rail_europe").features:
+        osm = [d for d in feature.properties["geometry_datasets"] if d["license"] == "ODbL-1.0"]
+        assert osm and osm[0]["attribution"] == "© OpenStreetMap contributors"
