@@ -43,21 +43,27 @@ def water_polygons() -> list[Polygon]:
     shapes = reference.shorelines(YANGTZE_BBOX)
     lower = box(114.0, 28.5, 122.4, 32.8)
     wide = [poly for level, poly in shapes if level == 2 and poly.intersects(lower) and poly.area < 1.0]
-    land = unary_union([poly for level, poly in shapes if level == 1 and poly.intersects(box(*ESTUARY_BBOX))])
+    land = unary_union([shapely.clip_by_rect(poly, *ESTUARY_BBOX) for level, poly in shapes
+                        if level == 1 and poly.intersects(box(*ESTUARY_BBOX))])
     estuary = box(*ESTUARY_BBOX).difference(land)
     pieces = list(getattr(estuary, "geoms", [estuary]))
     return wide + [max(pieces, key=lambda p: p.area)]
 
 
 def _skeleton(polygon: Polygon, graph: nx.Graph) -> None:
+    """Voronoi edges of the densified banks that lie inside the water: the water body's centre lines."""
     boundary = polygon.boundary.segmentize(0.004)
     points = MultiPoint(shapely.get_coordinates(boundary))
     edges = shapely.voronoi_polygons(points, only_edges=True)
-    lines = [edge for edge in getattr(edges, "geoms", [edges])]
-    inside = shapely.contains_properly(polygon, lines)
-    for line, keep in zip(lines, inside):
-        if keep:
-            _add_line(graph, np.asarray(line.coords), "water_centreline")
+    lines = np.array(list(getattr(edges, "geoms", [edges])), dtype=object)
+    lines = lines[shapely.contains_properly(polygon, lines)]
+    starts = np.round(shapely.get_coordinates(shapely.get_point(lines, 0)), 5)
+    ends = np.round(shapely.get_coordinates(shapely.get_point(lines, -1)), 5)
+    metres = GEOD.inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])[2]
+    graph.add_edges_from(
+        ((float(a[0]), float(a[1])), (float(b[0]), float(b[1])), {"km": m / 1000, "kind": "water_centreline"})
+        for a, b, m in zip(starts, ends, metres) if (a != b).any()
+    )
 
 
 @cache
@@ -73,21 +79,23 @@ def river_graph() -> nx.Graph:
 
 
 def _bridge(graph: nx.Graph) -> None:
-    component = {}
-    for index, nodes in enumerate(nx.connected_components(graph)):
-        for node in nodes:
-            component[node] = index
-    nodes = list(graph.nodes)
-    tree = STRtree(shapely.points(np.array(nodes)))
-    ends = [node for node in nodes if graph.degree(node) == 1]
-    for end in ends:
-        for candidate in tree.query(Point(end).buffer(BRIDGE_DEG)):
-            other = nodes[candidate]
-            if component[other] == component[end]:
+    """Join each dead end to the nearest node of every other piece within ``BRIDGE_DEG`` (penalised, labelled)."""
+    components = [np.array(list(nodes)) for nodes in nx.connected_components(graph)]
+    ends = np.array([node for node in graph.nodes if graph.degree(node) == 1])
+    end_points = shapely.points(ends)
+    component_of = {tuple(node): index for index, nodes in enumerate(components) for node in map(tuple, nodes)}
+    own = np.array([component_of[tuple(end)] for end in ends])
+    for index, nodes in enumerate(components):
+        tree = STRtree(shapely.points(nodes))
+        (which, nearest), _ = tree.query_nearest(end_points, max_distance=BRIDGE_DEG, return_distance=True,
+                                                 all_matches=False)
+        for end_index, node_index in zip(which, nearest):
+            if own[end_index] == index:
                 continue
-            km = GEOD.inv(end[0], end[1], other[0], other[1])[2] / 1000
-            if not graph.has_edge(end, other):
-                graph.add_edge(end, other, km=km * BRIDGE_PENALTY, real_km=km, kind="bridge")
+            a, b = tuple(float(v) for v in ends[end_index]), tuple(float(v) for v in nodes[node_index])
+            if not graph.has_edge(a, b):
+                km = GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000
+                graph.add_edge(a, b, km=km * BRIDGE_PENALTY, real_km=km, kind="bridge")
 
 
 @cache
