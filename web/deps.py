@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Query, Request, Response
 
+from geo.i18n import LANGUAGES, resolve_language
 from geo.publish import Published
 from web.settings import Settings
 
@@ -23,3 +24,19 @@ async def get_settings(request: Request) -> Settings:
 
 PublishedDep = Annotated[Published, Depends(get_published)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_language(
+    response: Response,
+    lang: Annotated[str | None, Query(max_length=35, description=f"Language of titles and descriptions: "
+                                      f"{', '.join(LANGUAGES)} (default: Accept-Language, then en)")] = None,
+    accept_language: Annotated[str | None, Header(max_length=500, include_in_schema=False)] = None,
+) -> str:
+    """The language to answer in; the response says which (Content-Language) and that it depends on the request."""
+    language = resolve_language(lang, accept_language)
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language"
+    return language
+
+
+LanguageDep = Annotated[str, Depends(get_language)]

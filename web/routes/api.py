@@ -10,7 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from geo.formats import FORMATS
 from geo.publish import ATLAS, ATLAS_FORMATS, download
 from geo.query import FeatureFilter, make_filter
-from web.deps import PublishedDep
+from geo.i18n import layer_text
+from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
 from web.models import Catalog
 from web.responses import attachment, prepared_response
@@ -37,10 +38,12 @@ FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
 
 
 @router.get("/layers", response_model=Catalog, summary="Catalog of layers with download links")
-async def catalog(published: PublishedDep) -> dict:
+async def catalog(published: PublishedDep, language: LanguageDep) -> dict:
     layers = []
     for layer in published.atlas.layers:
         entry = layer.catalog_entry()
+        entry["title"] = layer_text(layer.spec, "title", language)
+        entry["description"] = layer_text(layer.spec, "description", language)
         entry["links"] = {ext: f"/api/layers/{layer.spec.id}.{ext}" for ext in FORMATS}
         layers.append(entry)
     return {"layers": layers, "atlas": {ext: f"/api/{ATLAS}.{ext}" for ext in ATLAS_FORMATS}}
