@@ -1,7 +1,7 @@
-"""Languages of the atlas: message catalogs (one JSON file per language in ``geo/locales``) and their lookup.
+"""Languages of the atlas: message catalogs (one JSON file per language in ``geo/messages``) and their lookup.
 
 The same files are read here and shipped to the browser, so the map and the API say the same thing. Keys are
-flat strings; ``{{name}}`` marks a value filled in at lookup. English is the fallback for anything missing.
+flat strings; ``{name}`` marks a value filled in at lookup. English is the fallback for anything missing.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import Any
 from geo.registry import LAYERS, LayerSpec
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
-LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 LANGUAGES: tuple[str, ...] = ("en", "zh", "fa")
 DEFAULT_LANGUAGE = "en"
 RIGHT_TO_LEFT = frozenset({"fa"})
 
-_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @cache
@@ -28,7 +28,7 @@ def catalog(language: str) -> dict[str, str]:
     """The message catalog of one supported language (read once)."""
     if language not in LANGUAGES:
         raise KeyError(language)
-    return json.loads((LOCALES_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    return json.loads((MESSAGES_DIR / f"{language}.json").read_text(encoding="utf-8"))
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:

@@ -16,9 +16,9 @@ from tests.conftest import LAYERS_DIR, REPO, read_layer
 from web.app import create_app
 from web.settings import Settings
 
-LOCALES = REPO / "geo" / "locales"
+LOCALES = REPO / "geo" / "messages"
 LANGUAGES = ("en", "zh", "fa")
-PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 # Where the text is the same in every language on purpose: each language's own name for itself.
