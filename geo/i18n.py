@@ -110,4 +110,5 @@ def derived_keys(specs: tuple[LayerSpec, ...] = LAYERS) -> set[str]:
     keys |= {f"kind.{kind}" for spec in specs for kind in spec.kinds}
     keys |= {f"figure.{name}.{part}" for name in (*DOCUMENTED_FIGURES, *COMPUTED_FIGURES) for part in ("label", "unit")}
     keys |= {f"quality.{quality}" for quality in QUALITY_WORDING}
+    keys |= {f"lang.{language}" for language in LANGUAGES}
     return keys

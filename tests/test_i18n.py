@@ -24,12 +24,14 @@ ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 # Where the text is the same in every language on purpose: each language's own name for itself.
 SAME_IN_EVERY_LANGUAGE = {"lang.en", "lang.zh", "lang.fa"}
 
-# How source files name catalog keys: Python calls translate("key", ...); templates mark elements with
-# data-i18n*="key"; scripts call t("key"...).
+# How source files name catalog keys: Python calls translate("key", ...); templates call t('key') or mark
+# elements with data-i18n="key"; scripts hold keys as string literals ("section.name"), whole or as a prefix that
+# the registry-derived keys complete ("kind." + kind).
+KEY = r"[a-z]+(?:\.[a-z0-9_]+)+"
 KEY_USES = {
-    ".py": re.compile(r"""translate\(\s*["']([a-z0-9_.]+)["']"""),
-    ".html": re.compile(r"""data-i18n(?:-[a-z-]+)?=["']([a-z0-9_.]+)["']"""),
-    ".js": re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']"""),
+    ".py": re.compile(r"""translate\(\s*["'](%s)["']""" % KEY),
+    ".html": re.compile(r"""(?:data-i18n=|\bt\(\s*)["'](%s)["']""" % KEY),
+    ".js": re.compile(r"""["'](%s)["']""" % KEY),
 }
 
 
@@ -57,6 +59,7 @@ def keys_declared_by_registry_and_schema() -> set[str]:
     keys |= {f"kind.{kind}" for spec in LAYERS for kind in spec.kinds}
     keys |= {f"figure.{name}.{part}" for name in (*DOCUMENTED_FIGURES, *COMPUTED_FIGURES) for part in ("label", "unit")}
     keys |= {f"quality.{quality}" for quality in QUALITY_WORDING}
+    keys |= {f"lang.{language}" for language in LANGUAGES}
     return keys
 
 
