@@ -34,11 +34,11 @@ STATIC_FILES: tuple[str, ...] = tuple(
 
 # Fonts for Chinese and Persian (SIL Open Font License) from fontsource packages. Each stylesheet splits its font
 # into unicode-range subsets, so a browser fetches only the files holding characters the page actually shows.
-FONT_STYLESHEETS: tuple[str, ...] = (
-    "@fontsource/noto-sans-sc/400.css",
-    "@fontsource/vazirmatn/400.css",
-    "@fontsource/vazirmatn/700.css",
-)
+FONTS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "zh": ("@fontsource/noto-sans-sc/400.css",),
+    "fa": ("@fontsource/vazirmatn/400.css", "@fontsource/vazirmatn/700.css"),
+}
+FONT_STYLESHEETS: tuple[str, ...] = tuple(sheet for sheets in FONTS_BY_LANGUAGE.values() for sheet in sheets)
 _WOFF2_URL = re.compile(r"url\(\./(files/[a-z0-9-]+\.woff2)\)")
 
 # Served by the app only (the API documentation page), not copied into the static site.

@@ -57,15 +57,17 @@
       Object.keys(app.config.quality).forEach(function (quality) { app.config.quality[quality] = t("quality." + quality); });
     }
 
-    /* Elements say which message they show: data-i18n for their text, data-i18n-attrs="attr=key,…" for attributes. */
+    /* Elements say which message they show: data-i18n for their text, data-i18n-attrs="attr=key,…" for attributes
+       ("attr=key@titleKey" fills the message's {title} with another message, such as a layer's title). */
     function relabelPage(t) {
       document.querySelectorAll("[data-i18n]").forEach(function (element) {
         element.textContent = t(element.getAttribute("data-i18n"));
       });
       document.querySelectorAll("[data-i18n-attrs]").forEach(function (element) {
         element.getAttribute("data-i18n-attrs").split(",").forEach(function (pair) {
-          var parts = pair.split("=");
-          if (parts.length === 2) { element.setAttribute(parts[0].trim(), t(parts[1].trim())); }
+          var parts = pair.split("="), keys = (parts[1] || "").split("@");
+          if (parts.length !== 2) { return; }
+          element.setAttribute(parts[0].trim(), t(keys[0].trim(), keys[1] ? {title: t(keys[1].trim())} : {}));
         });
       });
     }
@@ -82,19 +84,18 @@
       root.lang = lang;
       root.dir = RIGHT_TO_LEFT[lang] ? "rtl" : "ltr";
       document.title = app.t("app.title");
-      loadFont(lang);
       relabelConfig(app.t);
       relabelPage(app.t);
       select.value = lang;
       app.state.lang = lang;
       app.emit("language", lang);
-      if (app.state.selected) { app.open(app.state.selected); }  // the open popup, redrawn in the new language
+      if (app.state.selected) { app.open(app.state.selected, {pan: false}); }  // the open popup, in the new language
       app.emit("view", app.map.getBounds());  // lists redraw with the new labels
     };
 
     select.addEventListener("change", function () { app.setLanguage(select.value); });
-    // Popups show every feature's Chinese and Persian names, whatever the page's language.
-    app.on("select", function (entry) { if (entry) { loadFont("zh"); loadFont("fa"); } });
+    // Names in all three scripts appear whatever the page's language (popups, the language list, search hints).
+    Object.keys(app.config.fonts).forEach(loadFont);
     app.setLanguage(app.config.lang || "en");
   });
 }());

@@ -45,10 +45,19 @@ CQAtlas.section("permalink", function (app) {
     return params;
   }
 
-  function apply(hash) {
+  /* Without a language in the address, the first of the reader's browser languages the atlas speaks. */
+  function preferredLanguage() {
+    var wanted = (navigator.languages || [navigator.language || ""]).map(function (tag) {
+      return String(tag).toLowerCase().split("-")[0];
+    });
+    return wanted.filter(function (lang) { return app.config.catalogs && app.config.catalogs[lang]; })[0] || null;
+  }
+
+  function apply(hash, first) {
     var params = read(hash);
     restoring = true;
-    if (params.lang && app.setLanguage) { app.setLanguage(params.lang); }
+    var lang = params.lang || (first ? preferredLanguage() : null);
+    if (lang && app.setLanguage) { app.setLanguage(lang); }
     if (params.layers !== undefined) {
       var on = params.layers.split(",");
       app.layers.forEach(function (layer) { app.setLayerVisible(layer.spec.id, on.indexOf(layer.spec.id) >= 0); });
@@ -58,13 +67,14 @@ CQAtlas.section("permalink", function (app) {
       filter.value = params.q;
       filter.dispatchEvent(new Event("input"));
     }
+    var entry = params.feature && Object.prototype.hasOwnProperty.call(app.byId, params.feature) ? app.byId[params.feature] : null;
+    // Opened where it is, without panning; the view is set after it.
+    if (entry && !entry.hiddenByYear) { app.open(entry, {pan: false}); } else { app.map.closePopup(); }
     var view = (params.map || "").split("/").map(Number);
     if (view.length === 3 && view.every(isFinite) && Math.abs(view[1]) <= 90 && Math.abs(view[2]) <= 180) {
       var zoom = Math.max(app.map.getMinZoom(), Math.min(app.map.getMaxZoom(), Math.round(view[0])));
       app.map.setView([view[1], view[2]], zoom, {animate: false});
     }
-    var entry = params.feature && Object.prototype.hasOwnProperty.call(app.byId, params.feature) ? app.byId[params.feature] : null;
-    if (entry && !entry.hiddenByYear) { app.open(entry); } else { app.map.closePopup(); }
     restoring = false;
     write();
   }
@@ -73,6 +83,6 @@ CQAtlas.section("permalink", function (app) {
   if (filter) { filter.addEventListener("input", schedule); }
   // An address edited by hand (or a link followed within the page) is applied as it is.
   window.addEventListener("hashchange", function () { apply(window.location.hash); });
-  app.on("ready", function () { apply(window.location.hash); });
+  app.on("ready", function () { apply(window.location.hash, true); });
   app.permalink = stateHash;
 });
