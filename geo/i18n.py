@@ -21,6 +21,8 @@ DEFAULT_LANGUAGE = "en"
 RIGHT_TO_LEFT = frozenset({"fa"})
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# How a documented figure's value may be qualified (the figure contract); each has its wording in the catalogs.
+FIGURE_QUALIFIERS: tuple[str, ...] = ("more_than", "at_least", "about", "less_than", "up_to")
 
 
 @cache
@@ -111,4 +113,5 @@ def derived_keys(specs: tuple[LayerSpec, ...] = LAYERS) -> set[str]:
     keys |= {f"figure.{name}.{part}" for name in (*DOCUMENTED_FIGURES, *COMPUTED_FIGURES) for part in ("label", "unit")}
     keys |= {f"quality.{quality}" for quality in QUALITY_WORDING}
     keys |= {f"lang.{language}" for language in LANGUAGES}
+    keys |= {f"figure.{qualifier}" for qualifier in FIGURE_QUALIFIERS}
     return keys

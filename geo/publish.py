@@ -50,7 +50,7 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     """Load, validate and render everything the server needs, once."""
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
-    page = render_map(atlas, asset_base="/assets/", download_href=api_download_href,
+    page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
                       outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from geo.i18n import FIGURE_QUALIFIERS
 from geo.registry import LAYERS
+from geo.render import TILES
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 from tests.conftest import LAYERS_DIR, REPO, read_layer
 from web.app import create_app
@@ -22,14 +24,14 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 # Where the text is the same in every language on purpose: each language's own name for itself.
-SAME_IN_EVERY_LANGUAGE = {"lang.en", "lang.zh", "lang.fa"}
+SAME_IN_EVERY_LANGUAGE = {"lang.en", "lang.zh", "lang.fa", "layers.download"}  # and a format's name
 
 # How source files name catalog keys: Python calls translate("key", ...); templates call t('key') or mark
 # elements with data-i18n="key"; scripts hold keys as string literals ("section.name"), whole or as a prefix that
 # the registry-derived keys complete ("kind." + kind).
 KEY = r"[a-z]+(?:\.[a-z0-9_]+)+"
 KEY_USES = {
-    ".py": re.compile(r"""translate\(\s*["'](%s)["']""" % KEY),
+    ".py": re.compile(r"""(?:translate|messages)\(\s*["'](%s)["']""" % KEY),
     ".html": re.compile(r"""(?:data-i18n=|\bt\(\s*)["'](%s)["']""" % KEY),
     ".js": re.compile(r"""["'](%s)["']""" % KEY),
 }
@@ -50,6 +52,13 @@ def keys_used_in_source() -> set[str]:
     used = set()
     for path in source_files():
         used |= set(KEY_USES[path.suffix].findall(path.read_text(encoding="utf-8")))
+    # Keys a template builds from a list it declares: {% for column in ("name", …) %} … t('table.' + column)
+    for path in (REPO / "geo" / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for variable, names in re.findall(r"\{%\s*for (\w+) in \(([^)]*)\)\s*%\}", text):
+            for prefix in re.findall(r"""t\(\s*'([a-z_.]+\.)'\s*\+\s*%s\s*\)""" % variable, text):
+                used |= {prefix + name for name in re.findall(r"[\"']([a-z_]+)[\"']", names)}
+    used |= {f"tiles.{tile_id}" for tile_id, _, _ in TILES}  # the layer list's base-map choices
     return used
 
 
@@ -60,6 +69,7 @@ def keys_declared_by_registry_and_schema() -> set[str]:
     keys |= {f"figure.{name}.{part}" for name in (*DOCUMENTED_FIGURES, *COMPUTED_FIGURES) for part in ("label", "unit")}
     keys |= {f"quality.{quality}" for quality in QUALITY_WORDING}
     keys |= {f"lang.{language}" for language in LANGUAGES}
+    keys |= {f"figure.{qualifier}" for qualifier in FIGURE_QUALIFIERS}
     return keys
 
 
