@@ -154,3 +154,20 @@ def test_hostile_names_stay_text_in_every_language(browser: Any, layers_copy: Pa
             watch.check()
         finally:
             page.context.close()
+
+
+@pytest.mark.parametrize(("locale", "state", "expected"), [("fa-IR", "", "fa"), ("zh-CN", "", "zh"), ("de-DE", "", "en"),
+                                                           ("fa-IR", "#lang=en", "en")])
+def test_first_visit_follows_the_browser_language_unless_the_link_names_one(
+        browser: Any, live_server: LiveServer, locale: str, state: str, expected: str) -> None:
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
+        page.goto(f"{live_server.url}/{state}")
+        page.wait_for_function("() => window.cqAtlasMap !== undefined")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.documentElement.lang") == expected
+        assert f"lang={expected}" in page.url
+    finally:
+        context.close()
