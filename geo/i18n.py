@@ -71,9 +71,9 @@ def _accepted(header: str) -> list[str]:
 def resolve_language(lang: str | None = None, accept_language: str | None = None) -> str:
     """The language to answer in: an explicit ``lang`` wins, then Accept-Language, then English."""
     if lang:
-        primary = _primary_subtag(lang)
+        primary = _primary_subtag(lang[:64])
         return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
-    for tag in _accepted(accept_language or "")[:20]:
+    for tag in _accepted((accept_language or "")[:2000])[:20]:
         if tag == "*":
             return DEFAULT_LANGUAGE
         primary = _primary_subtag(tag)

@@ -148,6 +148,7 @@ def _titles(document: dict, key: str) -> dict[str, tuple[str, str]]:
     ("", {"Accept-Language": "en;q=0, fa;q=0.2"}, "fa"),
     ("?lang=en", {"Accept-Language": "zh"}, "en"),
     ("?lang=xx", {"Accept-Language": "zh"}, "en"),
+    ("?lang=" + "fa" * 200, {}, "en"),
     ("", {"Accept-Language": "de, ja"}, "en"),
     ("", {}, "en"),
 ])

@@ -28,9 +28,10 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_language(
     response: Response,
-    lang: Annotated[str | None, Query(max_length=35, description=f"Language of titles and descriptions: "
-                                      f"{', '.join(LANGUAGES)} (default: Accept-Language, then en)")] = None,
-    accept_language: Annotated[str | None, Header(max_length=500, include_in_schema=False)] = None,
+    # Never an error: any other value, however long, gets English (so no 400 to document on these routes).
+    lang: Annotated[str | None, Query(description=f"Language of titles and descriptions: {', '.join(LANGUAGES)} "
+                                      "(default: Accept-Language, then en; anything else gets en)")] = None,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> str:
     """The language to answer in; the response says which (Content-Language) and that it depends on the request."""
     language = resolve_language(lang, accept_language)
