@@ -49,7 +49,7 @@ def table_ids(page: Any) -> set[str]:
 
 def set_year(page: Any, year: int) -> None:
     page.locator("#cq-year").evaluate("(el, y) => { el.value = String(y); el.dispatchEvent(new Event('input')); }", year)
-    page.wait_for_timeout(50)
+    page.wait_for_timeout(400)  # the feature table settles a moment after the map
 
 
 def go(page: Any, state: str) -> None:
