@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 GeometryType = Literal["Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
-Group = Literal["Zones", "Corridors", "Hubs and institutions"]
+Group = Literal["Zones", "Corridors", "Hubs and institutions", "Reference routes"]
 
 DATA_LICENSE = "CC BY 4.0"
 DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"
@@ -79,6 +79,8 @@ class LayerSpec(BaseModel):
 
 CHONGQING = Extent(name="Chongqing municipality", min_lon=105.17, min_lat=28.15, max_lon=110.20, max_lat=32.21)
 EURASIA = Extent(name="Eurasia and the seas to ASEAN", min_lon=-10.0, min_lat=-12.0, max_lon=150.0, max_lat=72.0)
+SEA_LANES = Extent(name="World shipping lanes, Asia to Europe", min_lon=-30.0, min_lat=-45.0, max_lon=150.0,
+                   max_lat=72.0)
 YANGTZE = Extent(name="Yangtze valley, Chongqing to Shanghai", min_lon=105.5, min_lat=28.0, max_lon=122.5, max_lat=33.0)
 
 ZONE_FILL = 0.35
@@ -186,6 +188,27 @@ LAYERS: tuple[LayerSpec, ...] = (
         geometry_types=frozenset({"Point"}),
         kinds={"university": KindStyle(label="University", color="#4c1d95", fill_color="#8b5cf6", radius=7)},
         extent=CHONGQING,
+    ),
+)
+
+LAYERS += (
+    LayerSpec(
+        id="reference_routes",
+        title="Reference routes for comparison",
+        description="Not corridors of the atlas: sea routes traced on a global shipping-lane network (searoute) and "
+        "short onward links, so that corridor routes can be compared with the sea alternative.",
+        group="Reference routes",
+        geometry_types=frozenset({"LineString"}),
+        kinds={
+            "reference_sea_route": KindStyle(label="Reference sea route (shipping lanes)", color="#64748b", weight=2,
+                                             dash_array="4 6"),
+            "reference_rail_link": KindStyle(label="Onward rail link (straight line)", color="#94a3b8", weight=2,
+                                             dash_array="1 5"),
+            "reference_road_link": KindStyle(label="Onward road link (straight line)", color="#a8a29e", weight=2,
+                                             dash_array="1 5"),
+        },
+        extent=SEA_LANES,
+        shown_initially=False,
     ),
 )
 

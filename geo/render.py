@@ -17,7 +17,8 @@ import xyzservices.providers as basemaps
 
 from geo.atlas import Atlas, AtlasLayer
 from geo.basemap import reference_cities
-from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
+from geo.city_glance import city_glance
+from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
 # "Chongqing" frames the city's core: the free trade and bonded zones, terminals and universities (the outlying
@@ -79,6 +80,8 @@ def render_map(
     download_href: Callable[[str], str],
     outlines: dict[str, Any] | None = None,
     lang: str = "en",
+    routes: dict[str, Any] | None = None,
+    routes_api: str | None = None,
 ) -> str:
     """The whole map page as HTML. ``asset_base`` prefixes local JS/CSS; nothing is loaded from a CDN."""
     messages = Messages(lang)
@@ -104,8 +107,23 @@ def render_map(
     fmap.add_section(PanelSection("layers", asset_base, messages,
                                   groups=[{"name": name, "layers": entries} for name, entries in groups.items()],
                                   tiles=[{"id": tile_id, "name": name} for tile_id, _, name in TILES]))
+    # Routes and the city card before the (long) feature table.
+    if routes is not None:
+        fmap.add_section(_charted(PanelSection("routes", asset_base, messages, routes_api=routes_api,
+                                               routes_json=json_block(routes)), asset_base))
+    glance = city_glance(atlas)
+    if glance is not None:
+        fmap.add_section(_charted(PanelSection("glance", asset_base, messages, glance=glance,
+                                               glance_json=json_block(glance)), asset_base))
     fmap.add_section(PanelSection("table", asset_base, messages))
     return page.render()
+
+
+def _charted(section: PanelSection, asset_base: str) -> PanelSection:
+    """A section drawing charts: Chart.js (npm) before its script, and the charts' styles."""
+    section.default_js = [("chart_js", f"{asset_base}chart.js/dist/chart.umd.min.js"), *section.default_js]
+    section.default_css = [("cqatlas_routes_css", f"{asset_base}cqatlas/routes.css")]
+    return section
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
