@@ -23,6 +23,7 @@ ASSET_FILES: tuple[str, ...] = (
     "leaflet/dist/images/marker-icon.png",
     "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/dist/images/marker-shadow.png",
+    "chart.js/dist/chart.umd.min.js",
 )
 
 # The atlas's own map scripts and styles (geo/static/), served and copied under assets/ beside the npm files.

@@ -17,6 +17,7 @@ from geo.assets import COUNTRY_OUTLINES, check_assets, copy_assets
 from geo.atlas import Atlas, load_atlas
 from geo.basemap import country_outlines
 from geo.render import render_map
+from geo.route_index import RouteIndex
 
 
 def dump_geojson(data: dict[str, Any]) -> bytes:
@@ -41,7 +42,8 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
     (out_dir / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=2), encoding="utf-8")
     copy_assets(node_modules, out_dir / "assets")
     page = render_map(atlas, asset_base="assets/", download_href=static_download_href,
-                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
+                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
+                      routes=RouteIndex(atlas).precomputed())
     (out_dir / "index.html").write_text(page, encoding="utf-8")
 
 

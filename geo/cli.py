@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,6 +103,46 @@ def serve(
     with _clean_failures():
         application = create_app(settings)
     uvicorn.run(application, host=host, port=port, access_log=access_log)
+
+
+@app.command()
+def routes(
+    origin: Annotated[str, typer.Argument(help="Place id or name, e.g. chongqing")],
+    destination: Annotated[str, typer.Argument(help="Place id or name, e.g. duisburg")],
+    layers: LayersOption = DEFAULT_LAYERS,
+) -> None:
+    """Compare the routes between two places: km, transit days, CO2 estimate and documented traffic."""
+    from geo.atlas import load_atlas
+    from geo.route_index import RouteIndex
+    from geo.routes import UnknownPlace
+    from geo.routes_table import print_comparison
+
+    with _clean_failures():
+        atlas = load_atlas(layers)
+    try:
+        print_comparison(RouteIndex(atlas, precompute="none").compare(origin, destination))
+    except UnknownPlace as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("trace-reference-routes")
+def trace_reference_routes(layers: LayersOption = DEFAULT_LAYERS) -> None:
+    """Re-trace layers/reference_routes.geojson from the corridor layers (needs the 'reference' extra: searoute)."""
+    from geo.atlas import load_atlas
+    from geo.reference_routes import trace_reference_routes as trace
+    from geo.registry import LAYERS
+
+    target = layers / "reference_routes.geojson"
+    corridors_only = tuple(spec for spec in LAYERS if spec.id != "reference_routes")
+    # Traced from the other layers alone: the layer being replaced may be missing or out of date.
+    with tempfile.TemporaryDirectory() as scratch, _clean_failures():
+        for spec in corridors_only:
+            if (layers / spec.filename).exists():
+                shutil.copyfile(layers / spec.filename, Path(scratch) / spec.filename)
+        collection = trace(load_atlas(Path(scratch), corridors_only))
+    target.write_text(json.dumps(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    typer.echo(f"traced {len(collection['features'])} reference routes → {target}")
 
 
 def main() -> None:

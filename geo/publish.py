@@ -15,6 +15,7 @@ from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
 from geo.query import FeatureFilter, select
 from geo.basemap import country_outlines
 from geo.render import content_security_policy, render_map, tile_origins
+from geo.route_index import RouteIndex
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
@@ -44,14 +45,17 @@ class Published:
     map_page_policy: str  # Content-Security-Policy the map page works under
     # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
     downloads: dict[tuple[str, str], Prepared]
+    routes: RouteIndex  # corridor network and route comparisons of this build
 
 
 def publish(layers_dir: Path, node_modules: Path) -> Published:
     """Load, validate and render everything the server needs, once."""
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
+    routes = RouteIndex(atlas, precompute="default")
     page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
-                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
+                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
+                      routes=routes.precomputed(), routes_api="/api/routes")
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)
         for layer in atlas.layers for fmt in FORMATS.values()
@@ -60,7 +64,8 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     downloads["atlas", "gpkg"] = prepare(encode_geopackage({layer.spec.id: layer.features for layer in atlas.layers}),
                                          FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
-                     map_page_policy=content_security_policy(page, tile_origins(), inline_styles=False), downloads=downloads)
+                     map_page_policy=content_security_policy(page, tile_origins(), inline_styles=False),
+                     downloads=downloads, routes=routes)
 
 
 ATLAS = "atlas"

