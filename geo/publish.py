@@ -15,6 +15,7 @@ from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
 from geo.query import FeatureFilter, select
 from geo.basemap import country_outlines
 from geo.render import content_security_policy, render_map, tile_origins
+from geo.reproducible import deterministic_ids
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
@@ -50,8 +51,9 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     """Load, validate and render everything the server needs, once."""
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
-    page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
-                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
+    with deterministic_ids():  # same data, same page bytes, same ETag across restarts
+        page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
+                          outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)
         for layer in atlas.layers for fmt in FORMATS.values()
