@@ -36,14 +36,16 @@ def test_folder_with_a_strangers_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_project_folder_is_refused(tmp_path: Path) -> None:
-    # A project of one's own: layers beside an unrelated document, built with --out . from inside it.
-    shutil.copytree(LAYERS_DIR, tmp_path / "layers")
-    (tmp_path / "notes.md").write_text("mine", encoding="utf-8")
+    # A project of one's own (never the real repository: a regression would delete it): layers beside an
+    # unrelated document, built with --out . from inside it, or its parent, or the layers themselves.
+    project = tmp_path / "project"
+    shutil.copytree(LAYERS_DIR, project / "layers")
+    (project / "notes.md").write_text("mine", encoding="utf-8")
     before = snapshot(tmp_path)
-    assert_refused(run_cli("build", "--layers", "layers", "--out", ".", cwd=tmp_path), "contains the layers folder")
-    assert_refused(run_cli("build", "--layers", "layers", "--out", "..", cwd=tmp_path), "contains the layers folder")
-    assert_refused(run_cli("build", "--layers", "layers", "--out", "layers", cwd=tmp_path), "is the layers folder")
-    assert_refused(run_cli("build", "--layers", "layers", "--out", "layers/site", cwd=tmp_path), "inside the layers")
+    assert_refused(run_cli("build", "--layers", "layers", "--out", ".", cwd=project), "contains the layers folder")
+    assert_refused(run_cli("build", "--layers", "layers", "--out", "..", cwd=project), "contains the layers folder")
+    assert_refused(run_cli("build", "--layers", "layers", "--out", "layers", cwd=project), "is the layers folder")
+    assert_refused(run_cli("build", "--layers", "layers", "--out", "layers/site", cwd=project), "inside the layers")
     assert snapshot(tmp_path) == before
 
 
@@ -53,11 +55,6 @@ def test_file_is_refused(tmp_path: Path) -> None:
     assert_refused(run_cli("build", "--out", str(target)), "is a file")
     assert target.read_text(encoding="utf-8") == "keep me"
     assert leftovers(tmp_path, "report.txt") == []
-
-
-def test_repository_root_is_refused() -> None:
-    assert_refused(run_cli("build", "--layers", str(LAYERS_DIR), "--out", str(REPO)), "contains the layers folder")
-    assert (LAYERS_DIR / "universities.geojson").is_file()
 
 
 def test_empty_folder_and_previous_builds_are_replaced(tmp_path: Path) -> None:
