@@ -67,6 +67,17 @@ def test_empty_folder_and_previous_builds_are_replaced(tmp_path: Path) -> None:
     assert leftovers(tmp_path, "site") == []
 
 
+def test_build_from_before_the_marker_is_recognised_by_its_contents(tmp_path: Path, built_site: Path) -> None:
+    out = tmp_path / "site"
+    shutil.copytree(built_site, out)
+    (out / ".cqatlas-build").unlink()  # as builds wrote it before they marked their output
+    (out / "layers" / "draft.txt").write_text("not a layer", encoding="utf-8")
+    assert_refused(run_cli("build", "--out", str(out)), "did not write")
+    (out / "layers" / "draft.txt").unlink()
+    assert run_cli("build", "--out", str(out)).returncode == 0
+    assert snapshot(out) == snapshot(built_site)
+
+
 def test_unwritable_parent_ends_in_a_message(tmp_path: Path) -> None:
     parent = tmp_path / "readonly"
     parent.mkdir()
