@@ -72,7 +72,8 @@ def validate_layers(layers_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> 
     layers: dict[str, list[ValidFeature]] = {}
     ids: list[tuple[str, str]] = []  # (file, id) of every feature that names one, valid or not
     if not layers_dir.is_dir():
-        return {}, [Problem(str(layers_dir), None, None, "layers directory does not exist")]
+        reason = "is not a folder" if layers_dir.exists() else "layers directory does not exist"
+        return {}, [Problem(str(layers_dir), None, None, reason)]
     declared = {spec.filename for spec in specs}
     for stray in sorted(layers_dir.glob("*.geojson")):
         if stray.name not in declared and not is_editor_file(stray.name):

@@ -151,3 +151,13 @@ def test_editor_files_beside_layers_are_ignored(tmp_path: Path) -> None:
     (layers / ".universities.geojson.swp").write_bytes(b"b0VIM 9.0\x00")
     result = run_cli("validate", "--layers", str(layers))
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "serve"])
+def test_layers_option_naming_a_file(tmp_path: Path, command: str) -> None:
+    not_a_folder = tmp_path / "layers.zip"
+    not_a_folder.write_bytes(b"PK\x03\x04")
+    extra = {"build": ["--out", str(tmp_path / "out")], "serve": ["--port", str(free_port())]}.get(command, [])
+    result = run_cli(command, "--layers", str(not_a_folder), *extra, timeout=90)
+    check_refused(result, [("layers-path-is-a-file", ("layers.zip", "is not a folder"))])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["layers.zip"]
