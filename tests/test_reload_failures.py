@@ -61,7 +61,7 @@ def test_reload_survives_refusals_and_failures_then_serves_a_good_edit(
         # The watcher is still alive: once the damage is repaired, the next good edit is published.
         outlines.write_bytes(good_outlines)
         edit_feature(layers_copy, "universities", lambda f: f["properties"].update(name_en="Served after failures"))
-        assert wait_for(lambda: served_name(server.url) == "Served after failures", timeout=20), "reload thread died"
+        assert wait_for(lambda: served_name(server.url) == "Served after failures"), "reload thread died"
         now = health(server.url)
         assert now["data_version"] != first["data_version"]
         assert now["published_at"] >= now["last_rejected"]["at"]
