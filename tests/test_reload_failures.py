@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from geo.assets import ASSET_FILES, COUNTRY_OUTLINES, SERVED_ONLY_ASSETS, default_node_modules
+from geo.assets import COUNTRY_OUTLINES, default_node_modules
 from tests.conftest import LiveServer, edit_feature
 from tests.test_reload import served_name, wait_for
 from web.app import create_app
@@ -21,11 +21,13 @@ from web.settings import Settings
 def own_node_modules(tmp_path: Path) -> Path:
     """The front-end packages, linked file by file, except the country outlines: a real copy that can be damaged."""
     source, target = default_node_modules(), tmp_path / "node_modules"
-    for relative in (*ASSET_FILES, *SERVED_ONLY_ASSETS):
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        (target / relative).symlink_to(source / relative)
-    (target / COUNTRY_OUTLINES).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / COUNTRY_OUTLINES, target / COUNTRY_OUTLINES)
+    outlines = Path(COUNTRY_OUTLINES)
+    target.mkdir()
+    for entry in source.iterdir():  # every package linked as it is, except the one holding the outlines
+        if entry.name != outlines.parts[0]:
+            (target / entry.name).symlink_to(entry)
+    (target / outlines).parent.mkdir(parents=True)
+    shutil.copyfile(source / outlines, target / outlines)
     return target
 
 
