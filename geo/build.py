@@ -1,23 +1,25 @@
 """Write the atlas to a folder: per-layer GeoJSON, catalog, and a map that works opened straight from disk.
 
-The build is atomic: everything is written to a sibling temporary folder which then replaces OUT, so a
-failed build (bad layers, missing packages, a crash half-way) leaves the previous OUT untouched.
+The build is atomic: everything is written to a sibling folder which then replaces OUT in one step, so a
+failed or killed build (bad layers, missing packages, a full disk, kill -9) leaves the previous OUT as it was.
+Only a folder a build made is ever replaced (see ``geo.output``), and the same layers give the same bytes
+(see ``geo.reproducible``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from geo.assets import COUNTRY_OUTLINES, check_assets, copy_assets
+from geo.assets import COUNTRY_OUTLINES, PROJECT_ROOT, check_assets, copy_assets
 from geo.atlas import Atlas, load_atlas
 from geo.basemap import country_outlines
+from geo.output import check_output, locked, new_staging, recover, swap_in
 from geo.render import render_map
 from geo.route_index import RouteIndex
+from geo.reproducible import deterministic_ids
 
 
 def dump_geojson(data: dict[str, Any]) -> bytes:
@@ -30,9 +32,9 @@ def static_download_href(layer_id: str) -> str:
 
 
 def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
-    """Write every output of the atlas into an empty folder ``out_dir``."""
+    """Write every output of the atlas into the folder ``out_dir``."""
     layers_dir = out_dir / "layers"
-    layers_dir.mkdir(parents=True)
+    layers_dir.mkdir(parents=True, exist_ok=True)
     for layer in atlas.layers:
         (layers_dir / f"{layer.spec.id}.geojson").write_bytes(dump_geojson(layer.feature_collection()))
     (out_dir / "atlas.geojson").write_bytes(dump_geojson(atlas.feature_collection()))
@@ -48,29 +50,24 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
 
 
 def build(layers_dir: Path, out_dir: Path, node_modules: Path) -> Atlas:
-    """Validate, enrich and write; raises before touching ``out_dir`` if anything is wrong."""
+    """Validate, enrich and write; raises before touching ``out_dir`` if anything is wrong.
+
+    Raises ``OutputRefused`` if ``out_dir`` is not a folder a build may replace.
+    """
+    out = Path(os.path.abspath(out_dir))  # absolute, but a symbolic link stays a link (and is refused)
+    check_output(out, layers_dir, PROJECT_ROOT)
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    try:
-        write_site(atlas, staging / "site", node_modules)
-        _replace_dir(staging / "site", out_dir, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return atlas
-
-
-def _replace_dir(new: Path, target: Path, scratch: Path) -> None:
-    """Swap ``new`` into place of ``target`` with renames (no moment where a half-written OUT is visible)."""
-    if target.exists():
-        retired = scratch / "previous"
-        os.replace(target, retired)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with locked(out.parent):
+        recover(out)
+        check_output(out, layers_dir, PROJECT_ROOT)  # again under the lock: another build may have run meanwhile
+        staging = new_staging(out)
         try:
-            os.replace(new, target)
-        except OSError:
-            os.replace(retired, target)  # put the last good build back
-            raise
-    else:
-        os.replace(new, target)
+            with deterministic_ids():
+                write_site(atlas, staging, node_modules)
+            swap_in(staging, out)
+        finally:
+            if staging.exists():
+                recover(out)
+    return atlas

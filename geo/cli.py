@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -13,7 +14,8 @@ from typing import Annotated
 import typer
 
 from geo.assets import AssetsMissing, default_node_modules
-from geo.problems import AtlasInvalid
+from geo.output import OutputRefused
+from geo.problems import AtlasInvalid, clip
 from geo.validate import validate_layers
 
 DEFAULT_LAYERS = Path("layers")
@@ -21,17 +23,31 @@ DEFAULT_LAYERS = Path("layers")
 app = typer.Typer(help="Chongqing Trade Atlas: validate, build and serve the atlas layers.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {clip(message)}", err=True)
+    return typer.Exit(1)
+
+
 @contextmanager
 def _clean_failures() -> Iterator[None]:
-    """Bad layers or missing packages end the command with their messages and exit 1, never a traceback."""
+    """Every failure ends the command with a message and exit 1, never a traceback (CQATLAS_DEBUG=1 shows it)."""
     try:
         yield
     except AtlasInvalid as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None
-    except AssetsMissing as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    except typer.Exit:
+        raise
+    except (AssetsMissing, OutputRefused) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:  # unwritable folder, full disk, unreadable file …
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise _fail(f"{exc.strerror or exc}{where}; the previous output was left as it was") from None
+    except Exception as exc:
+        if os.environ.get("CQATLAS_DEBUG"):
+            raise
+        raise _fail(f"unexpected {type(exc).__name__}: {exc}; the previous output was left as it was "
+                    "(CQATLAS_DEBUG=1 shows where)") from None
 
 
 LayersOption = Annotated[Path, typer.Option("--layers", help="Folder of layer GeoJSON files.")]
@@ -40,7 +56,8 @@ LayersOption = Annotated[Path, typer.Option("--layers", help="Folder of layer Ge
 @app.command()
 def validate(layers: LayersOption = DEFAULT_LAYERS) -> None:
     """Check every layer and report all problems (file, feature id, field); exit 1 if any."""
-    _, problems = validate_layers(layers)
+    with _clean_failures():
+        _, problems = validate_layers(layers)
     if problems:
         typer.echo(AtlasInvalid(problems).report(), err=True)
         raise typer.Exit(1)

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_MESSAGE = 400  # characters of one message; a 3 MB position must not become a 3 MB log line
+MAX_PROBLEMS = 500  # problems listed in one report (all are counted)
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -13,12 +23,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
+        where = clip(self.file, 200)
         if self.feature_id:
-            where += f" [{self.feature_id}]"
+            where += f" [{clip(self.feature_id, 100)}]"
         if self.field:
-            where += f" {self.field}"
-        return f"{where}: {self.message}"
+            where += f" {clip(self.field, 200)}"
+        return f"{where}: {clip(self.message)}"
 
 
 class AtlasInvalid(Exception):
@@ -29,6 +39,8 @@ class AtlasInvalid(Exception):
         super().__init__(f"{len(self.problems)} validation problem(s)")
 
     def report(self) -> str:
-        lines = [str(problem) for problem in self.problems]
+        lines = [str(problem) for problem in self.problems[:MAX_PROBLEMS]]
+        if len(self.problems) > MAX_PROBLEMS:
+            lines.append(f"… and {len(self.problems) - MAX_PROBLEMS} more problem(s) not listed")
         lines.append(f"{len(self.problems)} problem(s) found; nothing was built.")
         return "\n".join(lines)

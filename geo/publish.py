@@ -16,6 +16,7 @@ from geo.query import FeatureFilter, select
 from geo.basemap import country_outlines
 from geo.render import content_security_policy, render_map, tile_origins
 from geo.route_index import RouteIndex
+from geo.reproducible import deterministic_ids
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 
@@ -53,9 +54,10 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
     routes = RouteIndex(atlas, precompute="default")
-    page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
-                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
-                      routes=routes.precomputed(), routes_api="/api/routes")
+    with deterministic_ids():  # same data, same page bytes, same ETag across restarts
+        page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
+                          outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
+                          routes=routes.precomputed(), routes_api="/api/routes")
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)
         for layer in atlas.layers for fmt in FORMATS.values()

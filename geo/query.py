@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from shapely.geometry import box
 
 from geo.atlas import AtlasFeature, AtlasLayer
 from geo.errors import BadRequest
+
+
+# The bbox parameter, described exactly as it is accepted (so API descriptions and fuzzers agree with the server):
+# plain decimal degrees, longitudes within ±180, latitudes within ±90.
+_LON = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+_LAT = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
+BBOX_DESCRIPTION = (
+    "minx,miny,maxx,maxy in WGS 84 decimal degrees (no exponent): features intersecting the box. "
+    "minx greater than maxx is a box crossing the antimeridian (OGC API – Features, 7.15.3); "
+    "miny greater than maxy is a box holding nothing, so no feature matches.")
+BBOX_EXAMPLES = ["106.2,29.4,106.8,29.8", "-180,-90,180,90", "170,-10,-170,10"]
 
 
 @dataclass(frozen=True)
@@ -55,15 +68,15 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
         raise BadRequest("bbox longitudes must be within -180..180")
     if not (-90 <= miny <= 90 and -90 <= maxy <= 90):
         raise BadRequest("bbox latitudes must be within -90..90")
-    if minx > maxx or miny > maxy:
-        raise BadRequest("bbox minimum must not exceed maximum (minx <= maxx and miny <= maxy)")
+    if not re.fullmatch(BBOX_PATTERN, text):
+        raise BadRequest("bbox values must be plain decimal numbers such as 106.2 (no exponent, no spaces)")
     return minx, miny, maxx, maxy
 
 
 def make_filter(bbox: str | None = None, kind: str | None = None, established_from: int | None = None,
                 established_to: int | None = None, include_undated: bool = False) -> FeatureFilter:
-    if established_from is not None and established_to is not None and established_from > established_to:
-        raise BadRequest("established_from must not be later than established_to")
+    # established_from later than established_to is an empty range: each bound is a condition, and no year
+    # meets both (the same holds for a bbox whose miny exceeds maxy).
     kinds = frozenset(k.strip() for k in kind.split(",") if k.strip()) if kind else None
     year_range = established_from is not None or established_to is not None
     return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range)
@@ -76,6 +89,11 @@ def select(layer: AtlasLayer, feature_filter: FeatureFilter) -> list[AtlasFeatur
     if feature_filter.bbox is None:
         candidates = layer.features
     else:
-        hits = layer.spatial_index.query(box(*feature_filter.bbox), predicate="intersects")
+        minx, miny, maxx, maxy = feature_filter.bbox
+        if miny > maxy:
+            return []
+        # West edge east of the east edge: the box crosses the antimeridian, i.e. two boxes either side of it.
+        boxes = [box(minx, miny, maxx, maxy)] if minx <= maxx else [box(minx, miny, 180, maxy), box(-180, miny, maxx, maxy)]
+        hits = {int(i) for part in boxes for i in layer.spatial_index.query(part, predicate="intersects")}
         candidates = tuple(layer.features[i] for i in sorted(hits))
     return [feature for feature in candidates if feature_filter.matches_attributes(feature)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import reprlib
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,7 @@ from pydantic import ValidationError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from geo import strict_json
 from geo.geodesy import geodesic_area_km2, segment_lengths_km
 from geo.placement import placement_problems
 from geo.problems import Problem
@@ -21,6 +24,9 @@ from geo.registry import LAYERS, LayerSpec
 from geo.schema import DOCUMENTED_FIGURES, FeatureProperties
 
 MAX_DECIMALS = 6
+_echo = reprlib.Repr()  # bounded echo of bad input: a 3 MB position must not become a 3 MB message
+_echo.maxlist, _echo.maxstring, _echo.maxother, _echo.maxlevel = 4, 40, 40, 3
+_short = _echo.repr
 
 
 @dataclass(frozen=True)
@@ -30,16 +36,35 @@ class ValidFeature:
     geojson_geometry: dict[str, Any]
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any layer; keeps a runaway file from exhausting memory
+
+
+def is_editor_file(name: str) -> bool:
+    """Lock, swap and backup files editors leave beside the file being edited (``.#x``, ``.x.swp``, ``x~``)."""
+    return name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swx", ".swo")) or (
+        name.startswith(".") and name.endswith(".tmp"))
+
+
 def read_json(path: Path) -> tuple[Any, list[Problem]]:
     name = path.name
     try:
-        return json.loads(path.read_text(encoding="utf-8")), []
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, or a FIFO that would block the read forever
+            return None, [Problem(name, None, None, "is not a regular file")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [Problem(name, None, None, f"is {info.st_size} bytes, more than the {MAX_FILE_BYTES} allowed")]
+        text = path.read_bytes().decode("utf-8")
+        return strict_json.loads(text), []
     except FileNotFoundError:
         return None, [Problem(name, None, None, "layer file is missing")]
+    except OSError as exc:
+        return None, [Problem(name, None, None, f"cannot be read: {exc.strerror or exc}")]
     except UnicodeDecodeError as exc:
         return None, [Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except json.JSONDecodeError as exc:
         return None, [Problem(name, None, None, f"invalid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    except RecursionError:
+        return None, [Problem(name, None, None, "nested too deeply to be read")]
 
 
 def validate_layers(layers_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> tuple[dict[str, list[ValidFeature]], list[Problem]]:
@@ -48,10 +73,11 @@ def validate_layers(layers_dir: Path, specs: tuple[LayerSpec, ...] = LAYERS) -> 
     layers: dict[str, list[ValidFeature]] = {}
     ids: list[tuple[str, str]] = []  # (file, id) of every feature that names one, valid or not
     if not layers_dir.is_dir():
-        return {}, [Problem(str(layers_dir), None, None, "layers directory does not exist")]
+        reason = "is not a folder" if layers_dir.exists() else "layers directory does not exist"
+        return {}, [Problem(str(layers_dir), None, None, reason)]
     declared = {spec.filename for spec in specs}
     for stray in sorted(layers_dir.glob("*.geojson")):
-        if stray.name not in declared:
+        if stray.name not in declared and not is_editor_file(stray.name):
             problems.append(Problem(stray.name, None, None, "not a declared layer (declare it in geo/registry.py or remove it)"))
     for spec in specs:
         data, read_problems = read_json(layers_dir / spec.filename)
@@ -78,6 +104,8 @@ def validate_feature_collection(spec: LayerSpec, data: Any) -> tuple[list[ValidF
     problems: list[Problem] = []
     if "crs" in data:
         problems.append(Problem(file, None, "crs", "RFC 7946 GeoJSON has no 'crs' member; coordinates must be WGS 84 lon/lat"))
+    problems += [Problem(file, None, field, message) for field, message in
+                 strict_json.number_problems({k: v for k, v in data.items() if k != "features"})]
     raw_features = data.get("features")
     if not isinstance(raw_features, list):
         return [], problems + [Problem(file, None, "features", "must be a list of Features")]
@@ -110,25 +138,35 @@ def validate_feature(spec: LayerSpec, index: int, raw: Any) -> tuple[ValidFeatur
 
     if not isinstance(raw, dict) or raw.get("type") != "Feature":
         return None, [problem("type", "must be a GeoJSON Feature")]
-    problems: list[Problem] = []
+    problems = [problem(field, message) for field, message in strict_json.number_problems(
+        {k: v for k, v in raw.items() if k not in ("properties", "geometry")})]
     props = raw.get("properties")
     properties: FeatureProperties | None = None
     if not isinstance(props, dict):
         problems.append(problem("properties", "must be an object"))
     else:
+        # A field holding a number that is not JSON is reported as such, and left out of the schema check
+        # (which would only blur what is wrong); every other field is still checked.
+        refused = list(strict_json.number_problems(props))
+        problems += [problem(field, message) for field, message in refused]
+        refused_fields = {field.split(".")[0] for field, _ in refused}
         try:
-            properties = FeatureProperties.model_validate(props)
+            checked = FeatureProperties.model_validate({k: v for k, v in props.items() if k not in refused_fields})
+            properties = None if refused else checked
         except ValidationError as exc:
             for error in exc.errors():
                 field = ".".join(str(part) for part in error["loc"]) or None
-                problems.append(problem(field, error["msg"]))
+                if not error["loc"] or error["loc"][0] not in refused_fields:
+                    problems.append(problem(field, error["msg"]))
         if "id" in raw and raw["id"] != props.get("id"):
-            problems.append(problem("id", f"Feature id {raw['id']!r} differs from properties.id {props.get('id')!r}"))
+            problems.append(problem("id", f"Feature id {_short(raw['id'])} differs from properties.id "
+                                          f"{_short(props.get('id'))}"))
     if properties is not None:
         problems += [problem(field, message) for field, message in _check_properties(spec, properties)]
 
     geometry_json = raw.get("geometry")
-    geometry, geometry_problems = _check_geometry(spec, geometry_json)
+    geometry_numbers = list(strict_json.number_problems(geometry_json, "geometry"))
+    geometry, geometry_problems = (None, geometry_numbers) if geometry_numbers else _check_geometry(spec, geometry_json)
     problems += [problem(field, message) for field, message in geometry_problems]
     if properties is not None and geometry is not None:
         problems += [problem(field, message) for field, message in _check_documented_area(spec, properties, geometry)]
@@ -177,10 +215,10 @@ def _check_geometry(spec: LayerSpec, geometry: Any) -> tuple[BaseGeometry | None
     for position in _positions(geometry.get("coordinates")):
         if not (isinstance(position, list) and len(position) in (2, 3)
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in position)):
-            return None, [("geometry.coordinates", f"malformed position {position!r}")]
+            return None, [("geometry.coordinates", f"malformed position {_short(position)}")]
         lon, lat = position[0], position[1]
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return None, [("geometry.coordinates", f"position {position!r} out of range: lon must be within ±180, "
+            return None, [("geometry.coordinates", f"position {_short(position)} out of range: lon must be within ±180, "
                                                    "lat within ±90 (swapped lat/lon?)")]
         if any(round(v, MAX_DECIMALS) != v for v in position[:2]):
             problems.append(("geometry.coordinates", f"position {position!r} has more than {MAX_DECIMALS} decimals"))

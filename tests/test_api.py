@@ -144,8 +144,9 @@ def test_atlas_geopackage_has_one_table_per_layer(client: TestClient, atlas: Atl
     ("a,b,c,d", "must be numbers"),
     ("nan,0,1,1", "finite"),
     ("0,-95,1,1", "latitudes"),
-    ("10,0,5,1", "minimum must not exceed maximum"),
     ("0,0,200,1", "longitudes"),
+    ("1e1,0,20,1", "plain decimal"),
+    ("1_0,0,20,1", "plain decimal"),
 ])
 def test_malformed_bbox_is_400_with_message(client: TestClient, bbox: str, message: str) -> None:
     response = client.get("/api/layers/bonded_zones.geojson", params={"bbox": bbox})
@@ -154,7 +155,6 @@ def test_malformed_bbox_is_400_with_message(client: TestClient, bbox: str, messa
 
 
 def test_year_range_errors_are_400(client: TestClient) -> None:
-    assert client.get("/api/layers/bonded_zones.geojson?established_from=2020&established_to=2000").status_code == 400
     response = client.get("/api/layers/bonded_zones.geojson?established_from=soon")
     assert response.status_code == 400 and "established_from" in response.json()["error"]["message"]
 

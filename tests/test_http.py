@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import re
 from pathlib import Path
 
@@ -56,7 +58,12 @@ def test_asset_route_refuses_anything_outside_the_manifest(client: TestClient, p
 
 def test_health_reports_loaded_atlas(client: TestClient, atlas: Atlas) -> None:
     body = client.get("/health").json()
-    assert body == {"status": "ok", "layers": len(atlas.layers), "features": len(atlas.features())}
+    assert {key: body[key] for key in ("status", "layers", "features")} == {
+        "status": "ok", "layers": len(atlas.layers), "features": len(atlas.features())}
+    # The data version is the validator of the whole atlas download: it changes exactly when the data does.
+    assert f'"{body["data_version"]}"' == client.get("/api/atlas.geojson").headers["etag"]
+    assert datetime.fromisoformat(body["published_at"]).tzinfo is not None
+    assert body["last_rejected"] is None
 
 
 def test_map_links_each_layer_download(client: TestClient, atlas: Atlas) -> None:

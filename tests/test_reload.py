@@ -46,7 +46,8 @@ class Hammer:
         self._thread.join(timeout=10)
 
 
-def wait_for(condition, timeout: float = 15.0) -> bool:
+def wait_for(condition, timeout: float = 30.0) -> bool:
+    # Generous: a reload publishes every format (seconds of CPU), competing here with the server and a hammer.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -12,7 +12,7 @@ from geo.publish import Published, publish
 from geo.render import content_security_policy
 from web.errors import install_error_handlers
 from web.routes import api, corridor_routes, ogc, site
-from web.reload import DataReloader
+from web.reload import DataReloader, DataStatus
 from web.responses import PreparedDownloads
 from web.security import SecurityHeaders
 from web.settings import Settings
@@ -27,10 +27,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def install(new: Published) -> None:
         # One reference swap: requests in flight keep the build they started with.
         app.state.published = new
+        app.state.data_status.published(new)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        reloader = DataReloader(settings, install) if settings.reload_data else None
+        reloader = DataReloader(settings, install, app.state.data_status) if settings.reload_data else None
         if reloader:
             reloader.start()
         yield
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.published = published
+    app.state.data_status = DataStatus(published)
     install_error_handlers(app)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],

@@ -75,10 +75,19 @@ class Collections(BaseModel):
     collections: list[Collection]
 
 
+class Rejected(BaseModel):
+    at: str = Field(description="When the edit was refused (UTC, RFC 3339)")
+    reason: str = Field(description="Why: the validation problems, or the failure, shortened")
+
+
 class Health(BaseModel):
     status: str
     layers: int
     features: int
+    data_version: str = Field(description="Content hash of the data served; changes exactly when the data does")
+    published_at: str = Field(description="When this data was published (UTC, RFC 3339)")
+    last_rejected: Rejected | None = Field(description="The last layer edit that was refused (still serving the "
+                                                       "previous data), if any since start")
 
 
 GEOJSON_SCHEMA: dict[str, Any] = {

@@ -1,27 +1,85 @@
-"""Hot reload of layer data: a good edit is published without restart; a bad one is logged and ignored."""
+"""Hot reload of layer data: a good edit is published without restart; a bad one is logged and ignored.
+
+Reload never dies: every attempt is isolated, so whatever an edit (or a damaged file elsewhere) makes fail is
+logged once with its reason, recorded for ``/health``, and the watcher goes on with the last good build served.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
 
 import watchfiles
 
-from geo.assets import AssetsMissing
-from geo.problems import AtlasInvalid
+from geo.problems import AtlasInvalid, clip
 from geo.publish import Published, publish
+from geo.validate import is_editor_file
 from web.settings import Settings
 
 log = logging.getLogger("cqatlas.reload")
 
+MAX_REASON = 2000  # characters of a rejection kept for /health and the log
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def data_version(published: Published) -> str:
+    """Content hash of everything served as data (the whole atlas, every layer, every field)."""
+    return published.downloads["atlas", "geojson"].etag.strip('"')
+
+
+@dataclass(frozen=True)
+class Served:
+    data: Published
+    version: str
+    published_at: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    at: str
+    reason: str
+
+
+class DataStatus:
+    """What ``/health`` reports: the data version served, since when, and the last edit refused.
+
+    Each is one immutable value replaced whole, so a reader never sees a version with another's time.
+    """
+
+    def __init__(self, published: Published):
+        self.served = Served(published, data_version(published), _now())
+        self.last_rejected: Rejection | None = None
+
+    def published(self, published: Published) -> None:
+        self.served = Served(published, data_version(published), _now())
+
+    def rejected(self, reason: str) -> None:
+        self.last_rejected = Rejection(_now(), clip(reason, MAX_REASON))
+
+
+def _editable(change: watchfiles.Change, path: str) -> bool:
+    # Editors' lock, swap and backup files come and go with every save; they are not layers.
+    return watchfiles.DefaultFilter()(change, path) and not is_editor_file(Path(path).name)
+
 
 class DataReloader:
-    """Watches the layers folder in a thread and swaps in a new ``Published`` only when it validates."""
+    """Watches the layers folder in a thread and hands a new ``Published`` to ``on_publish`` only when it validates.
 
-    def __init__(self, settings: Settings, on_publish: Callable[[Published], None]):
+    ``status`` (if given) records refusals; ``on_publish`` is expected to record what it installs.
+    """
+
+    def __init__(self, settings: Settings, on_publish: Callable[[Published], None], status: DataStatus | None = None):
         self.settings = settings
         self.on_publish = on_publish
+        self.status = status
+        self._last_failure: str | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cqatlas-reload", daemon=True)
 
@@ -32,22 +90,40 @@ class DataReloader:
         self._stop.set()
         self._thread.join(timeout=5)
 
+    def _failed(self, reason: str, detail: str, exc_info: BaseException | None = None) -> None:
+        if self.status is not None:
+            self.status.rejected(reason)
+        if reason != self._last_failure:  # the same failure again (an editor saving twice) is logged once
+            log.error("%s, still serving the last good build:\n%s", detail, clip(reason, MAX_REASON), exc_info=exc_info)
+        self._last_failure = reason
+
     def reload(self) -> bool:
+        """One isolated attempt: publish the layers as they are now, or keep what is served."""
         try:
             published = publish(self.settings.layers_dir, self.settings.node_modules)
+            self.on_publish(published)
         except AtlasInvalid as exc:
-            log.error("layer edit rejected, still serving the last good build:\n%s", exc.report())
+            self._failed(exc.report(), "layer edit rejected")
             return False
-        except (AssetsMissing, OSError) as exc:
-            log.error("reload failed, still serving the last good build: %s", exc)
+        except Exception as exc:  # noqa: BLE001 — anything at all: the watcher must survive it
+            self._failed(f"{type(exc).__name__}: {exc}", "reload failed", exc)
             return False
-        self.on_publish(published)
+        self._last_failure = None
         log.warning("layers reloaded: %d features", len(published.atlas.features()))
         return True
 
     def _run(self) -> None:
-        # Editors save in several steps; debounce so a half-written file is rarely seen (and if it is,
-        # validation rejects it and the next event retries).
-        for _changes in watchfiles.watch(self.settings.layers_dir, stop_event=self._stop, debounce=300,
-                                         rust_timeout=500, yield_on_timeout=False, force_polling=None):
-            self.reload()
+        while not self._stop.is_set():
+            try:
+                # Editors save in several steps; debounce so a half-written file is rarely seen (and if it is,
+                # validation rejects it and the next event retries).
+                for _changes in watchfiles.watch(self.settings.layers_dir, watch_filter=_editable,
+                                                 stop_event=self._stop, debounce=300, rust_timeout=500,
+                                                 yield_on_timeout=False, force_polling=None):
+                    self.reload()
+            except Exception as exc:  # noqa: BLE001 — e.g. the layers folder was removed: watch again shortly
+                self._failed(f"{type(exc).__name__}: {exc}", "watching the layers folder failed")
+                self._stop.wait(1.0)
+                if self.settings.layers_dir.is_dir():
+                    self.reload()  # edits made while not watching
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from fastapi import Request, Response
@@ -11,11 +12,27 @@ from geo.publish import ATLAS, Prepared, Published
 from web.security import BASE_HEADERS, CORS_HEADERS
 
 
+# entity-tag = [ W/ ] DQUOTE *etagc DQUOTE, with etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3):
+# a comma may sit inside the quotes, so the list is read tag by tag rather than split on commas (and empty list
+# elements are skipped, as RFC 9110 §5.6.1 asks).
+_ENTITY_TAG = re.compile(r'[\s,]*(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
+
+
 def _etag_matches(header: str | None, etag: str) -> bool:
+    """If-None-Match (RFC 9110 §13.1.2) uses the weak comparison (§8.8.3.2): opaque tags equal, ``W/`` or not."""
     if not header:
         return False
-    candidates = {tag.strip() for tag in header.split(",")}
-    return "*" in candidates or etag in candidates
+    if header.strip() == "*":
+        return True
+    position = 0
+    while position < len(header):
+        match = _ENTITY_TAG.match(header, position)
+        if match is None:
+            return False  # not a list of entity tags: no condition we can honour
+        if match.group(1) == etag:
+            return True
+        position = match.end()
+    return False
 
 
 def _accepts_gzip(header: str | None) -> bool:

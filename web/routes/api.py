@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from geo.formats import FORMATS
 from geo.publish import ATLAS, ATLAS_FORMATS, download, parse_layer_ids
-from geo.query import FeatureFilter, make_filter
+from geo.query import BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, FeatureFilter, make_filter
 from geo.i18n import layer_text
 from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
@@ -24,12 +24,17 @@ DOWNLOAD_CONTENT = {fmt.media_type.split(";")[0]: {"schema": {"type": "string", 
                     for fmt in FORMATS.values()}
 
 
+# The pattern is stated for clients (and fuzzers) but checked by geo.query, whose messages say what is wrong.
+BBOX_QUERY = Query(description=BBOX_DESCRIPTION, max_length=200, examples=BBOX_EXAMPLES,
+                   json_schema_extra={"pattern": BBOX_PATTERN})
+
+
 async def feature_filter(
-    bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy (WGS 84): features intersecting it",
-                                      max_length=200)] = None,
+    bbox: Annotated[str | None, BBOX_QUERY] = None,
     kind: Annotated[str | None, Query(description="Feature kind(s), comma-separated", max_length=500)] = None,
     established_from: Annotated[int | None, Query(ge=1800, le=2100, description="Earliest year established")] = None,
-    established_to: Annotated[int | None, Query(ge=1800, le=2100, description="Latest year established")] = None,
+    established_to: Annotated[int | None, Query(ge=1800, le=2100, description="Latest year established "
+                                                "(earlier than established_from: no feature matches)")] = None,
     include_undated: Annotated[bool, Query(description="With a year range: also features whose year is not "
                                                        "documented (the map's year slider keeps them)")] = False,
 ) -> FeatureFilter:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from geo import ogc
 from geo.query import make_filter
 from web.deps import LanguageDep, PublishedDep
+from web.routes.api import BBOX_QUERY
 from web.errors import ErrorResponse
 from web.models import GEOJSON_SCHEMA, Collection, Collections, Conformance, LandingPage
 
@@ -51,7 +52,7 @@ async def collection(collection_id: str, request: Request, published: PublishedD
 @router.get("/collections/{collection_id}/items",
             responses={**GEOJSON_RESPONSE, **ERRORS}, summary="Features of a collection, paged")
 async def items(collection_id: str, request: Request, published: PublishedDep,
-          bbox: Annotated[str | None, Query(max_length=200, description="minx,miny,maxx,maxy (WGS 84)")] = None,
+          bbox: Annotated[str | None, BBOX_QUERY] = None,
           limit: Annotated[int, Query(ge=1, le=10_000, description=f"Page size (capped at {ogc.MAX_LIMIT})")] = ogc.DEFAULT_LIMIT,
           offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> GeoJSONResponse:
     layer = ogc.require_layer(published.atlas, collection_id)

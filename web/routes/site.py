@@ -33,10 +33,14 @@ def asset(asset: str, settings: SettingsDep) -> FileResponse:
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
-@router.get("/health", response_model=Health, summary="Liveness and what is loaded")
-async def health(published: PublishedDep) -> dict[str, object]:
-    return {"status": "ok", "layers": len(published.atlas.layers),
-            "features": sum(len(layer.features) for layer in published.atlas.layers)}
+@router.get("/health", response_model=Health, summary="Liveness, the data version served, the last refused edit")
+async def health(request: Request) -> dict[str, object]:
+    status = request.app.state.data_status
+    served, rejected = status.served, status.last_rejected  # one snapshot: counts and version agree
+    atlas = served.data.atlas
+    return {"status": "ok", "layers": len(atlas.layers), "features": sum(len(layer.features) for layer in atlas.layers),
+            "data_version": served.version, "published_at": served.published_at,
+            "last_rejected": None if rejected is None else {"at": rejected.at, "reason": rejected.reason}}
 
 
 DOCS_PAGE = get_swagger_ui_html(

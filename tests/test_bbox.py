@@ -1,0 +1,59 @@
+"""bbox as the API description states it: a box crossing the antimeridian, and boxes or year ranges holding nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from geo.assets import default_node_modules
+from tests.conftest import LAYERS_DIR, read_layer
+from web.app import create_app
+from web.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules())))
+
+
+def university_ids() -> set[str]:
+    return {feature["properties"]["id"] for feature in read_layer(LAYERS_DIR, "universities")["features"]}
+
+
+def ids(client: TestClient, path: str, **params: str) -> set[str]:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return {feature["properties"]["id"] for feature in response.json()["features"]}
+
+
+@pytest.mark.parametrize("path", ["/api/layers/universities.geojson", "/ogc/collections/universities/items"])
+def test_box_across_the_antimeridian(client: TestClient, path: str) -> None:
+    lons = [feature["geometry"]["coordinates"][0] for feature in read_layer(LAYERS_DIR, "universities")["features"]]
+    west = int(min(lons)) - 1  # from just west of the universities, eastwards round the globe to 170° W
+    assert ids(client, path, bbox=f"{west},-90,-170,90") == university_ids()
+    assert ids(client, path, bbox=f"{int(max(lons)) + 1},-90,-170,90") == set()  # starts east of all of them
+    assert ids(client, path, bbox="170,-90,-170,90") == set()
+
+
+@pytest.mark.parametrize("path", ["/api/layers/universities.geojson", "/ogc/collections/universities/items"])
+def test_inverted_latitudes_select_nothing(client: TestClient, path: str) -> None:
+    assert ids(client, path, bbox="-180,90,180,-90") == set()
+    assert ids(client, path, bbox="-180,-90,180,90") == university_ids()
+
+
+def test_inverted_year_range_selects_nothing(client: TestClient) -> None:
+    assert ids(client, "/api/layers/development_zones.geojson", established_from="2020", established_to="2000") == set()
+
+
+def test_openapi_states_the_bbox_pattern_the_server_applies(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/layers/{filename}", "/ogc/collections/{collection_id}/items"):
+        (bbox,) = [p for p in spec["paths"][path]["get"]["parameters"] if p["name"] == "bbox"]
+        pattern = bbox["schema"]["pattern"]
+        for example in bbox["schema"]["examples"]:
+            assert re.fullmatch(pattern, example)
+        for refused in ("1e1,0,2,1", "0,0,181,1", "0,-91,1,1", "1,2,3", " 1,2,3,4"):
+            assert not re.fullmatch(pattern, refused)
+            assert client.get("/api/layers/universities.geojson", params={"bbox": refused}).status_code == 400
