@@ -19,7 +19,6 @@ from geo.atlas import Atlas, AtlasLayer
 from geo.basemap import reference_cities
 from geo.assets import FONTS_BY_LANGUAGE
 from geo.i18n import LANGUAGES, catalog
-from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
 from geo.city_glance import city_glance
 from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
