@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 .PHONY: run test build validate install chromium bench clean
 
 run: build
-	$(PY) -m geo serve --host $(HOST) --port $(PORT)
+	$(PY) -m web serve --host $(HOST) --port $(PORT)
 
 build: install
 	$(PY) -m geo build --out build

@@ -1,4 +1,4 @@
-"""Command line: ``cqatlas validate | build | serve``."""
+"""Data commands: ``validate`` and ``build`` (``serve`` is composed in by ``web.cli``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ app = typer.Typer(help="Chongqing Trade Atlas: validate, build and serve the atl
                   pretty_exceptions_enable=False)
 
 @contextmanager
-def _clean_failures() -> Iterator[None]:
+def clean_failures() -> Iterator[None]:
     """Bad layers or missing packages end the command with their messages and exit 1, never a traceback."""
     try:
         yield
@@ -53,33 +53,10 @@ def build(
     """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json and OUT/index.html."""
     from geo.build import build as build_atlas
 
-    with _clean_failures():
+    with clean_failures():
         atlas = build_atlas(layers, out, node_modules or default_node_modules())
     count = sum(len(layer.features) for layer in atlas.layers)
     typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")
-
-
-@app.command()
-def serve(
-    layers: LayersOption = DEFAULT_LAYERS,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
-    reload_data: Annotated[bool, typer.Option("--reload-data", help="Republish when layer files change; "
-                                              "bad edits are logged and the last good build stays served.")] = False,
-    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request (off by default: it costs "
-                                             "more than serving a prepared download).")] = False,
-) -> None:
-    """Validate and build in memory, then serve the map and the data over HTTP."""
-    import uvicorn
-
-    from web.app import create_app
-    from web.settings import Settings
-
-    settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(), reload_data=reload_data)
-    with _clean_failures():
-        application = create_app(settings)
-    uvicorn.run(application, host=host, port=port, access_log=access_log)
 
 
 def main() -> None:

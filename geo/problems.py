@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.errors import AtlasError
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -21,8 +23,11 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class AtlasInvalid(Exception):
+class AtlasInvalid(AtlasError):
     """Raised when the layers do not validate; carries every problem found."""
+
+    status = 422
+    code = "InvalidData"
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +34,6 @@ def prepare(body: bytes, media_type: str) -> Prepared:
     return Prepared(body, gzip.compress(body, compresslevel=6, mtime=0), f'"{digest}"', media_type)
 
 
-def api_download_href(layer_id: str) -> str:
-    return f"/api/layers/{layer_id}.geojson"
-
-
 @dataclass(frozen=True)
 class Published:
     atlas: Atlas
@@ -46,11 +43,12 @@ class Published:
     downloads: dict[tuple[str, str], Prepared]
 
 
-def publish(layers_dir: Path, node_modules: Path) -> Published:
-    """Load, validate and render everything the server needs, once."""
+def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str], str]) -> Published:
+    """Load, validate and render everything the server needs, once; ``download_href(layer_id)`` is where the map
+    links each layer's GeoJSON (the server's URL layout is the caller's)."""
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
-    page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
+    page = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
                       outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from geo.assets import default_node_modules
-from tests.conftest import LAYERS_DIR
-from web.app import create_app
-from web.settings import Settings
 
-app = create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules()))
-schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+@pytest.fixture(scope="module")
+def api_schema(app: Any) -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()

@@ -12,8 +12,15 @@ from geo.assets import AssetsMissing
 from geo.problems import AtlasInvalid
 from geo.publish import Published, publish
 from web.settings import Settings
+from web.urls import layer_download_path
 
 log = logging.getLogger("cqatlas.reload")
+
+
+def publish_served(settings: Settings) -> Published:
+    """Everything the server answers from, with the map linking each layer's download on this server."""
+    return publish(settings.layers_dir, settings.node_modules,
+                   download_href=lambda layer_id: layer_download_path(layer_id, "geojson"))
 
 
 class DataReloader:
@@ -34,7 +41,7 @@ class DataReloader:
 
     def reload(self) -> bool:
         try:
-            published = publish(self.settings.layers_dir, self.settings.node_modules)
+            published = publish_served(self.settings)
         except AtlasInvalid as exc:
             log.error("layer edit rejected, still serving the last good build:\n%s", exc.report())
             return False

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from fastapi import Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from geo.publish import ATLAS, Prepared, Published
+from geo.publish import Prepared, Published
 from web.security import BASE_HEADERS, CORS_HEADERS
+from web.urls import layer_download_path
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
@@ -50,10 +51,6 @@ def attachment(name: str, extension: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}.{extension}"'}
 
 
-def download_path(name: str, extension: str) -> str:
-    return f"/api/{ATLAS}.{extension}" if name == ATLAS else f"/api/layers/{name}.{extension}"
-
-
 class _Encoded:
     """One prepared download with its response headers encoded once, for each way it can be answered."""
 
@@ -86,7 +83,7 @@ class PreparedDownloads:
     def _table(self) -> dict[str, _Encoded]:
         published = self.published()
         if self._cache is None or self._cache[0] is not published:  # a reload published new data
-            self._cache = (published, {download_path(name, ext): _Encoded(name, ext, prepared)
+            self._cache = (published, {layer_download_path(name, ext): _Encoded(name, ext, prepared)
                                        for (name, ext), prepared in published.downloads.items()})
         return self._cache[1]
 
