@@ -2,6 +2,8 @@
 # (re)installed when pyproject.toml or package-lock.json change.
 PYTHON ?= python3
 VENV := .venv
+# The independent OGC API conformance suite pins its own httpx/pytest/pyarrow: it gets an environment of its own.
+OGC_VENV := .venv-ogctests
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -18,7 +20,7 @@ build: install
 validate: install
 	$(PY) -m geo validate
 
-test: install $(VENV)/.test-installed chromium
+test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium
 	$(PY) -m pytest
 
 install: $(VENV)/.installed node_modules/.installed
@@ -31,6 +33,11 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(OGC_VENV)/.installed: Makefile
+	test -x $(OGC_VENV)/bin/python || $(PYTHON) -m venv $(OGC_VENV)
+	$(OGC_VENV)/bin/python -m pip install --quiet ogctests==0.1.15
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
