@@ -14,7 +14,7 @@ from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
 from web.openapi import openapi_30
 from web.routes import api, ogc, site
-from web.reload import DataReloader, publish_served
+from web.reload import DataReloader, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
 from web.security import SecurityHeaders
 from web.settings import Settings
@@ -23,6 +23,7 @@ from web.settings import Settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; raises ``geo.problems.AtlasInvalid`` (with every problem) if the layers are bad."""
     settings = settings or Settings()
+    fingerprint = layers_fingerprint(settings.layers_dir)  # before loading: later edits must differ from it
     published = publish_served(settings)
     docs_policy = content_security_policy(site.DOCS_PAGE, tile_origins=[])
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        reloader = DataReloader(settings, install) if settings.reload_data else None
+        reloader = DataReloader(settings, install, fingerprint) if settings.reload_data else None
         if reloader:
             reloader.start()
         yield
@@ -57,11 +58,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
         app.state.published.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
-    app.add_middleware(CatchAll)
     # HEAD wherever GET works: routed as GET, answered without a body.
     app.add_middleware(HeadAsGet)
     # Outermost, so the hottest path skips the rest of the stack; it sets the same CORS and security headers itself.
     app.add_middleware(PreparedDownloads, published=lambda: app.state.published)
+    # Around everything: whatever fails unexpectedly is answered in the JSON error shape.
+    app.add_middleware(CatchAll)
     app.include_router(site.router)
     app.include_router(api.router)
     app.include_router(ogc.router)

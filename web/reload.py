@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from collections.abc import Callable
 
 import watchfiles
@@ -23,12 +24,28 @@ def publish_served(settings: Settings) -> Published:
                    download_href=lambda layer_id: layer_download_path(layer_id, "geojson"))
 
 
-class DataReloader:
-    """Watches the layers folder in a thread and swaps in a new ``Published`` only when it validates."""
+def layers_fingerprint(layers_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every layer file: cheap to take, changes with any save."""
+    try:
+        return tuple(sorted((path.name, stat.st_mtime_ns, stat.st_size)
+                            for path in layers_dir.glob("*.geojson") for stat in (path.stat(),)))
+    except OSError:
+        return ()
 
-    def __init__(self, settings: Settings, on_publish: Callable[[Published], None]):
+
+class DataReloader:
+    """Watches the layers folder in a thread and swaps in a new ``Published`` only when it validates.
+
+    With several server workers each runs its own reloader. A worker compares the files with the fingerprint
+    taken before its data was published, so an edit made while it was starting (before its watcher was
+    listening) is still picked up.
+    """
+
+    def __init__(self, settings: Settings, on_publish: Callable[[Published], None],
+                 published_fingerprint: tuple[tuple[str, int, int], ...] | None = None):
         self.settings = settings
         self.on_publish = on_publish
+        self._fingerprint = published_fingerprint
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cqatlas-reload", daemon=True)
 
@@ -54,7 +71,10 @@ class DataReloader:
 
     def _run(self) -> None:
         # Editors save in several steps; debounce so a half-written file is rarely seen (and if it is,
-        # validation rejects it and the next event retries).
-        for _changes in watchfiles.watch(self.settings.layers_dir, stop_event=self._stop, debounce=300,
-                                         rust_timeout=500, yield_on_timeout=False, force_polling=None):
-            self.reload()
+        # validation rejects it and the next event retries). Timeouts yield too, to compare fingerprints.
+        for changes in watchfiles.watch(self.settings.layers_dir, stop_event=self._stop, debounce=300,
+                                        rust_timeout=500, yield_on_timeout=True, force_polling=None):
+            fingerprint = layers_fingerprint(self.settings.layers_dir)
+            if changes or (self._fingerprint is not None and fingerprint != self._fingerprint):
+                self._fingerprint = fingerprint
+                self.reload()

@@ -12,7 +12,7 @@ class ServerLimits:
 
 
 def run_server(host: str, port: int, workers: int, limits: ServerLimits, access_log: bool = False) -> None:
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.server import Server
 
@@ -22,6 +22,9 @@ def run_server(host: str, port: int, workers: int, limits: ServerLimits, access_
         address=host,
         port=port,
         interface=Interfaces.ASGI,
+        # HTTP/1.1 only: in "auto" mode the protocol sniffing waits for a first byte with no timeout, so a silent
+        # connection would be held for ever; here the header-read timeout runs from the moment of accept.
+        http=HTTPModes.http1,
         workers=workers,
         backlog=1024,
         backpressure=limits.max_connections,
