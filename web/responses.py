@@ -20,12 +20,25 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 def _accepts_gzip(header: str | None) -> bool:
+    """RFC 9110 §12.5.3: gzip (or x-gzip) with q > 0, or "*" with q > 0 when gzip is not listed itself."""
+    qualities: dict[str, float] = {}
     for part in (header or "").split(","):
         coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "*"):
-            quality = params.replace(" ", "").removeprefix("q=")
-            return not params or quality not in ("0", "0.0", "0.00", "0.000")
-    return False
+        coding = coding.strip().lower()
+        if not coding:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        qualities["gzip" if coding == "x-gzip" else coding] = quality
+    if "gzip" in qualities:
+        return qualities["gzip"] > 0
+    return qualities.get("*", 0.0) > 0
 
 
 def negotiate(prepared: Prepared, if_none_match: str | None, accept_encoding: str | None,
