@@ -104,7 +104,7 @@ if __name__ == "__main__":
 def bench_downloads(seconds: int) -> tuple[list[str], dict]:
     """Our layer download vs the same pre-compressed bytes from memory on a bare Starlette route."""
     layer_file = WORK / "land_sea_corridor.geojson"
-    published = publish(REPO / "layers", default_node_modules())
+    published = publish(REPO / "layers", default_node_modules(), download_href=lambda layer_id: f"layers/{layer_id}.geojson")
     layer_file.write_bytes(download(published, "land_sea_corridor", "geojson", FeatureFilter()).body)
     (WORK / "bare_app.py").write_text(BARE_APP)
     path = ["/api/layers/land_sea_corridor.geojson"]
