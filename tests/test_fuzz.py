@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-
-@pytest.fixture(scope="module")
-def api_schema(app: Any) -> Any:
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+from tests.conftest import make_settings
+from web.app import create_app
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+class LazyApp:
+    """The app, built on its first request (schemathesis reads the spec while collecting), not on import."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.app is None:
+            self.app = create_app(make_settings())
+        await self.app(scope, receive, send)
+
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", LazyApp())
 
 
 @schema.parametrize()

@@ -62,6 +62,18 @@ def opened_map(request: pytest.FixtureRequest, browser: Any, live_server: LiveSe
 # and its links. Works for content given as HTML, as an element, or as a function of the layer (client templates).
 POPUPS_JS = """() => {
   const seen = {};
+  const show = (id, content) => {
+    const box = document.createElement('div');
+    box.className = 'leaflet-popup-content';
+    if (typeof content === 'string') box.innerHTML = content; else box.appendChild(content.cloneNode(true));
+    document.body.appendChild(box);
+    seen[id] = [box.innerText, Array.from(box.querySelectorAll('a')).map(a => a.getAttribute('href'))];
+    box.remove();
+  };
+  if (window.cqAtlas && window.CQAtlas && window.CQAtlas.renderPopup) {  // popups rendered in the browser
+    window.cqAtlas.entries.forEach(entry => show(entry.id, window.CQAtlas.renderPopup(entry, window.cqAtlas)));
+    return seen;
+  }
   window.cqAtlasMap.eachLayer(layer => {
     if (!layer.feature || seen[layer.feature.id] || !layer.getPopup || !layer.getPopup()) return;
     let content = layer.getPopup().getContent();
@@ -103,7 +115,7 @@ def test_every_popup_shows_its_documented_figures_and_source_links(opened_map: A
 
 def test_every_legend_download_link_fetches_that_layer(opened_map: Any) -> None:
     layers = raw_layers()
-    legend_links = opened_map.locator(".cq-legend a[download]").all()
+    legend_links = opened_map.locator("a.cq-layer-download, .cq-legend a[download]").all()
     assert len(legend_links) == len(layers)
     fetched = {}
     for link in legend_links:
