@@ -64,6 +64,10 @@ class SchemaJSONResponse(JSONResponse):
 LANGUAGE_PARAMETER = "lang"  # web.deps.get_language: titles and descriptions in that language
 
 
+def _language(language: str) -> dict[str, str]:
+    return {"Content-Language": language, "Vary": "Accept-Language"}
+
+
 def _no_parameters(request: Request) -> None:
     reject_unknown(set(request.query_params), {LANGUAGE_PARAMETER})
 
@@ -71,7 +75,7 @@ def _no_parameters(request: Request) -> None:
 @router.get("", response_model=LandingPage, summary="Landing page")
 async def landing(request: Request, language: LanguageDep) -> OgcJSON:
     _no_parameters(request)
-    return OgcJSON(ogc.landing_page(urls_for(request), language))
+    return OgcJSON(ogc.landing_page(urls_for(request), language), headers=_language(language))
 
 
 # {root}/ answers with the same document: clients that join paths onto "{root}/" must not meet a redirect.
@@ -87,13 +91,14 @@ async def conformance(request: Request) -> OgcJSON:
 @router.get("/collections", response_model=Collections, summary="The atlas layers as collections")
 async def collections(request: Request, published: PublishedDep, language: LanguageDep) -> OgcJSON:
     _no_parameters(request)
-    return OgcJSON(ogc.collections(urls_for(request), published.atlas, language))
+    return OgcJSON(ogc.collections(urls_for(request), published.atlas, language), headers=_language(language))
 
 
 @router.get("/collections/{collection_id}", response_model=Collection, responses=ERRORS, summary="One collection")
 async def collection(collection_id: str, request: Request, published: PublishedDep, language: LanguageDep) -> OgcJSON:
     _no_parameters(request)
-    return OgcJSON(ogc.collection(urls_for(request), ogc.require_layer(published.atlas, collection_id), language))
+    return OgcJSON(ogc.collection(urls_for(request), ogc.require_layer(published.atlas, collection_id), language),
+                   headers=_language(language))
 
 
 @router.get("/collections/{collection_id}/queryables", summary="Queryable properties (JSON Schema)",
