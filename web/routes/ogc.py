@@ -72,7 +72,7 @@ def _no_parameters(request: Request) -> None:
     reject_unknown(set(request.query_params), {LANGUAGE_PARAMETER})
 
 
-@router.get("", response_model=LandingPage, summary="Landing page")
+@router.get("", response_model=LandingPage, responses={400: ERRORS[400]}, summary="Landing page")
 async def landing(request: Request, language: LanguageDep) -> OgcJSON:
     _no_parameters(request)
     return OgcJSON(ogc.landing_page(urls_for(request), language), headers=_language(language))
@@ -82,13 +82,14 @@ async def landing(request: Request, language: LanguageDep) -> OgcJSON:
 router.add_api_route("/", landing, methods=["GET"], include_in_schema=False)
 
 
-@router.get("/conformance", response_model=Conformance, summary="Conformance classes")
+@router.get("/conformance", response_model=Conformance, responses={400: ERRORS[400]}, summary="Conformance classes")
 async def conformance(request: Request) -> OgcJSON:
     _no_parameters(request)
     return OgcJSON(ogc.conformance())
 
 
-@router.get("/collections", response_model=Collections, summary="The atlas layers as collections")
+@router.get("/collections", response_model=Collections, responses={400: ERRORS[400]},
+            summary="The atlas layers as collections")
 async def collections(request: Request, published: PublishedDep, language: LanguageDep) -> OgcJSON:
     _no_parameters(request)
     return OgcJSON(ogc.collections(urls_for(request), published.atlas, language), headers=_language(language))
