@@ -2,6 +2,8 @@
 # (re)installed when pyproject.toml or package-lock.json change.
 PYTHON ?= python3
 VENV := .venv
+# The independent OGC API conformance suite pins its own httpx/pytest/pyarrow: it gets an environment of its own.
+OGC_VENV := .venv-ogctests
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -10,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 .PHONY: run test build validate derive install chromium bench clean
 
 run: build
-	$(PY) -m geo serve --host $(HOST) --port $(PORT)
+	$(PY) -m web serve --host $(HOST) --port $(PORT)
 
 build: install
 	$(PY) -m geo build --out build
@@ -22,7 +24,7 @@ validate: install
 derive: install $(VENV)/.test-installed
 	$(PY) -m geo derive
 
-test: install $(VENV)/.test-installed chromium
+test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium
 	$(PY) -m pytest
 
 install: $(VENV)/.installed node_modules/.installed
@@ -36,6 +38,11 @@ $(VENV)/.installed: pyproject.toml
 # Tests also need the reference datasets the geometry is derived from (large; `make run` does without them).
 $(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test,reference]'
+	touch $@
+
+$(OGC_VENV)/.installed: Makefile
+	test -x $(OGC_VENV)/bin/python || $(PYTHON) -m venv $(OGC_VENV)
+	$(OGC_VENV)/bin/python -m pip install --quiet ogctests==0.1.15
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

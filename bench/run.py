@@ -104,7 +104,7 @@ if __name__ == "__main__":
 def bench_downloads(seconds: int) -> tuple[list[str], dict]:
     """Our layer download vs the same pre-compressed bytes from memory on a bare Starlette route."""
     layer_file = WORK / "land_sea_corridor.geojson"
-    published = publish(REPO / "layers", default_node_modules())
+    published = publish(REPO / "layers", default_node_modules(), download_href=lambda layer_id: f"layers/{layer_id}.geojson")
     layer_file.write_bytes(download(published, "land_sea_corridor", "geojson", FeatureFilter()).body)
     (WORK / "bare_app.py").write_text(BARE_APP)
     path = ["/api/layers/land_sea_corridor.geojson"]
@@ -129,8 +129,9 @@ def bench_downloads(seconds: int) -> tuple[list[str], dict]:
         f"| bare Starlette | {bare_result['rps']:.0f} | {bare_result['p50_ms']:.2f} | {bare_result['p99_ms']:.2f} | "
         f"{bare_result['errors'] + bare_result['non2xx']} |",
         "",
-        f"**Ratio atlas / limit: {ratio:.2f}×** (target ≥ 0.8×). Above 1× because the atlas answers unfiltered "
-        "downloads in an ASGI layer before routing, while the baseline goes through Starlette's router.",
+        f"**Ratio atlas / bare Starlette: {ratio:.2f}×** (target ≥ 0.8×)."
+        + (" The atlas answers unfiltered downloads in an ASGI layer before routing, while the baseline goes "
+           "through Starlette's router." if round(ratio, 2) > 1 else ""),
         "",
     ]
     return lines, {"download_ratio": ratio}

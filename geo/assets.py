@@ -12,6 +12,8 @@ import shutil
 from functools import cache
 from pathlib import Path
 
+from geo.errors import Unavailable
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Paths relative to node_modules/, served and copied under assets/.
@@ -52,7 +54,7 @@ SERVED_ONLY_ASSETS: tuple[str, ...] = (
 COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
 
 
-class AssetsMissing(Exception):
+class AssetsMissing(Unavailable):
     pass
 
 

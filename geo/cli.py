@@ -1,4 +1,4 @@
-"""Command line: ``cqatlas validate | derive | build | serve``."""
+"""Data commands: ``validate``, ``derive``, ``build``, ``routes`` (``serve`` is composed in by ``web.cli``)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 @contextmanager
-def _clean_failures() -> Iterator[None]:
+def clean_failures() -> Iterator[None]:
     """Every failure ends the command with a message and exit 1, never a traceback (CQATLAS_DEBUG=1 shows it)."""
     try:
         yield
@@ -56,7 +56,7 @@ LayersOption = Annotated[Path, typer.Option("--layers", help="Folder of layer Ge
 @app.command()
 def validate(layers: LayersOption = DEFAULT_LAYERS) -> None:
     """Check every layer and report all problems (file, feature id, field); exit 1 if any."""
-    with _clean_failures():
+    with clean_failures():
         _, problems = validate_layers(layers)
     if problems:
         typer.echo(AtlasInvalid(problems).report(), err=True)
@@ -93,33 +93,10 @@ def build(
     """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json and OUT/index.html."""
     from geo.build import build as build_atlas
 
-    with _clean_failures():
+    with clean_failures():
         atlas = build_atlas(layers, out, node_modules or default_node_modules())
     count = sum(len(layer.features) for layer in atlas.layers)
     typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")
-
-
-@app.command()
-def serve(
-    layers: LayersOption = DEFAULT_LAYERS,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
-    reload_data: Annotated[bool, typer.Option("--reload-data", help="Republish when layer files change; "
-                                              "bad edits are logged and the last good build stays served.")] = False,
-    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request (off by default: it costs "
-                                             "more than serving a prepared download).")] = False,
-) -> None:
-    """Validate and build in memory, then serve the map and the data over HTTP."""
-    import uvicorn
-
-    from web.app import create_app
-    from web.settings import Settings
-
-    settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(), reload_data=reload_data)
-    with _clean_failures():
-        application = create_app(settings)
-    uvicorn.run(application, host=host, port=port, access_log=access_log)
 
 
 @app.command()
@@ -134,7 +111,7 @@ def routes(
     from geo.routes import UnknownPlace
     from geo.routes_table import print_comparison
 
-    with _clean_failures():
+    with clean_failures():
         atlas = load_atlas(layers)
     try:
         print_comparison(RouteIndex(atlas, precompute="none").compare(origin, destination))
@@ -153,7 +130,7 @@ def trace_reference_routes(layers: LayersOption = DEFAULT_LAYERS) -> None:
     target = layers / "reference_routes.geojson"
     corridors_only = tuple(spec for spec in LAYERS if spec.id != "reference_routes")
     # Traced from the other layers alone: the layer being replaced may be missing or out of date.
-    with tempfile.TemporaryDirectory() as scratch, _clean_failures():
+    with tempfile.TemporaryDirectory() as scratch, clean_failures():
         for spec in corridors_only:
             if (layers / spec.filename).exists():
                 shutil.copyfile(layers / spec.filename, Path(scratch) / spec.filename)

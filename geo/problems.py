@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.errors import AtlasError
+
 MAX_MESSAGE = 400  # characters of one message; a 3 MB position must not become a 3 MB log line
 MAX_PROBLEMS = 500  # problems listed in one report (all are counted)
 
@@ -31,8 +33,11 @@ class Problem:
         return f"{where}: {clip(self.message)}"
 
 
-class AtlasInvalid(Exception):
+class AtlasInvalid(AtlasError):
     """Raised when the layers do not validate; carries every problem found."""
+
+    status = 422
+    code = "InvalidData"
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)

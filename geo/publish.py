@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,6 @@ def prepare(body: bytes, media_type: str) -> Prepared:
     return Prepared(body, gzip.compress(body, compresslevel=6, mtime=0), f'"{digest}"', media_type)
 
 
-def api_download_href(layer_id: str) -> str:
-    return f"/api/layers/{layer_id}.geojson"
-
-
 @dataclass(frozen=True)
 class Published:
     atlas: Atlas
@@ -49,13 +46,14 @@ class Published:
     routes: RouteIndex  # corridor network and route comparisons of this build
 
 
-def publish(layers_dir: Path, node_modules: Path) -> Published:
-    """Load, validate and render everything the server needs, once."""
+def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str], str]) -> Published:
+    """Load, validate and render everything the server needs, once; ``download_href(layer_id)`` is where the map
+    links each layer's GeoJSON (the server's URL layout is the caller's)."""
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
     routes = RouteIndex(atlas, precompute="default")
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
-        page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
+        page = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
                           outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
                           routes=routes.precomputed(), routes_api="/api/routes")
     downloads = {

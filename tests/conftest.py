@@ -55,6 +55,24 @@ def edit_feature(layers_dir: Path, layer_id: str, edit: Callable[[dict[str, Any]
     return feature_id
 
 
+def make_settings(layers_dir: Path = LAYERS_DIR, **overrides: Any) -> Settings:
+    return Settings(layers_dir=layers_dir, node_modules=default_node_modules(), **overrides)
+
+
+@pytest.fixture(scope="session")
+def app() -> Any:
+    """The one app most tests share, built when first asked for (never at import time)."""
+    return create_app(make_settings())
+
+
+@pytest.fixture(scope="session")
+def client(app: Any) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "out"
@@ -85,34 +103,66 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def serve(layers_dir: Path) -> LiveServer:
-    return LiveServer(create_app(Settings(layers_dir=layers_dir, node_modules=default_node_modules())))
+def serve(layers_dir: Path, **overrides: Any) -> LiveServer:
+    return LiveServer(create_app(make_settings(layers_dir, **overrides)))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ServerProcess:
+    """``cqatlas serve`` (granian) in its own process group, as users run it."""
+
+    def __init__(self, *args: str, preexec_fn: Callable[[], None] | None = None, cwd: Path = REPO):
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = ARTIFACTS / f"server-{self.port}.log"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self._log_file = self.log.open("wb")
+        self.proc = subprocess.Popen([sys.executable, "-m", "web", "serve", "--port", str(self.port), *args],
+                                     cwd=cwd, stdout=self._log_file, stderr=subprocess.STDOUT,
+                                     start_new_session=True, preexec_fn=preexec_fn)
+
+    def __enter__(self) -> "ServerProcess":
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    if sock.recv(12).startswith(b"HTTP/1.1 200"):
+                        return self
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"server did not start: {self.log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+        import signal
+
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the server and the workers it spawned
+            try:
+                self.proc.wait(timeout=15)
+            except Exception:  # noqa: BLE001
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+        self._log_file.close()
 
 
 @pytest.fixture(scope="session")
 def server_process() -> Iterator[str]:
     """The real ``cqatlas serve`` in its own process (for clients that hold the GIL, such as GDAL)."""
-    import subprocess
-    import sys
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "geo", "serve", "--port", str(port)], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with ServerProcess("--workers", "1") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,6 @@ from web.app import create_app
 from web.settings import Settings
 
 
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules())))
-
 
 def ids(collection: dict) -> list[str]:
     return [feature["id"] for feature in collection["features"]]
@@ -64,6 +60,21 @@ def test_gzip_when_accepted(client: TestClient) -> None:
     assert compressed.headers["content-encoding"] == "gzip"
     assert compressed.content == plain.content  # decoded by the client: the same bytes
     assert int(compressed.headers["content-length"]) < len(plain.content)
+
+
+# RFC 9110 §12.5.3: q=0 means "not acceptable"; "*" stands for codings not listed; codings are case-insensitive.
+@pytest.mark.parametrize(("accept_encoding", "gzipped"), [
+    ("gzip", True), ("GZIP", True), ("gzip;q=0.5", True), ("gzip; q=0.001", True), ("*", True), ("br, *", True),
+    ("*;q=0, gzip", True), ("x-gzip", True),
+    ("gzip;q=0", False), ("gzip; q=0.000", False), ("gzip;q=0.", False), ("identity", False), ("br", False),
+    ("gzip;q=0, *", False), ("*;q=0", False), ("", False), ("deflate, br;q=1", False),
+])
+@pytest.mark.parametrize("query", ["", "?kind=university"])  # the prepared fast path and the routed API
+def test_gzip_negotiation_follows_rfc_9110(client: TestClient, accept_encoding: str, gzipped: bool, query: str) -> None:
+    response = client.get(f"/api/layers/universities.geojson{query}", headers={"Accept-Encoding": accept_encoding})
+    assert response.status_code == 200
+    assert (response.headers.get("content-encoding") == "gzip") is gzipped
+    assert response.json()["type"] == "FeatureCollection"
 
 
 def test_atlas_geojson_carries_layer_of_each_feature(client: TestClient, atlas: Atlas) -> None:
@@ -169,7 +180,8 @@ def test_year_range_errors_are_400(client: TestClient) -> None:
 def test_unknown_names_and_traversal_attempts_are_404(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
-    assert set(response.json()) == {"error"}
+    # OGC API exception shape under /ogc, the atlas's own shape elsewhere.
+    assert set(response.json()) == ({"code", "description"} if path.startswith("/ogc/") else {"error"})
     assert "[project]" not in response.text and "root:" not in response.text
 
 

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from geo.assets import default_node_modules
-from tests.conftest import LAYERS_DIR
+from tests.conftest import make_settings
 from web.app import create_app
-from web.settings import Settings
 
-app = create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules()))
-schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+
+class LazyApp:
+    """The app, built on its first request (schemathesis reads the spec while collecting), not on import."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.app is None:
+            self.app = create_app(make_settings())
+        await self.app(scope, receive, send)
+
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", LazyApp())
 
 
 @schema.parametrize()

@@ -20,10 +20,6 @@ from web.settings import Settings
 EXTERNAL_CODE = re.compile(r"<(?:script|link)[^>]+(?:src|href)=[\"']?(?:https?:)?//", re.IGNORECASE)
 
 
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules())))
-
 
 def test_map_page_uses_only_local_scripts_and_styles(client: TestClient) -> None:
     response = client.get("/")

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from geo.assets import default_node_modules
-from tests.conftest import LiveServer, edit_feature, read_layer
+from tests.conftest import LiveServer, edit_feature, read_layer, write_layer
 from web.app import create_app
 from web.settings import Settings
 
@@ -46,8 +46,7 @@ class Hammer:
         self._thread.join(timeout=10)
 
 
-def wait_for(condition, timeout: float = 30.0) -> bool:
-    # Generous: a reload publishes every format (seconds of CPU), competing here with the server and a hammer.
+def wait_for(condition, timeout: float = 60.0) -> bool:  # a publish takes seconds on a loaded machine
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -67,6 +66,8 @@ def test_good_edit_is_served_and_bad_edit_keeps_last_good(layers_copy: Path, cap
         assert served_name(server.url) == original
         edit_feature(layers_copy, "universities", lambda f: f["properties"].update(name_en=original + " (renamed)"))
         assert wait_for(lambda: served_name(server.url) == original + " (renamed)"), "good edit not picked up"
+        good = read_layer(layers_copy, "universities")
+        good["features"][0]["properties"]["name_en"] = original + " (renamed again)"
 
         with caplog.at_level(logging.ERROR, logger="cqatlas.reload"):
             edit_feature(layers_copy, "universities", lambda f: f["properties"].update(geometry_quality="exact",
@@ -75,8 +76,14 @@ def test_good_edit_is_served_and_bad_edit_keeps_last_good(layers_copy: Path, cap
         assert "universities.geojson" in caplog.text and "geometry_quality" in caplog.text
         assert served_name(server.url) == original + " (renamed)"
 
-        (layers_copy / "universities.geojson").write_text("{truncated", encoding="utf-8")
-        time.sleep(1.5)
+        # A truncated file is refused too; the watcher is then proven still alive by a good edit that follows it.
+        with caplog.at_level(logging.ERROR, logger="cqatlas.reload"):
+            caplog.clear()
+            (layers_copy / "universities.geojson").write_text("{truncated", encoding="utf-8")
+            assert wait_for(lambda: "layer edit rejected" in caplog.text), "truncated file not reported"
         assert served_name(server.url) == original + " (renamed)"
+        write_layer(layers_copy, "universities", good)
+        good_name = good["features"][0]["properties"]["name_en"]
+        assert wait_for(lambda: served_name(server.url) == good_name), "watcher died after a bad edit"
     assert hammer.count > 20
     assert hammer.failures == []

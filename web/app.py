@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from geo.publish import Published, publish
+from geo.publish import Published
 from geo.render import content_security_policy
-from web.errors import install_error_handlers
+from web.errors import CatchAll, install_error_handlers
+from web.head import HeadAsGet
+from web.openapi import openapi_30
 from web.routes import api, corridor_routes, ogc, site
-from web.reload import DataReloader, DataStatus
+from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
 from web.security import SecurityHeaders
 from web.settings import Settings
@@ -21,7 +23,8 @@ from web.settings import Settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; raises ``geo.problems.AtlasInvalid`` (with every problem) if the layers are bad."""
     settings = settings or Settings()
-    published = publish(settings.layers_dir, settings.node_modules)
+    fingerprint = layers_fingerprint(settings.layers_dir)  # before loading: later edits must differ from it
+    published = publish_served(settings)
     docs_policy = content_security_policy(site.DOCS_PAGE, tile_origins=[])
 
     def install(new: Published) -> None:
@@ -31,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        reloader = DataReloader(settings, install, app.state.data_status) if settings.reload_data else None
+        reloader = DataReloader(settings, install, app.state.data_status, fingerprint) if settings.reload_data else None
         if reloader:
             reloader.start()
         yield
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served by web.routes.site from the local swagger-ui-dist package
         redoc_url=None,
     )
+    app.openapi = lambda: openapi_30(app)  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.published = published
     app.state.data_status = DataStatus(published)
@@ -56,8 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
         app.state.published.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
+    # HEAD wherever GET works: routed as GET, answered without a body.
+    app.add_middleware(HeadAsGet)
     # Outermost, so the hottest path skips the rest of the stack; it sets the same CORS and security headers itself.
     app.add_middleware(PreparedDownloads, published=lambda: app.state.published)
+    # Around everything: whatever fails unexpectedly is answered in the JSON error shape.
+    app.add_middleware(CatchAll)
     app.include_router(site.router)
     app.include_router(api.router)
     app.include_router(ogc.router)

@@ -66,12 +66,14 @@ class Collection(BaseModel):
     license: str
     itemType: str
     crs: list[str]
+    storageCrs: str
     extent: Extent
     links: list[Link]
 
 
 class Collections(BaseModel):
     links: list[Link]
+    crs: list[str]
     collections: list[Collection]
 
 

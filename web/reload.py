@@ -19,6 +19,7 @@ from geo.problems import AtlasInvalid, clip
 from geo.publish import Published, publish
 from geo.validate import is_editor_file
 from web.settings import Settings
+from web.urls import layer_download_path
 
 log = logging.getLogger("cqatlas.reload")
 
@@ -64,6 +65,21 @@ class DataStatus:
         self.last_rejected = Rejection(_now(), clip(reason, MAX_REASON))
 
 
+def publish_served(settings: Settings) -> Published:
+    """Everything the server answers from, with the map linking each layer's download on this server."""
+    return publish(settings.layers_dir, settings.node_modules,
+                   download_href=lambda layer_id: layer_download_path(layer_id, "geojson"))
+
+
+def layers_fingerprint(layers_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every layer file: cheap to take, changes with any save."""
+    try:
+        return tuple(sorted((path.name, stat.st_mtime_ns, stat.st_size)
+                            for path in layers_dir.glob("*.geojson") for stat in (path.stat(),)))
+    except OSError:
+        return ()
+
+
 def _editable(change: watchfiles.Change, path: str) -> bool:
     # Editors' lock, swap and backup files come and go with every save; they are not layers.
     return watchfiles.DefaultFilter()(change, path) and not is_editor_file(Path(path).name)
@@ -72,13 +88,17 @@ def _editable(change: watchfiles.Change, path: str) -> bool:
 class DataReloader:
     """Watches the layers folder in a thread and hands a new ``Published`` to ``on_publish`` only when it validates.
 
-    ``status`` (if given) records refusals; ``on_publish`` is expected to record what it installs.
+    ``status`` (if given) records refusals; ``on_publish`` is expected to record what it installs. With several
+    server workers each runs its own reloader; a worker compares the files with the fingerprint taken before its
+    data was published, so an edit made while it was starting (before its watcher listened) is still picked up.
     """
 
-    def __init__(self, settings: Settings, on_publish: Callable[[Published], None], status: DataStatus | None = None):
+    def __init__(self, settings: Settings, on_publish: Callable[[Published], None], status: DataStatus | None = None,
+                 published_fingerprint: tuple[tuple[str, int, int], ...] | None = None):
         self.settings = settings
         self.on_publish = on_publish
         self.status = status
+        self._fingerprint = published_fingerprint
         self._last_failure: str | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cqatlas-reload", daemon=True)
@@ -100,7 +120,7 @@ class DataReloader:
     def reload(self) -> bool:
         """One isolated attempt: publish the layers as they are now, or keep what is served."""
         try:
-            published = publish(self.settings.layers_dir, self.settings.node_modules)
+            published = publish_served(self.settings)
             self.on_publish(published)
         except AtlasInvalid as exc:
             self._failed(exc.report(), "layer edit rejected")
@@ -116,11 +136,14 @@ class DataReloader:
         while not self._stop.is_set():
             try:
                 # Editors save in several steps; debounce so a half-written file is rarely seen (and if it is,
-                # validation rejects it and the next event retries).
-                for _changes in watchfiles.watch(self.settings.layers_dir, watch_filter=_editable,
-                                                 stop_event=self._stop, debounce=300, rust_timeout=500,
-                                                 yield_on_timeout=False, force_polling=None):
-                    self.reload()
+                # validation rejects it and the next event retries). Timeouts yield too, to compare fingerprints.
+                for changes in watchfiles.watch(self.settings.layers_dir, watch_filter=_editable,
+                                                stop_event=self._stop, debounce=300, rust_timeout=500,
+                                                yield_on_timeout=True, force_polling=None):
+                    fingerprint = layers_fingerprint(self.settings.layers_dir)
+                    if changes or (self._fingerprint is not None and fingerprint != self._fingerprint):
+                        self._fingerprint = fingerprint
+                        self.reload()
             except Exception as exc:  # noqa: BLE001 — e.g. the layers folder was removed: watch again shortly
                 self._failed(f"{type(exc).__name__}: {exc}", "watching the layers folder failed")
                 self._stop.wait(1.0)

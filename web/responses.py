@@ -8,8 +8,9 @@ from collections.abc import Callable
 from fastapi import Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from geo.publish import ATLAS, Prepared, Published
+from geo.publish import Prepared, Published
 from web.security import BASE_HEADERS, CORS_HEADERS
+from web.urls import layer_download_path
 
 
 # entity-tag = [ W/ ] DQUOTE *etagc DQUOTE, with etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3):
@@ -36,12 +37,25 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 def _accepts_gzip(header: str | None) -> bool:
+    """RFC 9110 §12.5.3: gzip (or x-gzip) with q > 0, or "*" with q > 0 when gzip is not listed itself."""
+    qualities: dict[str, float] = {}
     for part in (header or "").split(","):
         coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "*"):
-            quality = params.replace(" ", "").removeprefix("q=")
-            return not params or quality not in ("0", "0.0", "0.00", "0.000")
-    return False
+        coding = coding.strip().lower()
+        if not coding:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        qualities["gzip" if coding == "x-gzip" else coding] = quality
+    if "gzip" in qualities:
+        return qualities["gzip"] > 0
+    return qualities.get("*", 0.0) > 0
 
 
 def negotiate(prepared: Prepared, if_none_match: str | None, accept_encoding: str | None,
@@ -65,10 +79,6 @@ def prepared_response(request: Request, prepared: Prepared, extra_headers: dict[
 
 def attachment(name: str, extension: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}.{extension}"'}
-
-
-def download_path(name: str, extension: str) -> str:
-    return f"/api/{ATLAS}.{extension}" if name == ATLAS else f"/api/layers/{name}.{extension}"
 
 
 class _Encoded:
@@ -103,7 +113,7 @@ class PreparedDownloads:
     def _table(self) -> dict[str, _Encoded]:
         published = self.published()
         if self._cache is None or self._cache[0] is not published:  # a reload published new data
-            self._cache = (published, {download_path(name, ext): _Encoded(name, ext, prepared)
+            self._cache = (published, {layer_download_path(name, ext): _Encoded(name, ext, prepared)
                                        for (name, ext), prepared in published.downloads.items()})
         return self._cache[1]
 

@@ -15,3 +15,8 @@ class Settings(BaseModel):
     layers_dir: Path = Path("layers")
     node_modules: Path = default_node_modules()
     reload_data: bool = False  # watch layers_dir and republish good edits without restart
+    # Base of every absolute link the service hands out (e.g. https://atlas.example.org); when unset, a request's
+    # Host is used only if it names one of trusted_hosts, and the listening address otherwise.
+    public_url: str | None = None
+    trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+    ogc_page_limit: int = 1000  # most features on one OGC items page, whatever limit a client asks for

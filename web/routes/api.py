@@ -15,6 +15,7 @@ from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
 from web.models import Catalog
 from web.responses import attachment, prepared_response
+from web.urls import layer_download_path
 
 router = APIRouter(prefix="/api", tags=["downloads"])
 
@@ -51,9 +52,9 @@ async def catalog(published: PublishedDep, language: LanguageDep) -> dict:
         entry = layer.catalog_entry()
         entry["title"] = layer_text(layer.spec, "title", language)
         entry["description"] = layer_text(layer.spec, "description", language)
-        entry["links"] = {ext: f"/api/layers/{layer.spec.id}.{ext}" for ext in FORMATS}
+        entry["links"] = {ext: layer_download_path(layer.spec.id, ext) for ext in FORMATS}
         layers.append(entry)
-    return {"layers": layers, "atlas": {ext: f"/api/{ATLAS}.{ext}" for ext in ATLAS_FORMATS}}
+    return {"layers": layers, "atlas": {ext: layer_download_path(ATLAS, ext) for ext in ATLAS_FORMATS}}
 
 
 async def _download(request: Request, published: PublishedDep, name: str, extension: str,

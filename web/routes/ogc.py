@@ -1,69 +1,141 @@
-"""OGC API – Features: thin routes over geo.ogc."""
+"""OGC API – Features: thin routes over geo.ogc (documents) and geo.ogc_params (parameters)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from geo import ogc
-from geo.query import make_filter
+from geo.crs import SUPPORTED_CRS
+from geo.filtering import FILTER_LANGS
+from geo.ogc_params import DEFAULT_LIMIT, MAX_LIMIT, parse_item_query, parse_items_query, reject_unknown
 from web.deps import LanguageDep, PublishedDep
-from web.routes.api import BBOX_QUERY
-from web.errors import ErrorResponse
+from web.errors import OgcException
 from web.models import GEOJSON_SCHEMA, Collection, Collections, Conformance, LandingPage
+from web.urls import urls_for
 
 router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
 
 GEOJSON_RESPONSE = {200: {"content": {"application/geo+json": {"schema": GEOJSON_SCHEMA}}, "description": "GeoJSON"}}
-ERRORS = {400: {"model": ErrorResponse, "description": "Bad parameter"},
-          404: {"model": ErrorResponse, "description": "Unknown collection or feature"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": OgcException, "description": "Bad parameter"},
+    404: {"model": OgcException, "description": "Unknown collection or feature"}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": False,
+            "schema": schema, "description": description}
+
+
+CRS_SCHEMA = {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS)}
+# The parameters as OGC API – Features Parts 1–3 define them (the routes parse them; the standard fixes the form).
+ITEMS_PARAMETERS = [
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": 10_000, "default": DEFAULT_LIMIT},
+           f"Page size; pages hold at most {MAX_LIMIT} features."),
+    _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Features to skip (paging)."),
+    _query("bbox", {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+           "Features intersecting minx,miny,maxx,maxy, in bbox-crs (CRS84 by default)."),
+    _query("bbox-crs", CRS_SCHEMA, "CRS of bbox."),
+    _query("datetime", {"type": "string"}, "RFC 3339 instant or interval (../2015-01-01); matched against the "
+           "year a feature was established; features without one are always included."),
+    _query("crs", CRS_SCHEMA, "CRS of the returned geometries."),
+    _query("filter", {"type": "string"}, "CQL2 filter expression over the collection's queryables."),
+    _query("filter-lang", {"type": "string", "enum": list(FILTER_LANGS), "default": "cql2-text"},
+           "Language of filter."),
+    _query("filter-crs", CRS_SCHEMA, "CRS of geometry literals in filter."),
+]
+
+
+class OgcJSON(JSONResponse):
+    media_type = "application/json"
 
 
 class GeoJSONResponse(JSONResponse):
     media_type = "application/geo+json"
 
 
-def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+class SchemaJSONResponse(JSONResponse):
+    media_type = "application/schema+json"
 
 
-@router.get("", response_model=LandingPage, summary="Landing page")
-async def landing(request: Request, language: LanguageDep) -> dict:
-    return ogc.landing_page(base_url(request), language)
+LANGUAGE_PARAMETER = "lang"  # web.deps.get_language: titles and descriptions in that language
 
 
-@router.get("/conformance", response_model=Conformance, summary="Conformance classes")
-async def conformance() -> dict:
-    return ogc.conformance()
+def _language(language: str) -> dict[str, str]:
+    return {"Content-Language": language, "Vary": "Accept-Language"}
 
 
-@router.get("/collections", response_model=Collections, summary="The atlas layers as collections")
-async def collections(request: Request, published: PublishedDep, language: LanguageDep) -> dict:
-    return ogc.collections(base_url(request), published.atlas, language)
+def _no_parameters(request: Request) -> None:
+    reject_unknown(set(request.query_params), {LANGUAGE_PARAMETER})
+
+
+@router.get("", response_model=LandingPage, responses={400: ERRORS[400]}, summary="Landing page")
+async def landing(request: Request, language: LanguageDep) -> OgcJSON:
+    _no_parameters(request)
+    return OgcJSON(ogc.landing_page(urls_for(request), language), headers=_language(language))
+
+
+# {root}/ answers with the same document: clients that join paths onto "{root}/" must not meet a redirect.
+router.add_api_route("/", landing, methods=["GET"], include_in_schema=False)
+
+
+@router.get("/conformance", response_model=Conformance, responses={400: ERRORS[400]}, summary="Conformance classes")
+async def conformance(request: Request) -> OgcJSON:
+    _no_parameters(request)
+    return OgcJSON(ogc.conformance())
+
+
+@router.get("/collections", response_model=Collections, responses={400: ERRORS[400]},
+            summary="The atlas layers as collections")
+async def collections(request: Request, published: PublishedDep, language: LanguageDep) -> OgcJSON:
+    _no_parameters(request)
+    return OgcJSON(ogc.collections(urls_for(request), published.atlas, language), headers=_language(language))
 
 
 @router.get("/collections/{collection_id}", response_model=Collection, responses=ERRORS, summary="One collection")
-async def collection(collection_id: str, request: Request, published: PublishedDep, language: LanguageDep) -> dict:
-    return ogc.collection(base_url(request), ogc.require_layer(published.atlas, collection_id), language)
+async def collection(collection_id: str, request: Request, published: PublishedDep, language: LanguageDep) -> OgcJSON:
+    _no_parameters(request)
+    return OgcJSON(ogc.collection(urls_for(request), ogc.require_layer(published.atlas, collection_id), language),
+                   headers=_language(language))
 
 
-@router.get("/collections/{collection_id}/items",
-            responses={**GEOJSON_RESPONSE, **ERRORS}, summary="Features of a collection, paged")
-async def items(collection_id: str, request: Request, published: PublishedDep,
-          bbox: Annotated[str | None, BBOX_QUERY] = None,
-          limit: Annotated[int, Query(ge=1, le=10_000, description=f"Page size (capped at {ogc.MAX_LIMIT})")] = ogc.DEFAULT_LIMIT,
-          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> GeoJSONResponse:
+@router.get("/collections/{collection_id}/queryables", summary="Queryable properties (JSON Schema)",
+            responses={200: {"content": {"application/schema+json": {"schema": {"type": "object"}}},
+                             "description": "JSON Schema"}, **ERRORS})
+async def queryables(collection_id: str, request: Request, published: PublishedDep) -> SchemaJSONResponse:
+    _no_parameters(request)
     layer = ogc.require_layer(published.atlas, collection_id)
-    query = {"bbox": bbox} if bbox else {}
-    return GeoJSONResponse(ogc.items(base_url(request), layer, make_filter(bbox), limit, offset, query))
+    return SchemaJSONResponse(ogc.queryables(urls_for(request), layer))
 
 
-@router.get("/collections/{collection_id}/items/{feature_id}",
-            responses={**GEOJSON_RESPONSE, **ERRORS}, summary="One feature")
+def _link_header(links: list[tuple[str, str, str]]) -> str:
+    return ", ".join(f'<{href}>; rel="{rel}"; type="{media_type}"' for href, rel, media_type in links)
+
+
+@router.get("/collections/{collection_id}/items", responses={**GEOJSON_RESPONSE, **ERRORS},
+            summary="Features of a collection, paged and filtered", openapi_extra={"parameters": ITEMS_PARAMETERS})
+async def items(collection_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
+    layer = ogc.require_layer(published.atlas, collection_id)
+    query = parse_items_query(request.query_params, request.app.state.settings.ogc_page_limit)
+    urls = urls_for(request)
+    # Filters and reprojection are CPU work: off the event loop.
+    document = await run_in_threadpool(ogc.items, urls, layer, query)
+    self_href = next(link["href"] for link in document["links"] if link["rel"] == "self")
+    headers = {"Content-Crs": f"<{query.crs.uri}>",
+               "Link": _link_header([(self_href, "self", ogc.GEOJSON),
+                                     (urls.queryables(collection_id), ogc.QUERYABLES_REL, ogc.SCHEMA_JSON)])}
+    return GeoJSONResponse(document, headers=headers)
+
+
+@router.get("/collections/{collection_id}/items/{feature_id}", responses={**GEOJSON_RESPONSE, **ERRORS},
+            summary="One feature", openapi_extra={"parameters": [ITEMS_PARAMETERS[5]]})
 async def item(collection_id: str, feature_id: str, request: Request, published: PublishedDep,
                language: LanguageDep) -> GeoJSONResponse:
     layer = ogc.require_layer(published.atlas, collection_id)
-    return GeoJSONResponse(ogc.item(base_url(request), layer, feature_id, language),
-                           headers={"Content-Language": language, "Vary": "Accept-Language"})
+    crs = parse_item_query(request.query_params)
+    document = ogc.item(urls_for(request), layer, feature_id, crs, language)
+    return GeoJSONResponse(document, headers={"Content-Crs": f"<{crs.uri}>", "Content-Language": language,
+                                              "Vary": "Accept-Language"})

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
 from geo.assets import asset_path, served_assets
+from geo.errors import NotFound
 from web.deps import PublishedDep, SettingsDep
 from web.models import Health
 from web.responses import prepared_response
@@ -27,7 +28,7 @@ async def map_page(request: Request, published: PublishedDep) -> Response:
 def asset(asset: str, settings: SettingsDep) -> FileResponse:
     # Looked up in the manifest, never joined blindly onto a directory: no path traversal.
     if asset not in served_assets(settings.node_modules):
-        raise HTTPException(404, f"no asset {asset!r}")
+        raise NotFound(f"no asset {asset!r}")
     media_type = mimetypes.guess_type(asset)[0] or "application/octet-stream"
     return FileResponse(asset_path(settings.node_modules, asset), media_type=media_type,
                         headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,53 @@
+"""``cqatlas``: the data commands of ``geo.cli`` plus ``serve``, which needs the web server as well."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from geo.assets import default_node_modules
+from geo.cli import DEFAULT_LAYERS, LayersOption, app, clean_failures
+from web.asgi import SETTINGS_ENV
+from web.serving import ServerLimits, run_server
+from web.settings import Settings
+
+
+def default_workers() -> int:
+    # One worker per core: the prepared-download path is CPU-bound and each worker holds its own copy of the data.
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@app.command()
+def serve(
+    layers: LayersOption = DEFAULT_LAYERS,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per core).")] = 0,
+    node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
+    reload_data: Annotated[bool, typer.Option("--reload-data", help="Republish when layer files change; "
+                                              "bad edits are logged and the last good build stays served.")] = False,
+    public_url: Annotated[str | None, typer.Option(help="Base of absolute links (e.g. https://atlas.example.org); "
+                                                   "by default links name this server's own address.")] = None,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request (off by default: it costs "
+                                             "more than serving a prepared download).")] = False,
+    header_timeout: Annotated[float, typer.Option(help="Seconds a client has to send its request headers; "
+                                                  "idle keep-alive connections are closed after it too.")] = 10.0,
+    max_connections: Annotated[int, typer.Option(help="Requests handled at once per worker; more wait.")] = 512,
+) -> None:
+    """Validate and build in memory, then serve the map and the data over HTTP."""
+    from web.app import create_app
+
+    settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(),
+                        reload_data=reload_data, public_url=public_url)
+    with clean_failures():
+        create_app(settings)  # validate once here, so bad layers end in messages before any worker starts
+    os.environ[SETTINGS_ENV] = settings.model_dump_json()
+    run_server(host, port, workers or default_workers(),
+               ServerLimits(header_timeout=header_timeout, max_connections=max_connections), access_log)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,63 @@
+"""The API description as OpenAPI 3.0 (what OGC API – Features /conf/oas30 asks for).
+
+FastAPI writes OpenAPI 3.1, whose schemas are JSON Schema 2020-12; the few constructs 3.0 spells differently are
+rewritten here: ``anyOf [X, null]`` → ``nullable``, numeric ``exclusiveMinimum`` → boolean form, ``const`` →
+one-value ``enum``, ``examples`` → ``example``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+OPENAPI_VERSION = "3.0.3"
+
+
+def _schema_30(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_schema_30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _schema_30(value) for key, value in node.items()}
+    for key in ("anyOf", "oneOf"):
+        options = node.get(key)
+        if isinstance(options, list) and {"type": "null"} in options:
+            rest = [option for option in options if option != {"type": "null"}]
+            del node[key]
+            if len(rest) == 1 and "$ref" not in rest[0]:
+                node.update(rest[0])
+            elif len(rest) == 1:
+                node["allOf"] = rest
+            else:
+                node[key] = rest
+            node["nullable"] = True
+    for bound, inclusive in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(node.get(bound), (int, float)) and not isinstance(node.get(bound), bool):
+            node[inclusive] = node[bound]
+            node[bound] = True
+    if "const" in node:
+        node["enum"] = [node.pop("const")]
+    if isinstance(node.get("examples"), list) and "in" not in node:
+        examples = node.pop("examples")
+        if examples:
+            node["example"] = examples[0]
+    return node
+
+
+def openapi_30(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        document = get_openapi(title=app.title, version=app.version, description=app.description,
+                               routes=app.routes, openapi_version=OPENAPI_VERSION)
+        document["components"] = _schema_30(document.get("components", {}))
+        for path_item in document["paths"].values():
+            for operation in path_item.values():
+                for parameter in operation.get("parameters", []):
+                    parameter["schema"] = _schema_30(parameter.get("schema", {}))
+                for response in list(operation.get("responses", {}).values()) + [operation.get("requestBody", {})]:
+                    for content in response.get("content", {}).values():
+                        if "schema" in content:
+                            content["schema"] = _schema_30(content["schema"])
+        app.openapi_schema = document
+    return app.openapi_schema
