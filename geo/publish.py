@@ -53,12 +53,14 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     page = render_map(atlas, asset_base="/assets/", download_href=api_download_href,
                       outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
     downloads = {
-        (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)
+        (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
+                                                fmt.media_type)
         for layer in atlas.layers for fmt in FORMATS.values()
     }
     downloads["atlas", "geojson"] = prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
-    downloads["atlas", "gpkg"] = prepare(encode_geopackage({layer.spec.id: layer.features for layer in atlas.layers}),
-                                         FORMATS["gpkg"].media_type)
+    downloads["atlas", "gpkg"] = prepare(
+        encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
+        FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
                      map_page_policy=content_security_policy(page, tile_origins(), inline_styles=False), downloads=downloads)
 
@@ -78,9 +80,10 @@ def download(published: Published, name: str, extension: str, feature_filter: Fe
     if feature_filter.is_empty:
         return published.downloads[name, extension]
     if name != ATLAS:
-        return prepare(encode(select(atlas.layer(name), feature_filter), fmt, name), fmt.media_type)
-    tables = {layer.spec.id: select(layer, feature_filter) for layer in atlas.layers}
+        layer = atlas.layer(name)
+        return prepare(encode(select(layer, feature_filter), fmt, name, layer.figure_columns), fmt.media_type)
+    tables = {layer.spec.id: (select(layer, feature_filter), layer.figure_columns) for layer in atlas.layers}
     if extension == "gpkg":
         return prepare(encode_geopackage(tables), fmt.media_type)
-    everything = [feature for features in tables.values() for feature in features]
+    everything = [feature for features, _ in tables.values() for feature in features]
     return prepare(dump_geojson(feature_collection(everything, with_layer=True)), fmt.media_type)

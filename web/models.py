@@ -35,6 +35,7 @@ class CatalogLayer(BaseModel):
 
 
 class Catalog(BaseModel):
+    data_version: str = Field(description="Release of the atlas data (see CHANGELOG.md); also in every download")
     layers: list[CatalogLayer]
     atlas: dict[str, str] = Field(description="Download links for all layers together")
 
