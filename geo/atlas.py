@@ -101,7 +101,12 @@ class Atlas:
                 "features": [feature.to_geojson(with_layer=True) for feature in self.features()]}
 
     def catalog(self) -> dict[str, Any]:
-        return {"data_version": DATA_VERSION, "layers": [layer.catalog_entry() for layer in self.layers]}
+        used = {name for layer in self.layers for name in layer.figure_columns}
+        # Label and unit of every documented figure the atlas carries, so API clients can read the values.
+        figures = {name: {"label": label, "unit": unit} for name, (label, unit) in DOCUMENTED_FIGURES.items()
+                   if name in used}
+        return {"data_version": DATA_VERSION, "figures": figures,
+                "layers": [layer.catalog_entry() for layer in self.layers]}
 
 
 def enrich(layer_id: str, feature: ValidFeature) -> AtlasFeature:

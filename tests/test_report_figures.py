@@ -126,6 +126,13 @@ def test_report_figure_survives_a_geopackage_download(tables: dict[str, dict[str
     assert actual == expected
 
 
+def test_catalog_gives_each_report_figure_its_unit(client: TestClient) -> None:
+    figures = client.get("/api/layers").json()["figures"]
+    for figure in REPORT_FIGURES:
+        if figure.name != "established":
+            assert figures[figure.name]["unit"] == figure.unit, figure
+
+
 def test_csv_download_writes_non_scalar_figures_as_compact_json(client: TestClient, tmp_path: Path) -> None:
     path = tmp_path / "rail_europe.csv"
     path.write_bytes(client.get("/api/layers/rail_europe.csv").content)

@@ -43,7 +43,8 @@ async def catalog(published: PublishedDep) -> dict:
         entry = layer.catalog_entry()
         entry["links"] = {ext: f"/api/layers/{layer.spec.id}.{ext}" for ext in FORMATS}
         layers.append(entry)
-    return {"data_version": published.atlas.catalog()["data_version"], "layers": layers,
+    catalog = published.atlas.catalog()
+    return {"data_version": catalog["data_version"], "figures": catalog["figures"], "layers": layers,
             "atlas": {ext: f"/api/{ATLAS}.{ext}" for ext in ATLAS_FORMATS}}
 
 
