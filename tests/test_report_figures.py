@@ -133,10 +133,12 @@ def test_catalog_gives_each_report_figure_its_unit(client: TestClient) -> None:
             assert figures[figure.name]["unit"] == figure.unit, figure
 
 
-def test_csv_download_writes_non_scalar_figures_as_compact_json(client: TestClient, tmp_path: Path) -> None:
-    path = tmp_path / "rail_europe.csv"
-    path.write_bytes(client.get("/api/layers/rail_europe.csv").content)
+@pytest.mark.parametrize(("ext", "id_column"), [("csv", "id"), ("kml", "atlas_id")])
+def test_csv_and_kml_write_non_scalar_figures_as_compact_json(client: TestClient, tmp_path: Path, ext: str,
+                                                             id_column: str) -> None:
+    path = tmp_path / f"rail_europe.{ext}"
+    path.write_bytes(client.get(f"/api/layers/rail_europe.{ext}").content)
     frame = pyogrio.read_dataframe(path)
-    row = frame[frame["id"] == "chongqing-xinjiang-europe-railway"].iloc[0]
+    row = frame[frame[id_column] == "chongqing-xinjiang-europe-railway"].iloc[0]
     assert row["transit_days"] == '{"min":15,"max":20}'
     assert json.loads(row["network_trips_by_year"]) == {"series": {"2016": 1702, "2023": 17000}}
