@@ -152,39 +152,3 @@ def _check_series(name: str, series: Any) -> Iterator[str]:
         if problem:
             yield problem
 
-
-def format_number(value: float | int) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
-    return f"{int(value):,}"
-
-
-def _amount(number: float | int, unit: str) -> str:
-    return f"#{format_number(number)}" if unit == "rank" else f"{format_number(number)} {unit}"
-
-
-def figure_text(value: Any, unit: str, feature_as_of: str | None = None) -> str:
-    """Plain-text wording of a plain, qualified or range figure, e.g. 'more than 400 enterprises (as of 2023)'.
-
-    Series are tables (see ``series_rows``); a plain number is dated by the feature's ``figures_as_of``.
-    """
-    shape = shape_of(value)
-    as_of = feature_as_of if shape == "number" else value.get("as_of") if isinstance(value, Mapping) else None
-    if shape == "number":
-        text = _amount(value, unit)
-    elif shape == "qualified":
-        text = _amount(value["value"], unit)
-        if value.get("qualifier") in QUALIFIERS:
-            text = f"{QUALIFIERS[value['qualifier']]} {text}"
-    elif shape == "range":
-        text = f"{format_number(value['min'])}–{_amount(value['max'], unit)}"
-        if value.get("qualifier") in QUALIFIERS:
-            text = f"{QUALIFIERS[value['qualifier']]} {text}"
-    else:
-        return "; ".join(f"{year}: {_amount(number, unit)}" for year, number in series_rows(value))
-    return f"{text} (as of {as_of})" if as_of else text
-
-
-def series_rows(value: Mapping[str, Any]) -> list[tuple[str, float | int]]:
-    """A series' (year, number) pairs in year order."""
-    return sorted(value["series"].items())
