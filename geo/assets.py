@@ -7,7 +7,9 @@ files listed here (keeping each package's layout so relative CSS URLs keep worki
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,15 @@ STATIC_FILES: tuple[str, ...] = tuple(
     for path in sorted(STATIC_DIR.glob("cqatlas/*")) if path.suffix in (".js", ".css")
 )
 
+# Fonts for Chinese and Persian (SIL Open Font License) from fontsource packages. Each stylesheet splits its font
+# into unicode-range subsets, so a browser fetches only the files holding characters the page actually shows.
+FONTS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "zh": ("@fontsource/noto-sans-sc/400.css",),
+    "fa": ("@fontsource/vazirmatn/400.css", "@fontsource/vazirmatn/700.css"),
+}
+FONT_STYLESHEETS: tuple[str, ...] = tuple(sheet for sheets in FONTS_BY_LANGUAGE.values() for sheet in sheets)
+_WOFF2_URL = re.compile(r"url\(\./(files/[a-z0-9-]+\.woff2)\)")
+
 # Served by the app only (the API documentation page), not copied into the static site.
 SERVED_ONLY_ASSETS: tuple[str, ...] = (
     "swagger-ui-dist/swagger-ui-bundle.js",
@@ -48,17 +59,38 @@ def default_node_modules() -> Path:
     return Path(os.environ.get("CQATLAS_NODE_MODULES", PROJECT_ROOT / "node_modules"))
 
 
+@cache
+def font_files(node_modules: Path) -> tuple[str, ...]:
+    """The WOFF2 files the font stylesheets use (the older WOFF fallbacks are left out: every browser reads WOFF2)."""
+    files = []
+    for stylesheet in FONT_STYLESHEETS:
+        package = stylesheet.rpartition("/")[0]
+        css = (node_modules / stylesheet).read_text(encoding="utf-8") if (node_modules / stylesheet).is_file() else ""
+        files += [f"{package}/{name}" for name in _WOFF2_URL.findall(css)]
+    return tuple(dict.fromkeys(files))
+
+
+def static_assets(node_modules: Path) -> tuple[str, ...]:
+    """Everything the map page loads, as copied into the static site."""
+    return (*ASSET_FILES, *FONT_STYLESHEETS, *font_files(node_modules))
+
+
+@cache
+def served_assets(node_modules: Path) -> frozenset[str]:
+    return frozenset((*static_assets(node_modules), *SERVED_ONLY_ASSETS, *STATIC_FILES))
+
+
 def asset_path(node_modules: Path, relative: str) -> Path:
     """Resolve a manifest entry; only names in the manifest are ever resolved."""
     if relative in STATIC_FILES:
         return STATIC_DIR / relative
-    if relative not in ASSET_FILES and relative not in SERVED_ONLY_ASSETS and relative != COUNTRY_OUTLINES:
+    if relative not in served_assets(node_modules) and relative != COUNTRY_OUTLINES:
         raise KeyError(relative)
     return node_modules / relative
 
 
 def check_assets(node_modules: Path) -> None:
-    missing = [name for name in (*ASSET_FILES, *SERVED_ONLY_ASSETS, COUNTRY_OUTLINES)
+    missing = [name for name in (*static_assets(node_modules), *SERVED_ONLY_ASSETS, COUNTRY_OUTLINES)
                if not (node_modules / name).is_file()]
     if missing:
         raise AssetsMissing(
@@ -68,7 +100,7 @@ def check_assets(node_modules: Path) -> None:
 
 def copy_assets(node_modules: Path, destination: Path) -> None:
     check_assets(node_modules)
-    for relative in (*ASSET_FILES, *STATIC_FILES):
+    for relative in (*static_assets(node_modules), *STATIC_FILES):
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset_path(node_modules, relative), target)

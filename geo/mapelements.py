@@ -82,8 +82,8 @@ class AtlasMap(folium.Map):
         self.config_json, self.base_json, self.data_json = json_block(config), json_block(base), json_block(data)
         self.sections: list[PanelSection] = []
         self.default_js = [("leaflet", f"{asset_base}leaflet/dist/leaflet.js"),
-                           *_static(asset_base, "js", "core", "popup", "base", "panel")]
-        self.default_css = [("leaflet_css", f"{asset_base}leaflet/dist/leaflet.css"), *_static(asset_base, "css", "atlas")]
+                           *_static(asset_base, "js", "core", "popup", "base", "panel", "permalink")]
+        self.default_css = [("leaflet_css", f"{asset_base}leaflet/dist/leaflet.css"), *_static(asset_base, "css", "atlas", "language")]
 
     def add_section(self, section: "PanelSection") -> None:
         self.sections.append(section)

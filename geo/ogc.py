@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from geo.atlas import Atlas, AtlasLayer
 from geo.errors import BadRequest, NotFound
+from geo.i18n import DEFAULT_LANGUAGE, display_name, layer_text, translate
 from geo.query import FeatureFilter, select
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -25,10 +26,10 @@ def _link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
     return {"href": href, "rel": rel, "type": media_type, "title": title}
 
 
-def landing_page(base: str) -> dict[str, Any]:
+def landing_page(base: str, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     return {
-        "title": "Chongqing Trade Atlas",
-        "description": "Chongqing's trade zones, corridors, hubs and universities as OGC API – Features collections.",
+        "title": translate("app.title", language),
+        "description": translate("ogc.description", language),
         "links": [
             _link(f"{base}/ogc", "self", JSON, "This document"),
             _link(f"{base}/openapi.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "API definition"),
@@ -43,31 +44,32 @@ def conformance() -> dict[str, Any]:
     return {"conformsTo": CONFORMANCE}
 
 
-def collection(base: str, layer: AtlasLayer) -> dict[str, Any]:
+def collection(base: str, layer: AtlasLayer, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     spec = layer.spec
     href = f"{base}/ogc/collections/{spec.id}"
+    title = layer_text(spec, "title", language)
     return {
         "id": spec.id,
-        "title": spec.title,
-        "description": spec.description,
+        "title": title,
+        "description": layer_text(spec, "description", language),
         "attribution": spec.attribution,
         "license": spec.license,
         "itemType": "feature",
         "crs": [CRS84],
         "extent": {"spatial": {"bbox": [list(layer.bbox)], "crs": CRS84}},
         "links": [
-            _link(href, "self", JSON, spec.title),
-            _link(f"{href}/items", "items", GEOJSON, f"{spec.title} (features)"),
+            _link(href, "self", JSON, title),
+            _link(f"{href}/items", "items", GEOJSON, f"{title} (features)"),
             _link(f"{base}/api/layers/{spec.id}.geojson", "enclosure", GEOJSON, "Whole layer as GeoJSON"),
             _link(f"{base}/api/layers/{spec.id}.gpkg", "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
         ],
     }
 
 
-def collections(base: str, atlas: Atlas) -> dict[str, Any]:
+def collections(base: str, atlas: Atlas, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     return {
         "links": [_link(f"{base}/ogc/collections", "self", JSON, "Collections")],
-        "collections": [collection(base, layer) for layer in atlas.layers],
+        "collections": [collection(base, layer, language) for layer in atlas.layers],
     }
 
 
@@ -108,14 +110,14 @@ def items(base: str, layer: AtlasLayer, feature_filter: FeatureFilter, limit: in
     }
 
 
-def item(base: str, layer: AtlasLayer, feature_id: str) -> dict[str, Any]:
+def item(base: str, layer: AtlasLayer, feature_id: str, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     feature = next((f for f in layer.features if f.id == feature_id), None)
     if feature is None:
         raise NotFound(f"no feature {feature_id!r} in collection {layer.spec.id!r}")
     document = feature.to_geojson()
     href = f"{base}/ogc/collections/{layer.spec.id}"
     document["links"] = [
-        _link(f"{href}/items/{feature.id}", "self", GEOJSON, feature.properties["name_en"]),
-        _link(href, "collection", JSON, layer.spec.title),
+        _link(f"{href}/items/{feature.id}", "self", GEOJSON, display_name(feature.properties, language)),
+        _link(href, "collection", JSON, layer_text(layer.spec, "title", language)),
     ]
     return document

@@ -10,7 +10,7 @@ from pathlib import Path
 from geo.assets import COUNTRY_OUTLINES, check_assets
 from geo.atlas import Atlas, load_atlas
 from geo.build import dump_geojson
-from geo.errors import NotFound
+from geo.errors import BadRequest, NotFound
 from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
 from geo.query import FeatureFilter, select
 from geo.basemap import country_outlines
@@ -50,7 +50,7 @@ def publish(layers_dir: Path, node_modules: Path) -> Published:
     """Load, validate and render everything the server needs, once."""
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
-    page = render_map(atlas, asset_base="/assets/", download_href=api_download_href,
+    page = render_map(atlas, asset_base="/assets/", download_href=api_download_href, api_base="/api",
                       outlines=country_outlines(node_modules / COUNTRY_OUTLINES))
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
@@ -69,20 +69,37 @@ ATLAS = "atlas"
 ATLAS_FORMATS = ("geojson", "gpkg")
 
 
-def download(published: Published, name: str, extension: str, feature_filter: FeatureFilter) -> Prepared:
-    """A layer (or the whole atlas) in one format; unfiltered requests are served from what was prepared."""
+def parse_layer_ids(published: Published, text: str | None) -> tuple[str, ...] | None:
+    """``a,b`` -> the atlas layers named, in atlas order; a clear 400 for a name that is not a layer."""
+    if text is None:
+        return None
+    wanted = {part.strip() for part in text.split(",") if part.strip()}
+    if not wanted:
+        raise BadRequest("layers must name at least one layer")
+    known = [layer.spec.id for layer in published.atlas.layers]
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise BadRequest(f"no layer {unknown[0]!r}; layers are {', '.join(known)}")
+    return tuple(layer_id for layer_id in known if layer_id in wanted)
+
+
+def download(published: Published, name: str, extension: str, feature_filter: FeatureFilter,
+             layer_ids: tuple[str, ...] | None = None) -> Prepared:
+    """A layer (or the whole atlas, or the atlas layers ``layer_ids``) in one format; unfiltered requests for a
+    layer or the whole atlas are served from what was prepared."""
     fmt = FORMATS.get(extension)
     if fmt is None or (name == ATLAS and extension not in ATLAS_FORMATS):
         raise NotFound(f"no format {extension!r} for {name!r}")
     atlas = published.atlas
     if name != ATLAS and atlas.layer(name) is None:
         raise NotFound(f"no layer {name!r}")
-    if feature_filter.is_empty:
+    if feature_filter.is_empty and (name != ATLAS or layer_ids is None):
         return published.downloads[name, extension]
     if name != ATLAS:
         layer = atlas.layer(name)
         return prepare(encode(select(layer, feature_filter), fmt, name, layer.figure_columns), fmt.media_type)
-    tables = {layer.spec.id: (select(layer, feature_filter), layer.figure_columns) for layer in atlas.layers}
+    tables = {layer.spec.id: (select(layer, feature_filter), layer.figure_columns) for layer in atlas.layers
+              if layer_ids is None or layer.spec.id in layer_ids}
     if extension == "gpkg":
         return prepare(encode_geopackage(tables), fmt.media_type)
     everything = [feature for features, _ in tables.values() for feature in features]

@@ -17,6 +17,8 @@ class FeatureFilter:
     kinds: frozenset[str] | None = None
     established_from: int | None = None
     established_to: int | None = None
+    # Features without a documented year: left out by a year range unless asked for (as the map's year slider keeps them).
+    include_undated: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -29,8 +31,8 @@ class FeatureFilter:
         if self.established_from is None and self.established_to is None:
             return True
         year = props.get("established")
-        if year is None:  # a year range cannot match an unknown year
-            return False
+        if year is None:
+            return self.include_undated
         return (self.established_from is None or year >= self.established_from) and (
             self.established_to is None or year <= self.established_to)
 
@@ -59,11 +61,12 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 def make_filter(bbox: str | None = None, kind: str | None = None, established_from: int | None = None,
-                established_to: int | None = None) -> FeatureFilter:
+                established_to: int | None = None, include_undated: bool = False) -> FeatureFilter:
     if established_from is not None and established_to is not None and established_from > established_to:
         raise BadRequest("established_from must not be later than established_to")
     kinds = frozenset(k.strip() for k in kind.split(",") if k.strip()) if kind else None
-    return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to)
+    year_range = established_from is not None or established_to is not None
+    return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range)
 
 
 def select(layer: AtlasLayer, feature_filter: FeatureFilter) -> list[AtlasFeature]:

@@ -17,6 +17,8 @@ import xyzservices.providers as basemaps
 
 from geo.atlas import Atlas, AtlasLayer
 from geo.basemap import reference_cities
+from geo.assets import FONTS_BY_LANGUAGE
+from geo.i18n import LANGUAGES, catalog
 from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
@@ -79,15 +81,21 @@ def render_map(
     download_href: Callable[[str], str],
     outlines: dict[str, Any] | None = None,
     lang: str = "en",
+    api_base: str | None = None,
 ) -> str:
     """The whole map page as HTML. ``asset_base`` prefixes local JS/CSS; nothing is loaded from a CDN."""
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
     page = AtlasPage(title=messages("app.title"), lang=lang)
     feature_count = sum(len(layer.features) for layer in atlas.layers)
+    config = map_config(atlas, layers, messages)
+    # Every language's catalog travels with the page, so switching needs no reload (and works from disk).
+    config["catalogs"] = {code: catalog(code) for code in LANGUAGES}
+    config["fonts"] = {code: [f"{asset_base}{sheet}" for sheet in sheets] for code, sheets in FONTS_BY_LANGUAGE.items()}
+    config["api"] = api_base
     fmap = AtlasMap(
         page, asset_base, messages,
-        config=map_config(atlas, layers, messages),
+        config=config,
         base={"outlines": outlines, "cities": reference_cities(),
               "attribution": "Outlines: Natural Earth; cities: GeoNames (CC BY 4.0)"},
         data={layer.spec.id: layer.feature_collection() for layer in atlas.layers},
@@ -97,6 +105,7 @@ def render_map(
     groups: dict[str, list[dict[str, Any]]] = {}
     for entry in layers:
         groups.setdefault(entry["group"], []).append(entry)
+    fmap.add_section(PanelSection("language", asset_base, messages, languages=LANGUAGES))
     fmap.add_section(PanelSection("frame", asset_base, messages, frames=[
         {"id": "chongqing", "label": messages("frame.chongqing")},
         {"id": "corridors", "label": messages("frame.corridors")}]))
@@ -104,7 +113,9 @@ def render_map(
     fmap.add_section(PanelSection("layers", asset_base, messages,
                                   groups=[{"name": name, "layers": entries} for name, entries in groups.items()],
                                   tiles=[{"id": tile_id, "name": name} for tile_id, _, name in TILES]))
+    fmap.add_section(PanelSection("time", asset_base, messages))
     fmap.add_section(PanelSection("table", asset_base, messages))
+    fmap.add_section(PanelSection("download", asset_base, messages))
     return page.render()
 
 

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from geo.formats import FORMATS
-from geo.publish import ATLAS, ATLAS_FORMATS, download
+from geo.publish import ATLAS, ATLAS_FORMATS, download, parse_layer_ids
 from geo.query import FeatureFilter, make_filter
-from web.deps import PublishedDep
+from geo.i18n import layer_text
+from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
 from web.models import Catalog
 from web.responses import attachment, prepared_response
@@ -29,18 +30,22 @@ async def feature_filter(
     kind: Annotated[str | None, Query(description="Feature kind(s), comma-separated", max_length=500)] = None,
     established_from: Annotated[int | None, Query(ge=1800, le=2100, description="Earliest year established")] = None,
     established_to: Annotated[int | None, Query(ge=1800, le=2100, description="Latest year established")] = None,
+    include_undated: Annotated[bool, Query(description="With a year range: also features whose year is not "
+                                                       "documented (the map's year slider keeps them)")] = False,
 ) -> FeatureFilter:
-    return make_filter(bbox, kind, established_from, established_to)
+    return make_filter(bbox, kind, established_from, established_to, include_undated)
 
 
 FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
 
 
 @router.get("/layers", response_model=Catalog, summary="Catalog of layers with download links")
-async def catalog(published: PublishedDep) -> dict:
+async def catalog(published: PublishedDep, language: LanguageDep) -> dict:
     layers = []
     for layer in published.atlas.layers:
         entry = layer.catalog_entry()
+        entry["title"] = layer_text(layer.spec, "title", language)
+        entry["description"] = layer_text(layer.spec, "description", language)
         entry["links"] = {ext: f"/api/layers/{layer.spec.id}.{ext}" for ext in FORMATS}
         layers.append(entry)
     catalog = published.atlas.catalog()
@@ -49,12 +54,12 @@ async def catalog(published: PublishedDep) -> dict:
 
 
 async def _download(request: Request, published: PublishedDep, name: str, extension: str,
-                    selection: FeatureFilter) -> Response:
+                    selection: FeatureFilter, layer_ids: tuple[str, ...] | None = None) -> Response:
     # Unfiltered downloads are prepared bytes (a lookup); filtered ones are encoded off the event loop.
-    if selection.is_empty:
+    if selection.is_empty and layer_ids is None:
         prepared = download(published, name, extension, selection)
     else:
-        prepared = await run_in_threadpool(download, published, name, extension, selection)
+        prepared = await run_in_threadpool(download, published, name, extension, selection, layer_ids)
     return prepared_response(request, prepared, attachment(name, extension))
 
 
@@ -68,5 +73,7 @@ async def layer_download(filename: str, request: Request, published: PublishedDe
 
 @router.get("/atlas.{extension}", response_class=Response, responses={200: {"content": DOWNLOAD_CONTENT}, **ERRORS},
             summary="All layers: atlas.geojson (features carry 'layer') or atlas.gpkg (one table per layer)")
-async def atlas_download(extension: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
-    return await _download(request, published, ATLAS, extension, selection)
+async def atlas_download(extension: str, request: Request, published: PublishedDep, selection: FilterDep,
+                         layers: Annotated[str | None, Query(max_length=500, description="Layer ids, comma-separated "
+                                                             "(default: every layer)")] = None) -> Response:
+    return await _download(request, published, ATLAS, extension, selection, parse_layer_ids(published, layers))

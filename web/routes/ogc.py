@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from geo import ogc
 from geo.query import make_filter
-from web.deps import PublishedDep
+from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
 from web.models import GEOJSON_SCHEMA, Collection, Collections, Conformance, LandingPage
 
@@ -29,8 +29,8 @@ def base_url(request: Request) -> str:
 
 
 @router.get("", response_model=LandingPage, summary="Landing page")
-async def landing(request: Request) -> dict:
-    return ogc.landing_page(base_url(request))
+async def landing(request: Request, language: LanguageDep) -> dict:
+    return ogc.landing_page(base_url(request), language)
 
 
 @router.get("/conformance", response_model=Conformance, summary="Conformance classes")
@@ -39,13 +39,13 @@ async def conformance() -> dict:
 
 
 @router.get("/collections", response_model=Collections, summary="The atlas layers as collections")
-async def collections(request: Request, published: PublishedDep) -> dict:
-    return ogc.collections(base_url(request), published.atlas)
+async def collections(request: Request, published: PublishedDep, language: LanguageDep) -> dict:
+    return ogc.collections(base_url(request), published.atlas, language)
 
 
 @router.get("/collections/{collection_id}", response_model=Collection, responses=ERRORS, summary="One collection")
-async def collection(collection_id: str, request: Request, published: PublishedDep) -> dict:
-    return ogc.collection(base_url(request), ogc.require_layer(published.atlas, collection_id))
+async def collection(collection_id: str, request: Request, published: PublishedDep, language: LanguageDep) -> dict:
+    return ogc.collection(base_url(request), ogc.require_layer(published.atlas, collection_id), language)
 
 
 @router.get("/collections/{collection_id}/items",
@@ -61,6 +61,8 @@ async def items(collection_id: str, request: Request, published: PublishedDep,
 
 @router.get("/collections/{collection_id}/items/{feature_id}",
             responses={**GEOJSON_RESPONSE, **ERRORS}, summary="One feature")
-async def item(collection_id: str, feature_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
+async def item(collection_id: str, feature_id: str, request: Request, published: PublishedDep,
+               language: LanguageDep) -> GeoJSONResponse:
     layer = ogc.require_layer(published.atlas, collection_id)
-    return GeoJSONResponse(ogc.item(base_url(request), layer, feature_id))
+    return GeoJSONResponse(ogc.item(base_url(request), layer, feature_id, language),
+                           headers={"Content-Language": language, "Vary": "Accept-Language"})

@@ -8,13 +8,12 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
-from geo.assets import ASSET_FILES, SERVED_ONLY_ASSETS, STATIC_FILES, asset_path
+from geo.assets import asset_path, served_assets
 from web.deps import PublishedDep, SettingsDep
 from web.models import Health
 from web.responses import prepared_response
 
 router = APIRouter()
-_SERVED_ASSETS = frozenset(ASSET_FILES) | frozenset(SERVED_ONLY_ASSETS) | frozenset(STATIC_FILES)
 
 
 @router.get("/", response_class=Response, summary="The interactive map",
@@ -27,7 +26,7 @@ async def map_page(request: Request, published: PublishedDep) -> Response:
             responses={404: {"description": "Not a served asset"}})
 def asset(asset: str, settings: SettingsDep) -> FileResponse:
     # Looked up in the manifest, never joined blindly onto a directory: no path traversal.
-    if asset not in _SERVED_ASSETS:
+    if asset not in served_assets(settings.node_modules):
         raise HTTPException(404, f"no asset {asset!r}")
     media_type = mimetypes.guess_type(asset)[0] or "application/octet-stream"
     return FileResponse(asset_path(settings.node_modules, asset), media_type=media_type,

@@ -191,6 +191,7 @@
         popup.options.autoPanPaddingBottomRight = padding.paddingBottomRight;
         popup.options.maxWidth = Math.min(360, mapElement.clientWidth - 70);
         returnFocus = options.focus ? document.activeElement : null;
+        popup.options.autoPan = options.pan !== false;
         popup.setLatLng(options.latlng || anchor(entry)).setContent(content).openOn(map);
         app.state.selected = entry.id;
         app.emit("select", entry);

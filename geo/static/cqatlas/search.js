@@ -27,7 +27,9 @@ CQAtlas.section("search", function (app) {
     button.type = "button";
     button.className = "cq-result";
     name.className = "cq-result-name";
-    name.textContent = entry.feature.properties.name_en;
+    var localName = CQAtlas.featureName(entry.feature.properties, app.lang, app.t);
+    name.textContent = localName.text;
+    name.lang = localName.lang;
     detail.className = "cq-result-detail";
     detail.textContent = [entry.feature.properties.name_zh, kind ? kind.label : ""].join(" · ");
     button.append(name, detail);

@@ -34,7 +34,10 @@ CQAtlas.section("table", function (app) {
     if (sort.column === "kind") { return kindLabel(entry).toLowerCase(); }
     if (sort.column === "year") { return p.established; }
     if (sort.column === "figure") { return keyFigure(entry).number; }
-    entry.sortName = entry.sortName || p.name_en.toLowerCase();  // computed once: sorting 100k rows compares often
+    if (entry.sortLang !== app.lang) {  // computed once per language: sorting 100k rows compares often
+      entry.sortName = CQAtlas.featureName(p, app.lang, app.t).text.toLowerCase();
+      entry.sortLang = app.lang;
+    }
     return entry.sortName;
   }
 
@@ -55,11 +58,14 @@ CQAtlas.section("table", function (app) {
       name.scope = "row";
       open.type = "button";
       open.className = "cq-open";
-      open.textContent = p.name_en;
+      var shown = CQAtlas.featureName(p, app.lang, app.t);
+      open.textContent = shown.text;
+      open.lang = shown.lang;
+      open.classList.toggle("cq-fallback", shown.fallback);
       open.addEventListener("click", function () { app.open(entry, {fly: true, focus: true}); });
       name.appendChild(open);
       tr.appendChild(name);
-      [kindLabel(entry), p.established === null || p.established === undefined ? "" : String(p.established),
+      [kindLabel(entry), p.established === null || p.established === undefined ? "" : app.formatYear(p.established),
        keyFigure(entry).text].forEach(function (text) { tr.insertCell().textContent = text; });
       tr.dataset.feature = entry.id;
       rows[entry.id] = tr;
@@ -81,7 +87,7 @@ CQAtlas.section("table", function (app) {
       body.replaceChildren.apply(body, rowsNow);
       if (focused && body.contains(focused)) { focused.focus({preventScroll: true}); }  // keyboard users keep their place
     }
-    var text = shown.length ? app.t("table.count", {shown: shown.length, total: visible.length}) : app.t("table.empty");
+    var text = shown.length ? app.t("table.count", {shown: app.formatNumber(shown.length), total: app.formatNumber(visible.length)}) : app.t("table.empty");
     if (shown.length > MAX_ROWS) { text += " " + app.t("table.more", {shown: MAX_ROWS}); }
     status.textContent = text;
     table.querySelectorAll("th[data-column]").forEach(function (th) {
@@ -105,6 +111,7 @@ CQAtlas.section("table", function (app) {
   });
   filter.addEventListener("input", schedule);
   app.on("view", schedule);
+  app.on("language", function () { rows = {}; schedule(); });
   app.on("layers", schedule);
   app.on("select", function (entry) {
     Object.keys(rows).forEach(function (id) { rows[id].classList.toggle("cq-selected", !!entry && entry.id === id); });

@@ -1,0 +1,75 @@
+/* Download what you see: the layers on, the visible extent as bbox and the year as established_to (features without
+   a year kept, as on the map), in GeoJSON, GeoPackage, CSV or KML — links to the same /api URLs a script can use.
+   A static copy of the atlas has no API: it offers the whole layers and says so. */
+CQAtlas.section("download", function (app) {
+  "use strict";
+  var list = document.getElementById("cq-download-links");
+  var summary = document.getElementById("cq-download-summary");
+  var note = document.getElementById("cq-download-static");
+  var formats = document.getElementById("cq-download-format");
+  var api = app.config.api;  // "/api" when served, null in a static copy
+  var COMBINED = {geojson: true, gpkg: true};  // formats with one file for several layers
+
+  function fixed(value) { return String(Math.round(value * 1e5) / 1e5); }
+
+  /* The visible extent, clipped to valid WGS 84 longitudes and latitudes. */
+  function bbox() {
+    var b = app.map.getBounds();
+    return [Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()), Math.min(180, b.getEast()),
+            Math.min(90, b.getNorth())].map(fixed).join(",");
+  }
+
+  function query() {
+    var parts = ["bbox=" + bbox()];
+    if (app.state.year !== null && app.state.year !== undefined) {
+      parts.push("established_to=" + app.state.year, "include_undated=true");
+    }
+    return parts.join("&");
+  }
+
+  function item(href, text) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = href;
+    a.setAttribute("download", "");
+    a.textContent = text;
+    li.appendChild(a);
+    return li;
+  }
+
+  function render() {
+    var on = app.layers.filter(function (layer) { return app.map.hasLayer(layer.group); });
+    var format = formats.value;
+    var items = [];
+    note.hidden = !!api;
+    formats.disabled = !api;
+    if (!api) {
+      on.forEach(function (layer) { items.push(item(layer.spec.download, layer.spec.title + " (GeoJSON)")); });
+      summary.textContent = "";
+    } else {
+      var q = query();
+      var ids = on.map(function (layer) { return layer.spec.id; });
+      if (COMBINED[format] && ids.length > 1) {
+        items.push(item(api + "/atlas." + format + "?layers=" + ids.join(",") + "&" + q,
+                        app.t("download.all", {count: app.formatNumber(ids.length), format: format.toUpperCase()})));
+      }
+      on.forEach(function (layer) {
+        items.push(item(api + "/layers/" + layer.spec.id + "." + format + "?" + q, layer.spec.title));
+      });
+      var year = app.state.year === null || app.state.year === undefined ? null : (app.formatYear || String)(app.state.year);
+      summary.textContent = app.t(year === null ? "download.selection" : "download.selection_year",
+                                  {layers: app.formatNumber(ids.length), year: year});
+    }
+    list.replaceChildren.apply(list, items);
+    if (!on.length) { summary.textContent = app.t("download.none"); }
+  }
+
+  var pending = false;
+  function schedule() {
+    if (!pending) { pending = true; window.requestAnimationFrame(function () { pending = false; render(); }); }
+  }
+
+  formats.addEventListener("change", render);
+  ["view", "layers", "year", "language"].forEach(function (name) { app.on(name, schedule); });
+  render();
+});

@@ -1,0 +1,101 @@
+/* Languages: English, 中文 and فارسی from the message catalogs shipped with the page. Switching relabels the page,
+   mirrors the whole layout for Persian (dir="rtl"), formats numbers the language's way (Persian digits for fa),
+   loads the language's font and redraws what is open — without a reload. */
+(function () {
+  "use strict";
+
+  var CQAtlas = window.CQAtlas = window.CQAtlas || {};
+  var RIGHT_TO_LEFT = {fa: true};
+
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
+  /* A feature's name in ``lang``; where the data has none, the English name, marked as such (``fallback``). */
+  CQAtlas.featureName = function (properties, lang, t) {
+    var name = properties["name_" + lang];
+    if (typeof name === "string" && name.trim()) { return {text: name, lang: lang, fallback: false}; }
+    return {text: lang === "en" ? properties.name_en : t("name.fallback", {name: properties.name_en}),
+            lang: "en", fallback: lang !== "en"};
+  };
+
+  CQAtlas.section("language", function (app) {
+    var catalogs = app.config.catalogs;
+    var select = document.getElementById("cq-lang");
+    var loaded = {};
+
+    function translator(messages) {
+      return function (key, values) {
+        var text = has(messages, key) ? messages[key] : (has(catalogs.en, key) ? catalogs.en[key] : key);
+        Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+        return text;
+      };
+    }
+
+    /* The font stylesheets are split by unicode-range, so the browser fetches only the glyph files a page uses. */
+    function loadFont(lang) {
+      (app.config.fonts[lang] || []).forEach(function (href) {
+        if (loaded[href]) { return; }
+        loaded[href] = true;
+        var link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = href;
+        document.head.appendChild(link);
+      });
+    }
+
+    /* Labels that come with the data (layer titles, kinds, figures) follow the language too. */
+    function relabelConfig(t) {
+      app.config.layers.forEach(function (spec) {
+        spec.title = t("layer." + spec.id + ".title");
+        Object.keys(spec.kinds).forEach(function (kind) { spec.kinds[kind].label = t("kind." + kind); });
+      });
+      ["documented", "computed"].forEach(function (group) {
+        var figures = app.config.figures[group];
+        Object.keys(figures).forEach(function (name) {
+          figures[name] = [t("figure." + name + ".label"), t("figure." + name + ".unit")];
+        });
+      });
+      Object.keys(app.config.quality).forEach(function (quality) { app.config.quality[quality] = t("quality." + quality); });
+    }
+
+    /* Elements say which message they show: data-i18n for their text, data-i18n-attrs="attr=key,…" for attributes
+       ("attr=key@titleKey" fills the message's {title} with another message, such as a layer's title). */
+    function relabelPage(t) {
+      document.querySelectorAll("[data-i18n]").forEach(function (element) {
+        element.textContent = t(element.getAttribute("data-i18n"));
+      });
+      document.querySelectorAll("[data-i18n-attrs]").forEach(function (element) {
+        element.getAttribute("data-i18n-attrs").split(",").forEach(function (pair) {
+          var parts = pair.split("="), keys = (parts[1] || "").split("@");
+          if (parts.length !== 2) { return; }
+          element.setAttribute(parts[0].trim(), t(keys[0].trim(), keys[1] ? {title: t(keys[1].trim())} : {}));
+        });
+      });
+    }
+
+    app.setLanguage = function (lang) {
+      if (!has(catalogs, lang)) { lang = "en"; }
+      var numbers = new Intl.NumberFormat(lang, {maximumFractionDigits: 2});
+      app.lang = app.config.lang = lang;
+      app.config.messages = catalogs[lang];
+      app.t = translator(catalogs[lang]);
+      app.formatNumber = function (value) { return numbers.format(value); };
+      app.formatYear = function (year) { return new Intl.NumberFormat(lang, {useGrouping: false}).format(year); };
+      var root = document.documentElement;
+      root.lang = lang;
+      root.dir = RIGHT_TO_LEFT[lang] ? "rtl" : "ltr";
+      document.title = app.t("app.title");
+      relabelConfig(app.t);
+      relabelPage(app.t);
+      select.value = lang;
+      app.state.lang = lang;
+      app.emit("language", lang);
+      if (app.state.selected) { app.open(app.state.selected, {pan: false}); }  // the open popup, in the new language
+      app.emit("view", app.map.getBounds());  // lists redraw with the new labels
+    };
+
+    select.addEventListener("change", function () { app.setLanguage(select.value); });
+    // Names in all three scripts appear whatever the page's language (popups, the language list, search hints).
+    Object.keys(app.config.fonts).forEach(loadFont);
+    app.setLanguage(app.config.lang || "en");
+  });
+}());

@@ -1,0 +1,173 @@
+"""English, 中文 and فارسی in a real Chromium: every label from the catalogs, Persian mirrored, fonts from the
+atlas's own files, names falling back visibly, and hostile text inert in every language."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browsing import PageWatch, open_map, page_url
+from tests.conftest import ARTIFACTS, REPO, LiveServer, edit_feature, serve
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("en", "zh", "fa")
+CATALOGS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
+PERSIAN_DIGIT = re.compile(r"[۰-۹]")
+LATIN_DIGIT = re.compile(r"[0-9]")
+HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+
+
+def fill(text: str, **values: str) -> str:
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def visible_labels(page: Any) -> dict[str, Any]:
+    """What a reader sees and hears: text, plus placeholders, accessible names and titles."""
+    return page.evaluate("""() => ({
+        text: document.body.innerText,
+        attributes: Array.from(document.querySelectorAll('[placeholder], [aria-label], [title]'))
+            .flatMap(el => ['placeholder', 'aria-label', 'title'].map(a => el.getAttribute(a)).filter(Boolean)),
+        marked: Array.from(document.querySelectorAll('[data-i18n]'))
+            .map(el => [el.getAttribute('data-i18n'), el.textContent])})""")
+
+
+@pytest.fixture(params=["served", "static"])
+def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
+    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
+    yield watch
+    watch.check()
+    watch.page.context.close()
+
+
+def open_first_row(page: Any) -> None:
+    page.locator("#cq-table button.cq-open").first.click()
+    page.locator(".leaflet-popup-content .cq-popup").wait_for()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_shows_its_catalog_and_no_raw_key(map_page: PageWatch, lang: str) -> None:
+    page = map_page.page
+    page.select_option("#cq-lang", lang)
+    open_first_row(page)
+    page.evaluate("() => document.fonts.ready")
+    page.screenshot(path=str(ARTIFACTS / f"language-{lang}-{map_page.mode}.png"))
+    seen = visible_labels(page)
+    catalog = CATALOGS[lang]
+    assert page.evaluate("() => document.title") == catalog["app.title"]
+    for key, text in seen["marked"]:
+        assert text == catalog[key], (key, text)
+    assert len(seen["marked"]) > 20
+    everything = seen["text"] + "\n" + "\n".join(seen["attributes"])
+    leaked = [key for key in CATALOGS["en"] if re.search(r"(?<![\w.])" + re.escape(key) + r"(?![\w])", everything)]
+    assert leaked == [], leaked
+    if lang != "en":  # headings, table columns and popup labels are in the language, not English
+        for key in ("table.heading", "table.name", "table.kind", "layers.heading", "time.heading", "popup.sources"):
+            assert catalog[key] in everything, key
+            assert not re.search(r"\b" + re.escape(CATALOGS["en"][key]) + r"\b", everything), key
+
+
+def test_persian_mirrors_the_layout_and_writes_persian_digits(map_page: PageWatch) -> None:
+    page = map_page.page
+    page.select_option("#cq-lang", "en")
+    ltr = page.evaluate("() => [document.getElementById('cq-panel').getBoundingClientRect().left,"
+                        " document.querySelector('.cq-map').getBoundingClientRect().left]")
+    assert ltr[0] < ltr[1], "English: panel on the left"
+    page.select_option("#cq-lang", "fa")
+    geometry = page.evaluate("""() => {
+        const panel = document.getElementById('cq-panel').getBoundingClientRect();
+        const map = document.querySelector('.cq-map').getBoundingClientRect();
+        const zoom = document.querySelector('.leaflet-control-zoom').getBoundingClientRect();
+        return {panelLeft: panel.left, mapLeft: map.left, mapRight: map.right, zoomLeft: zoom.left,
+                dir: document.documentElement.dir, lang: document.documentElement.lang,
+                align: getComputedStyle(document.querySelector('.cq-heading')).direction};
+    }""")
+    assert geometry["dir"] == "rtl" and geometry["lang"] == "fa" and geometry["align"] == "rtl"
+    assert geometry["panelLeft"] > geometry["mapLeft"], "Persian: panel on the right"
+    assert geometry["zoomLeft"] - geometry["mapLeft"] < 80, "map controls move to the other side"
+    page.locator("#cq-year").focus()
+    page.keyboard.press("Home")
+    year = page.locator("#cq-year-output").inner_text()
+    assert PERSIAN_DIGIT.search(year) and not LATIN_DIGIT.search(year)
+    years = page.locator("#cq-table tbody tr td:nth-child(3)").all_inner_texts()
+    assert [y for y in years if y] and all(PERSIAN_DIGIT.search(y) and not LATIN_DIGIT.search(y) for y in years if y)
+    page.select_option("#cq-lang", "en")
+    assert page.evaluate("() => document.documentElement.dir") == "ltr"
+
+
+@pytest.mark.parametrize(("lang", "family", "sample"), [("zh", "Noto Sans SC", "重庆"), ("fa", "Vazirmatn", "چونگ‌چینگ")])
+def test_chinese_and_persian_render_with_the_atlas_fonts(map_page: PageWatch, lang: str, family: str, sample: str) -> None:
+    page = map_page.page
+    fetched: list[str] = []
+    page.on("requestfinished", lambda request: fetched.append(request.url) if ".woff2" in request.url else None)
+    page.select_option("#cq-lang", lang)
+    page.evaluate("() => document.fonts.ready")
+    page.wait_for_timeout(300)
+    assert page.evaluate("([family, sample]) => document.fonts.check(`16px '${family}'`, sample)", [family, sample])
+    heading = page.evaluate("() => getComputedStyle(document.querySelector('.cq-title')).fontFamily")
+    assert family in heading
+    loaded = page.evaluate("f => Array.from(document.fonts).filter(x => x.family.replace(/\"/g, '') === f"
+                           " && x.status === 'loaded').length", family)
+    assert loaded >= 1
+    assert all("/@fontsource/" in url for url in fetched)
+
+
+def test_a_missing_name_falls_back_to_english_visibly(map_page: PageWatch) -> None:
+    page = map_page.page
+    hubs = json.loads((REPO / "layers" / "logistics_hubs.geojson").read_text(encoding="utf-8"))["features"]
+    unnamed = next(f["properties"] for f in hubs if not f["properties"].get("name_fa"))
+    page.select_option("#cq-lang", "fa")
+    page.fill("#cq-table-filter", unnamed["id"])
+    page.evaluate("id => cqAtlas.open(id, {fly: false})", unnamed["id"])
+    page.wait_for_timeout(300)
+    button = page.locator(f'#cq-table tr[data-feature="{unnamed["id"]}"] button.cq-open')
+    assert button.inner_text() == fill(CATALOGS["fa"]["name.fallback"], name=unnamed["name_en"])
+    assert button.get_attribute("lang") == "en"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_hostile_names_stay_text_in_every_language(browser: Any, layers_copy: Path, lang: str) -> None:
+    def poison(feature: dict[str, Any]) -> None:
+        for field in ("name_en", "name_zh", "name_fa", "description_en"):
+            feature["properties"][field] = f"{field} {HOSTILE}"
+
+    feature_id = edit_feature(layers_copy, "universities", poison)
+    with serve(layers_copy) as server:
+        watch = open_map(browser, f"{server.url}/#lang={lang}&feature={feature_id}", "served")
+        page = watch.page
+        try:
+            page.fill("#cq-table-filter", "name_")
+            page.fill("#cq-search-input", "name_")
+            page.wait_for_timeout(500)
+            assert page.evaluate("() => window.__pwned") is None
+            assert page.locator('img[src="x"]').count() == 0
+            popup = page.locator(".leaflet-popup-content").inner_text()
+            assert HOSTILE in popup
+            assert HOSTILE in page.locator("#cq-table").inner_text()
+            watch.check()
+        finally:
+            page.context.close()
+
+
+@pytest.mark.parametrize(("locale", "state", "expected"), [("fa-IR", "", "fa"), ("zh-CN", "", "zh"), ("de-DE", "", "en"),
+                                                           ("fa-IR", "#lang=en", "en")])
+def test_first_visit_follows_the_browser_language_unless_the_link_names_one(
+        browser: Any, live_server: LiveServer, locale: str, state: str, expected: str) -> None:
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
+        page.goto(f"{live_server.url}/{state}")
+        page.wait_for_function("() => window.cqAtlasMap !== undefined")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.documentElement.lang") == expected
+        assert f"lang={expected}" in page.url
+    finally:
+        context.close()
