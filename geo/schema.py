@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, create_model, field_validator
+
+# Every documented figure a feature may carry: property name -> (label, unit). The registry lives in its own module
+# because the report gives well over a hundred figures; it is re-exported here as the schema's figure registry.
+# Value shapes and their checks: geo.figures.
+from geo.figure_registry import DOCUMENTED_FIGURES
+
+__all__ = ["COMPUTED_FIGURES", "DOCUMENTED_FIGURES", "FeatureProperties", "QUALITY_WORDING", "Source"]
 
 from geo.provenance import Dataset
 
@@ -17,24 +24,6 @@ QUALITY_WORDING: dict[str, str] = {
     "traced": "geometry traced on a cited reference dataset",
     "approximate": "geometry approximate",
     "schematic": "geometry schematic (not to scale)",
-}
-
-# Every documented figure a feature may carry: property name -> (label, unit).
-# Units live in the name *and* here, so popups and downloads say the same thing.
-DOCUMENTED_FIGURES: dict[str, tuple[str, str]] = {
-    "documented_area_km2": ("Documented area", "km²"),
-    "documented_built_area_km2": ("Documented built-up area", "km²"),
-    "documented_floor_area_m2": ("Documented floor space", "m²"),
-    "documented_length_km": ("Documented length", "km"),
-    "trips_total": ("Train trips (cumulative)", "trips"),
-    "teu_total": ("Containers carried (cumulative)", "TEU"),
-    "cargo_value_total_bn_cny": ("Cargo value (cumulative)", "billion CNY"),
-    "ports_connected": ("Ports reached", "ports"),
-    "countries_regions_connected": ("Countries and regions reached", "countries/regions"),
-    "enterprises_count": ("Enterprises", "enterprises"),
-    "fortune500_count": ("Fortune Global 500 companies", "companies"),
-    "national_rank": ("National university rank", "rank"),
-    "city_rank": ("Rank among Chongqing universities", "rank"),
 }
 
 # Values computed at build time; never written by hand in layers/.
@@ -63,8 +52,8 @@ class Source(BaseModel):
         return url
 
 
-class FeatureProperties(BaseModel):
-    """Properties of one atlas feature as written in layers/*.geojson."""
+class _FeatureBase(BaseModel):
+    """Properties of one atlas feature as written in layers/*.geojson, less the documented figures."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -84,19 +73,6 @@ class FeatureProperties(BaseModel):
                                         "zone or point lies in")
     figures_as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?(-\d{2})?$")
 
-    documented_area_km2: float | None = Field(default=None, gt=0)
-    documented_built_area_km2: float | None = Field(default=None, gt=0)
-    documented_floor_area_m2: float | None = Field(default=None, gt=0)
-    documented_length_km: float | None = Field(default=None, gt=0)
-    trips_total: int | None = Field(default=None, ge=0)
-    teu_total: int | None = Field(default=None, ge=0)
-    cargo_value_total_bn_cny: float | None = Field(default=None, ge=0)
-    ports_connected: int | None = Field(default=None, ge=0)
-    countries_regions_connected: int | None = Field(default=None, ge=0)
-    enterprises_count: int | None = Field(default=None, ge=0)
-    fortune500_count: int | None = Field(default=None, ge=0)
-    national_rank: int | None = Field(default=None, ge=1)
-    city_rank: int | None = Field(default=None, ge=1)
 
     @field_validator("id")
     @classmethod
@@ -105,6 +81,17 @@ class FeatureProperties(BaseModel):
             raise ValueError("id must be a lowercase kebab-case slug, e.g. 'xiyong-comprehensive-bonded-zone'")
         return value
 
-    def documented_figures(self) -> dict[str, float | int]:
-        """The documented figures this feature carries, in registry order."""
-        return {name: getattr(self, name) for name in DOCUMENTED_FIGURES if getattr(self, name) is not None}
+    def documented_figures(self) -> dict[str, Any]:
+        """The documented figures this feature carries, in registry order (any of the four shapes)."""
+        return {name: getattr(self, name) for name in DOCUMENTED_FIGURES if getattr(self, name, None) is not None}
+
+
+# One optional field per registered figure. Values are checked by shape in geo.figures (with messages naming the
+# field), so the model only takes them as JSON values here.
+FeatureProperties = create_model(
+    "FeatureProperties",
+    __base__=_FeatureBase,
+    __doc__="Properties of one atlas feature as written in layers/*.geojson.",
+    **{name: (Any, Field(default=None, description=f"{label} ({unit})"))
+       for name, (label, unit) in DOCUMENTED_FIGURES.items()},
+)

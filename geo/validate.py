@@ -17,6 +17,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo import strict_json
+from geo.figure_checks import check_documented_figures
+from geo.figures import headline_number
 from geo.geodesy import geodesic_area_km2, segment_lengths_km
 from geo.placement import placement_problems
 from geo.problems import Problem
@@ -179,10 +181,7 @@ def _check_properties(spec: LayerSpec, properties: FeatureProperties) -> Iterato
     if properties.kind not in spec.kinds:
         allowed = ", ".join(sorted(spec.kinds))
         yield "kind", f"{properties.kind!r} is not a kind of layer {spec.id} (allowed: {allowed})"
-    supported = {name for source in properties.sources for name in source.supports}
-    for name in properties.documented_figures():
-        if name not in supported:
-            yield name, "documented figure has no source (list it in a source's 'supports')"
+    yield from check_documented_figures(properties)
     for position, source in enumerate(properties.sources):
         for name in source.supports:
             if name not in FeatureProperties.model_fields:
@@ -256,7 +255,7 @@ def _check_winding(geom: BaseGeometry) -> list[tuple[str, str]]:
 
 
 def _check_documented_area(spec: LayerSpec, properties: FeatureProperties, geom: BaseGeometry) -> list[tuple[str, str]]:
-    documented = properties.documented_area_km2
+    documented = headline_number(properties.documented_area_km2)
     if documented is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
         return []
     computed = geodesic_area_km2(geom)

@@ -124,11 +124,22 @@ def test_every_popup_shows_each_documented_figure_with_its_unit_and_its_sources(
         for name, (label, unit) in DOCUMENTED_FIGURES.items():
             if props.get(name) is None:
                 continue
-            row, number = popup["rows"][name], english_number(props[name])
+            row, value = popup["rows"][name], props[name]
             assert label in row, (feature.id, name, row)
+            if isinstance(value, dict) and "series" in value:
+                # A series is a small table: every year and its value.
+                assert all(year in row and english_number(n) in row for year, n in value["series"].items()), row
+                continue
+            if isinstance(value, dict) and "min" in value:
+                assert f"{english_number(value['min'])}–{english_number(value['max'])}" in row, (feature.id, name, row)
+                continue
+            number = english_number(value["value"] if isinstance(value, dict) else value)
             assert (f"#{number}" if unit == "rank" else f"{number} {unit}") in row, (feature.id, name, row)
-            if props.get("figures_as_of") and "area" not in name:
-                assert props["figures_as_of"] in row
+            if isinstance(value, dict) and value.get("qualifier"):
+                assert value["qualifier"].replace("_", " ") in row, (feature.id, name, row)
+            as_of = value.get("as_of") if isinstance(value, dict) else props.get("figures_as_of")
+            if as_of and "area" not in name:
+                assert as_of in row, (feature.id, name, row)
         for name, unit in (("area_km2", "km²"), ("length_km", "km")):
             if name in feature.properties:
                 assert f"{english_number(feature.properties[name])} {unit}" in popup["rows"][name]

@@ -87,7 +87,8 @@ def test_universities_carry_the_report_ranking(atlas: Atlas) -> None:
 def test_china_europe_figures_are_sourced(atlas: Atlas) -> None:
     feature = by_name(atlas, "rail_europe", "Xinjiang")
     props = feature.properties
-    assert (props["trips_total"], props["teu_total"], props["established"]) == (16000, 1300000, 2010)
+    assert (props["trips_total"]["value"], props["teu_total"]["value"], props["established"]) == (16000, 1300000, 2010)
+    assert props["trips_total"]["qualifier"] == "about" and props["cargo_value_total_bn_cny"]["qualifier"] == "more_than"
     assert by_name(atlas, "rail_europe", "Manzhouli").properties["established"] == 2014
 
 

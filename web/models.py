@@ -34,7 +34,14 @@ class CatalogLayer(BaseModel):
     links: LayerLinks
 
 
+class FigureInfo(BaseModel):
+    label: str
+    unit: str
+
+
 class Catalog(BaseModel):
+    data_version: str = Field(description="Release of the atlas data (see CHANGELOG.md); also in every download")
+    figures: dict[str, FigureInfo] = Field(description="Label and unit of each documented figure the layers carry")
     layers: list[CatalogLayer]
     atlas: dict[str, str] = Field(description="Download links for all layers together")
 

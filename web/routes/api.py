@@ -54,7 +54,9 @@ async def catalog(published: PublishedDep, language: LanguageDep) -> dict:
         entry["description"] = layer_text(layer.spec, "description", language)
         entry["links"] = {ext: layer_download_path(layer.spec.id, ext) for ext in FORMATS}
         layers.append(entry)
-    return {"layers": layers, "atlas": {ext: layer_download_path(ATLAS, ext) for ext in ATLAS_FORMATS}}
+    catalog = published.atlas.catalog()
+    return {"data_version": catalog["data_version"], "figures": catalog["figures"], "layers": layers,
+            "atlas": {ext: layer_download_path(ATLAS, ext) for ext in ATLAS_FORMATS}}
 
 
 async def _download(request: Request, published: PublishedDep, name: str, extension: str,
