@@ -25,7 +25,7 @@ def serve(
     layers: LayersOption = DEFAULT_LAYERS,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per core).")] = 0,
+    workers: Annotated[int, typer.Option(min=0, help="Worker processes (0, the default: one per core).")] = 0,
     node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
     reload_data: Annotated[bool, typer.Option("--reload-data", help="Republish when layer files change; "
                                               "bad edits are logged and the last good build stays served.")] = False,
