@@ -101,10 +101,11 @@ def geojson_in(geometry: BaseGeometry, stored: dict[str, Any], crs: OutputCrs) -
 def bbox_to_storage(values: tuple[float, ...], crs: OutputCrs) -> tuple[float, float, float, float]:
     """A ``bbox`` given in ``bbox-crs`` (axis order of that CRS) as CRS84 minx, miny, maxx, maxy."""
     minx, miny, maxx, maxy = values
+    if crs.is_storage:
+        # minx > maxx is a box across the antimeridian (OGC API - Features 7.15.3); miny > maxy selects nothing.
+        return minx, miny, maxx, maxy
     if minx > maxx or miny > maxy:
         raise BadRequest("bbox minimum must not exceed maximum in each axis")
-    if crs.is_storage:
-        return minx, miny, maxx, maxy
     # Densified, so a box in Web Mercator maps to the lon/lat box that encloses it.
     outline = from_crs(box(minx, miny, maxx, maxy).segmentize(max(maxx - minx, maxy - miny) / 16 or 1), crs)
     return tuple(float(v) for v in outline.bounds)  # type: ignore[return-value]

@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from shapely.geometry import box
-
 from geo.atlas import Atlas, AtlasFeature, AtlasLayer
 from geo.crs import CRS84, STORAGE_CRS, SUPPORTED_CRS, OutputCrs, geojson_in
 from geo.errors import NotFound
 from geo.filtering import queryables as queryables_schema
 from geo.i18n import DEFAULT_LANGUAGE, display_name, layer_text, translate
 from geo.ogc_params import ItemsQuery
+from geo.query import features_in_bbox
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -132,8 +131,7 @@ def select_items(layer: AtlasLayer, query: ItemsQuery) -> list[AtlasFeature]:
     if query.bbox is None:
         candidates = layer.features
     else:
-        hits = layer.spatial_index.query(box(*query.bbox), predicate="intersects")
-        candidates = tuple(layer.features[i] for i in sorted(hits))
+        candidates = features_in_bbox(layer, query.bbox)
     return [feature for feature in candidates if query.matches(feature)]
 
 

@@ -82,6 +82,17 @@ def make_filter(bbox: str | None = None, kind: str | None = None, established_fr
     return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range)
 
 
+def features_in_bbox(layer: AtlasLayer, bbox: tuple[float, float, float, float]) -> tuple[AtlasFeature, ...]:
+    """Features intersecting a lon/lat box, in layer order; south edge north of the north edge selects nothing."""
+    minx, miny, maxx, maxy = bbox
+    if miny > maxy:
+        return ()
+    # West edge east of the east edge: the box crosses the antimeridian, i.e. two boxes either side of it.
+    boxes = [box(minx, miny, maxx, maxy)] if minx <= maxx else [box(minx, miny, 180, maxy), box(-180, miny, maxx, maxy)]
+    hits = {int(i) for part in boxes for i in layer.spatial_index.query(part, predicate="intersects")}
+    return tuple(layer.features[i] for i in sorted(hits))
+
+
 def select(layer: AtlasLayer, feature_filter: FeatureFilter) -> list[AtlasFeature]:
     """Features of ``layer`` matching the filter, in layer order."""
     if feature_filter.is_empty:
@@ -89,11 +100,5 @@ def select(layer: AtlasLayer, feature_filter: FeatureFilter) -> list[AtlasFeatur
     if feature_filter.bbox is None:
         candidates = layer.features
     else:
-        minx, miny, maxx, maxy = feature_filter.bbox
-        if miny > maxy:
-            return []
-        # West edge east of the east edge: the box crosses the antimeridian, i.e. two boxes either side of it.
-        boxes = [box(minx, miny, maxx, maxy)] if minx <= maxx else [box(minx, miny, 180, maxy), box(-180, miny, maxx, maxy)]
-        hits = {int(i) for part in boxes for i in layer.spatial_index.query(part, predicate="intersects")}
-        candidates = tuple(layer.features[i] for i in sorted(hits))
+        candidates = features_in_bbox(layer, feature_filter.bbox)
     return [feature for feature in candidates if feature_filter.matches_attributes(feature)]
