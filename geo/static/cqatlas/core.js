@@ -72,7 +72,7 @@
       // Everything a permalink needs besides the view: which layers are on, which feature is open.
       state: {layers: {}, selected: null},
       formatNumber: function (value) {
-        numbers = numbers || new Intl.NumberFormat(config.lang, {maximumFractionDigits: 2});
+        numbers = numbers || new Intl.NumberFormat(config.lang, {maximumFractionDigits: 3});  // documented figures keep their digits (31.914 million)
         return numbers.format(value);
       },
       on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); },

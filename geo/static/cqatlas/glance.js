@@ -2,7 +2,7 @@
    Attribute text is data: written with textContent only. */
 (function () {
   "use strict";
-  var numbers = new Intl.NumberFormat("en", {maximumFractionDigits: 2});
+  var numbers = new Intl.NumberFormat("en", {maximumFractionDigits: 3});
   var QUALIFIERS = {more_than: "more than ", at_least: "at least ", about: "about ", less_than: "less than ", up_to: "up to "};
 
   function el(tag, className, text) {

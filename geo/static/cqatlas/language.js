@@ -74,7 +74,7 @@
 
     app.setLanguage = function (lang) {
       if (!has(catalogs, lang)) { lang = "en"; }
-      var numbers = new Intl.NumberFormat(lang, {maximumFractionDigits: 2});
+      var numbers = new Intl.NumberFormat(lang, {maximumFractionDigits: 3});
       app.lang = app.config.lang = lang;
       app.config.messages = catalogs[lang];
       app.t = translator(catalogs[lang]);
