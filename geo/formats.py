@@ -83,7 +83,9 @@ def to_frame(features: Sequence[AtlasFeature], figure_columns: dict[str, bool] |
               **{name: "Float64" for name in COMPUTED_FIGURES}}
     rows = []
     for feature in features:
-        row = {column: _flat(feature.properties.get(column)) for column in columns}
+        row = {column: feature.properties.get(column) for column in columns}
+        for column in BASE_COLUMNS:
+            row[column] = _flat(row[column])
         for name, numeric in figures.items():
             if not numeric and row[name] is not None:
                 row[name] = as_text(row[name])
