@@ -84,9 +84,22 @@ def axe_violations(page: Any, context: str = "document") -> list[dict[str, Any]]
             for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
+# A popup fades in while the map pans to show it: what a user reads (and axe checks) is the popup once it is
+# opaque and has stopped moving, i.e. the same box over two polls 100 ms apart.
+POPUP_SETTLED = """() => {
+  const popup = document.querySelector('.leaflet-popup');
+  if (!popup || getComputedStyle(popup).opacity !== '1') return false;
+  const r = popup.getBoundingClientRect(), key = [r.x, r.y, r.width, r.height].join();
+  const same = window.__cqPopupBox === key;
+  window.__cqPopupBox = key;
+  return same;
+}"""
+
+
 def open_popup_text(page: Any) -> str:
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
+    page.wait_for_function(POPUP_SETTLED, polling=100, timeout=10_000)
     return popup.inner_text()
 
 
