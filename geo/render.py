@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from geo.atlas import Atlas, AtlasLayer
 from geo.basemap import reference_cities
 from geo.assets import FONTS_BY_LANGUAGE
 from geo.i18n import LANGUAGES, catalog
+from geo.registry import DATA_ATTRIBUTION
 from geo.city_glance import city_glance
 from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
@@ -46,9 +48,18 @@ def _kinds_drawn(layer: AtlasLayer) -> list[dict[str, Any]]:
             for kind, style in layer.spec.kinds.items() if kind in drawn]
 
 
+def _third_party_attribution(attribution: str) -> str:
+    """What a layer owes others (e.g. OpenStreetMap under the ODbL), shown on the map while the layer is on.
+
+    Leaflet inserts attributions as HTML, so the text is escaped here.
+    """
+    return html.escape(attribution.removeprefix(DATA_ATTRIBUTION).removeprefix("; "))
+
+
 def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[dict[str, Any]]:
     return [{"id": layer.spec.id, "title": layer.spec.title, "group": layer.spec.group, "count": len(layer.features),
              "shown": layer.spec.shown_initially, "download": download_href(layer.spec.id),
+             "attribution": _third_party_attribution(layer.spec.attribution),
              "kinds": _kinds_drawn(layer)} for layer in atlas.layers]
 
 
@@ -64,7 +75,7 @@ def map_config(atlas: Atlas, layers: list[dict[str, Any]], messages: Messages) -
     return {
         "lang": messages.lang,
         "messages": messages.catalog,
-        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download")}
+        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "attribution")}
                    | {"kinds": {k["kind"]: k["style"] | {"label": k["label"]} for k in entry["kinds"]}}
                    for entry in layers],
         "figures": {"documented": DOCUMENTED_FIGURES, "computed": COMPUTED_FIGURES, "undated": UNDATED_FIGURES},

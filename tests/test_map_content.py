@@ -127,3 +127,10 @@ def test_every_legend_download_link_fetches_that_layer(opened_map: Any) -> None:
         ids = sorted(feature["properties"]["id"] for feature in body["features"])
         fetched[tuple(ids)] = href
     assert set(fetched) == {tuple(sorted(f["properties"]["id"] for f in features)) for features in layers.values()}
+
+
+def test_map_credits_openstreetmap_while_rail_lines_are_drawn(opened_map: Any) -> None:
+    # ODbL: lines derived from OpenStreetMap railways must carry the credit wherever they are shown.
+    credits = opened_map.locator(".leaflet-control-attribution").inner_text()
+    assert "© OpenStreetMap contributors" in credits
+    assert "Tianditu" in credits

@@ -88,6 +88,7 @@
     config.layers.forEach(function (spec) {
       var layer = {spec: spec, entries: []};
       layer.group = L.geoJSON(data[spec.id], {
+        attribution: spec.attribution,  // escaped by the build; Leaflet shows it while the layer is on
         style: function (feature) { return pathStyle(spec, feature, renderer); },
         pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
         onEachFeature: function (feature, shape) {
