@@ -36,8 +36,9 @@ def raw_features() -> dict[str, dict[str, Any]]:
 
 
 def english_number(value: float | int) -> str:
+    # The popup writes a figure with up to three decimals, as the sources give it (31.914 million).
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"
 
 
