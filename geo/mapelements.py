@@ -53,7 +53,7 @@ class Messages:
 
 
 class AtlasPage(Figure):
-    """The HTML document: ``lang`` and ``dir`` set, and no inline ``<script>`` at all."""
+    """The HTML document: ``lang`` and ``dir`` set, and no inline script element at all."""
 
     _template = template("page.html")
 

@@ -3,7 +3,6 @@ Filtering). Unknown parameters are refused, as /req/core/query-param-unknown ask
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -12,6 +11,7 @@ from geo.atlas import AtlasFeature
 from geo.crs import OutputCrs, bbox_to_storage, parse_crs
 from geo.errors import BadRequest
 from geo.filtering import CqlFilter, parse_filter, property_queryables
+from geo.query import bbox_numbers
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000  # the standard lets servers cap the page size; larger limits are answered with this many
@@ -45,12 +45,7 @@ def parse_bbox(text: str, crs: OutputCrs) -> tuple[float, float, float, float]:
     parts = text.split(",")
     if len(parts) not in (4, 6):
         raise BadRequest(f"bbox must have 4 or 6 comma-separated numbers; got {len(parts)}")
-    try:
-        values = [float(part) for part in parts]
-    except ValueError:
-        raise BadRequest("bbox values must be numbers") from None
-    if not all(math.isfinite(v) for v in values):
-        raise BadRequest("bbox values must be finite numbers (no NaN or infinity)")
+    values = bbox_numbers(parts)
     corners = (values[0], values[1], values[3], values[4]) if len(values) == 6 else tuple(values)
     if crs.is_storage:
         minx, miny, maxx, maxy = corners

@@ -15,7 +15,7 @@ from geo.errors import BadRequest, NotFound
 from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
 from geo.query import FeatureFilter, select
 from geo.basemap import country_outlines
-from geo.render import content_security_policy, render_map, tile_origins
+from geo.render import render_map
 from geo.route_index import RouteIndex
 from geo.reproducible import deterministic_ids
 
@@ -40,7 +40,6 @@ def prepare(body: bytes, media_type: str) -> Prepared:
 class Published:
     atlas: Atlas
     map_page: Prepared
-    map_page_policy: str  # Content-Security-Policy the map page works under
     # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
     downloads: dict[tuple[str, str], Prepared]
     routes: RouteIndex  # corridor network and route comparisons of this build
@@ -66,7 +65,6 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
         encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
         FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
-                     map_page_policy=content_security_policy(page, tile_origins(), inline_styles=False),
                      downloads=downloads, routes=routes)
 
 

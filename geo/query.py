@@ -50,6 +50,17 @@ class FeatureFilter:
             self.established_to is None or year <= self.established_to)
 
 
+def bbox_numbers(parts: list[str]) -> list[float]:
+    """The comma-separated parts of a ``bbox`` as numbers; a 400 for text, NaN or infinity."""
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        raise BadRequest("bbox values must be numbers") from None
+    if not all(math.isfinite(v) for v in values):
+        raise BadRequest("bbox values must be finite numbers (no NaN or infinity)")
+    return values
+
+
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     """``minx,miny,maxx,maxy`` in WGS 84 degrees; a clear 400 for anything else."""
     if text is None:
@@ -57,13 +68,7 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     parts = text.split(",")
     if len(parts) != 4:
         raise BadRequest(f"bbox must be four comma-separated numbers minx,miny,maxx,maxy; got {len(parts)} value(s)")
-    try:
-        values = [float(part) for part in parts]
-    except ValueError:
-        raise BadRequest("bbox values must be numbers") from None
-    if not all(math.isfinite(v) for v in values):
-        raise BadRequest("bbox values must be finite numbers (no NaN or infinity)")
-    minx, miny, maxx, maxy = values
+    minx, miny, maxx, maxy = bbox_numbers(parts)
     if not (-180 <= minx <= 180 and -180 <= maxx <= 180):
         raise BadRequest("bbox longitudes must be within -180..180")
     if not (-90 <= miny <= 90 and -90 <= maxy <= 90):

@@ -6,10 +6,7 @@ the browser by the static scripts in ``geo/static/cqatlas`` (see ``geo/mapelemen
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -146,27 +143,6 @@ def _charted(section: PanelSection, asset_base: str) -> PanelSection:
     section.default_js = [("chart_js", f"{asset_base}chart.js/dist/chart.umd.min.js"), *section.default_js]
     section.default_css = [("cqatlas_routes_css", f"{asset_base}cqatlas/routes.css")]
     return section
-
-
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-
-def content_security_policy(page: str, tile_origins: list[str], inline_styles: bool = True) -> str:
-    """A CSP for a served page: scripts only from our origin, plus the page's own inline scripts by hash if any.
-    The map page has none (its data blocks are JSON, never executed) and no inline styles either: Leaflet styles
-    elements through the DOM, which a policy does not restrict."""
-    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-                     for body in _INLINE_SCRIPT.findall(page)})
-    return "; ".join([
-        "default-src 'self'",
-        " ".join(["script-src 'self'", *hashes]),
-        "style-src 'self' 'unsafe-inline'" if inline_styles else "style-src 'self'",
-        f"img-src 'self' data: {' '.join(tile_origins)}",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'self'",
-    ])
 
 
 def tile_origins() -> list[str]:

@@ -9,14 +9,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from geo.publish import Published
-from geo.render import content_security_policy
+from geo.render import tile_origins
 from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
 from web.openapi import openapi_30
 from web.routes import api, corridor_routes, ogc, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
-from web.security import SecurityHeaders
+from web.security import SecurityHeaders, content_security_policy
 from web.settings import Settings
 
 
@@ -27,8 +27,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     published = publish_served(settings)
     docs_policy = content_security_policy(site.DOCS_PAGE, tile_origins=[])
 
+    def map_page_policy(new: Published) -> str:
+        # The policy the map page works under (scripts and styles from our origin only, tiles from their hosts).
+        return content_security_policy(new.map_page.body.decode("utf-8"), tile_origins(), inline_styles=False)
+
     def install(new: Published) -> None:
         # One reference swap: requests in flight keep the build they started with.
+        app.state.map_page_policy = map_page_policy(new)
         app.state.published = new
         app.state.data_status.published(new)
 
@@ -52,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = lambda: openapi_30(app)  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.published = published
+    app.state.map_page_policy = map_page_policy(published)
     app.state.data_status = DataStatus(published)
     install_error_handlers(app)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
@@ -59,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["If-None-Match", "Accept-Encoding"], expose_headers=["ETag", "Content-Disposition"])
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
-        app.state.published.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
+        app.state.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
     # HEAD wherever GET works: routed as GET, answered without a body.
     app.add_middleware(HeadAsGet)
     # Outermost, so the hottest path skips the rest of the stack; it sets the same CORS and security headers itself.
