@@ -124,7 +124,7 @@ def _read_segments(data: str, meta: str, bbox: tuple[float, float, float, float]
     segments = []
     for line in _basemap_file(meta).read_text().splitlines():
         fields = line.split()
-        npoints, south, north, offset, length = int(fields[2]), float(fields[3]), float(fields[4]), int(fields[5]), int(fields[6])
+        npoints, south, north, offset = int(fields[2]), float(fields[3]), float(fields[4]), int(fields[5])
         if north < min_lat or south > max_lat:
             continue
         points = np.frombuffer(raw, dtype="<f4", count=2 * npoints, offset=offset).reshape(-1, 2).astype(float)
