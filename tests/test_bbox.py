@@ -59,3 +59,22 @@ def test_openapi_states_the_bbox_pattern_the_server_applies(client: TestClient) 
         for refused in ("1e1,0,2,1", "0,0,181,1", "0,-91,1,1", "1,2,3", " 1,2,3,4"):
             assert not re.fullmatch(pattern, refused)
             assert client.get("/api/layers/universities.geojson", params={"bbox": refused}).status_code == 400
+
+
+def test_openapi_states_which_layer_ids_and_places_are_accepted(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    (layers,) = [p for p in spec["paths"]["/api/atlas.{extension}"]["get"]["parameters"] if p["name"] == "layers"]
+    on_disk = sorted(path.stem for path in LAYERS_DIR.glob("*.geojson"))
+    for accepted in (on_disk[0], ",".join(on_disk)):
+        assert re.fullmatch(layers["schema"]["pattern"], accepted)
+        assert client.get("/api/atlas.geojson", params={"layers": accepted}).status_code == 200
+    for refused in ("no_such_layer", f"{on_disk[0]},no_such_layer", f"{on_disk[0]}x", ""):
+        assert not re.fullmatch(layers["schema"]["pattern"], refused)
+        assert client.get("/api/atlas.geojson", params={"layers": refused}).status_code == 400
+    ends = {p["name"]: p for p in spec["paths"]["/api/routes"]["get"]["parameters"] if p["name"] in ("from", "to")}
+    assert {name: p["required"] for name, p in ends.items()} == {"from": True, "to": True}
+    for place in ("chongqing", "Duisburg", "重庆"):
+        assert re.fullmatch(ends["to"]["schema"]["pattern"], place)
+    assert not re.fullmatch(ends["to"]["schema"]["pattern"], "Atlantis")
+    assert client.get("/api/routes", params={"from": "chongqing", "to": "Duisburg"}).status_code == 200
+    assert client.get("/api/routes", params={"from": "chongqing"}).status_code == 400

@@ -12,7 +12,7 @@ from geo.publish import Published
 from geo.render import tile_origins
 from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
-from web.openapi import openapi_30
+from web.openapi import openapi_30, served_names
 from web.routes import api, corridor_routes, ogc, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served by web.routes.site from the local swagger-ui-dist package
         redoc_url=None,
     )
-    app.openapi = lambda: openapi_30(app)  # type: ignore[method-assign]
+    app.openapi = lambda: openapi_30(app, served_names(app.state.published))  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.published = published
     app.state.map_page_policy = map_page_policy(published)

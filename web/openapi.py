@@ -7,10 +7,13 @@ one-value ``enum``, ``examples`` → ``example``.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, NamedTuple
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+
+from geo.publish import Published
 
 OPENAPI_VERSION = "3.0.3"
 
@@ -46,8 +49,33 @@ def _schema_30(node: Any) -> Any:
     return node
 
 
-def openapi_30(app: FastAPI) -> dict[str, Any]:
-    if app.openapi_schema is None:
+def _one_of(values: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(re.escape(value) for value in values) + ")"
+
+
+def _state_parameters(document: dict[str, Any], served: ServedNames) -> None:
+    """Say what the handlers accept where the signature cannot: the atlas download's ``layers`` is a comma list of
+    the layers being served (which change on reload); a route comparison needs both ends (the handler checks them
+    itself, to answer with the list of valid places), each a place id or name (names also match in any case or by
+    a unique prefix, which a pattern cannot say)."""
+    one_layer = _one_of(served.layer_ids)
+    for parameter in document["paths"]["/api/atlas.{extension}"]["get"]["parameters"]:
+        if parameter["name"] == "layers":
+            parameter["schema"]["pattern"] = f"^{one_layer}(?:,{one_layer})*$"
+    for parameter in document["paths"]["/api/routes"]["get"]["parameters"]:
+        if parameter["name"] in ("from", "to"):
+            parameter["required"] = True
+            parameter["schema"].pop("nullable", None)
+            parameter["schema"]["pattern"] = f"^{_one_of(served.places)}$"
+
+
+class ServedNames(NamedTuple):
+    layer_ids: tuple[str, ...]
+    places: tuple[str, ...]
+
+
+def openapi_30(app: FastAPI, served: ServedNames) -> dict[str, Any]:
+    if app.openapi_schema is None or app.state.openapi_served != served:
         document = get_openapi(title=app.title, version=app.version, description=app.description,
                                routes=app.routes, openapi_version=OPENAPI_VERSION)
         document["components"] = _schema_30(document.get("components", {}))
@@ -59,5 +87,13 @@ def openapi_30(app: FastAPI) -> dict[str, Any]:
                     for content in response.get("content", {}).values():
                         if "schema" in content:
                             content["schema"] = _schema_30(content["schema"])
+        _state_parameters(document, served)
+        app.state.openapi_served = served
         app.openapi_schema = document
     return app.openapi_schema
+
+
+def served_names(published: Published) -> ServedNames:
+    places = [name for node in published.routes.network.named_nodes() for name in (node.id, node.name_en, node.name_zh)]
+    return ServedNames(tuple(layer.spec.id for layer in published.atlas.layers),
+                       tuple(sorted({name for name in places if name}, key=lambda name: (-len(name), name))))
