@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from geo.geodesy import WGS84
 from geo.figures_read import figure, number_range, sources_for, traffic_figures
 from geo.network import CorridorNetwork, Node, Segment
 from geo.transport_factors import EMISSION_FACTORS, FALLBACK_SPEEDS
@@ -21,6 +22,10 @@ MAX_ALTERNATIVES = 5
 # Alternatives longer than this multiple of the shortest are detours, not choices (by sea to Moscow is 3.4 times
 # the rail distance and still the comparison people ask for).
 MAX_DETOUR = 4.0
+# A stop whose way round (origin → stop → destination, great circles) is over this multiple of the direct distance
+# takes the cargo away from where it is going: Shanghai by way of Singapore (4.8×) or Laem Chabang (3.4×) is not a
+# choice; Duisburg by sea round Singapore (1.9×) or Moscow by way of Rotterdam (1.9×) are.
+MAX_STOP_DETOUR = 3.0
 # Onward links carry goods between a port and its city: first or last leg only, never in the middle of a route.
 END_ONLY_KINDS = frozenset({"reference_rail_link", "reference_road_link"})
 # Stops that make two routes different choices even by the same modes (a route through Manzhouli is not one
@@ -212,6 +217,17 @@ def _zigzags_at_sea(runs: list[list[Segment]]) -> bool:
     return False
 
 
+def _strays(network: CorridorNetwork, path: list[str]) -> bool:
+    origin, destination = network.nodes[path[0]], network.nodes[path[-1]]
+    direct = _great_circle_km(origin, destination)
+    return any(_great_circle_km(origin, stop) + _great_circle_km(stop, destination) > MAX_STOP_DETOUR * direct
+               for stop in (network.nodes[node] for node in path[2:-1:2]) if stop.kind in DISTINCT_STOP_KINDS)
+
+
+def _great_circle_km(a: Node, b: Node) -> float:
+    return WGS84.inv(a.lon, a.lat, b.lon, b.lat)[2] / 1e3
+
+
 def _path_graph(network: CorridorNetwork) -> nx.Graph:
     # Parallel corridors between the same two nodes become distinct paths through a node per piece.
     graph = nx.Graph()
@@ -239,7 +255,8 @@ def alternatives(network: CorridorNetwork, origin: Node, destination: Node) -> l
             km = sum(segment.length_km for run in runs for segment in run)
             if found and km > MAX_DETOUR * found[0]["total_km"]:
                 break
-            if any(run[0].feature.properties["kind"] in END_ONLY_KINDS for run in runs[1:-1]) or _zigzags_at_sea(runs):
+            if (any(run[0].feature.properties["kind"] in END_ONLY_KINDS for run in runs[1:-1]) or _zigzags_at_sea(runs)
+                    or _strays(network, path)):
                 continue
             # The same stops over another parallel line is the same choice for a shipper.
             signature = _signature(network, path)

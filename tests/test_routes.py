@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pyproj import Geod
 from shapely.geometry import Point, shape
 from shapely.ops import substring
 
@@ -210,3 +211,23 @@ def test_committed_reference_routes_are_traced_from_the_current_layers(layers_co
     assert result.returncode == 0, result.stderr
     assert (layers_copy / "reference_routes.geojson").read_bytes() == committed, \
         "layers/reference_routes.geojson is out of date: run `cqatlas trace-reference-routes`"
+
+
+def _great_circle_km(a: list[float], b: list[float]) -> float:
+    return Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2] / 1e3
+
+
+@pytest.mark.parametrize("destination", sorted(DESTINATIONS))
+def test_no_route_goes_the_wrong_way_round(index: RouteIndex, destination: str) -> None:
+    # A stop more than three times the direct distance out of the way takes cargo away from where it is going.
+    for route in _routes(index, destination):
+        origin, end = route["legs"][0]["from"]["coordinates"], route["legs"][-1]["to"]["coordinates"]
+        for leg in route["legs"][1:]:
+            stop = leg["from"]["coordinates"]
+            way_round = _great_circle_km(origin, stop) + _great_circle_km(stop, end)
+            assert way_round <= 3 * _great_circle_km(origin, end), (route["label"], leg["from"]["id"])
+
+
+def test_shanghai_is_not_reached_by_way_of_southeast_asia(index: RouteIndex) -> None:
+    stops = {leg["from"]["id"] for route in _routes(index, "shanghai") for leg in route["legs"]}
+    assert stops.isdisjoint({"singapore", "laem-chabang", "port-klang"}), stops
