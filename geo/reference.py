@@ -81,22 +81,37 @@ class Network:
     lonlat: np.ndarray  # node index -> (lon, lat)
 
 
+def highways_dataset() -> Dataset:
+    return Dataset(name="scgraph-data world_highways (OpenStreetMap highways, simplified)",
+                   version=_version("scgraph_data"), license="ODbL-1.0",
+                   attribution="© OpenStreetMap contributors", url="https://pypi.org/project/scgraph-data/")
+
+
 @cache
 def railways() -> Network:
-    """scgraph-data's world railway graph, read from its module's literals.
+    return _scgraph_network("world_railways")
+
+
+@cache
+def highways() -> Network:
+    return _scgraph_network("world_highways")
+
+
+def _scgraph_network(name: str) -> Network:
+    """One of scgraph-data's world graphs, read from its module's literals.
 
     The module builds its graph with ``scgraph.core``, which newer scgraph releases removed; only its two
     literals are needed here (``graph``: neighbour -> km per node, ``nodes``: [lat, lon] per node).
     """
     _version("scgraph_data")
-    # Import the module (its compiled bytecode loads in about a second, parsing the 17 MB source takes ~20 s) with a
-    # stand-in for the removed ``scgraph.core``, put back as it was afterwards.
+    # Import the module (its compiled bytecode loads in seconds, parsing the source of tens of MB takes ~20 s or
+    # more) with a stand-in for the removed ``scgraph.core``, put back as it was afterwards.
     stand_in = types.ModuleType("scgraph.core")
     stand_in.GeoGraph = lambda **kwargs: None  # type: ignore[attr-defined]
     saved = sys.modules.get("scgraph.core")
     sys.modules["scgraph.core"] = stand_in
     try:
-        module = importlib.import_module("scgraph_data.world_railways")
+        module = importlib.import_module(f"scgraph_data.{name}")
     finally:
         if saved is None:
             sys.modules.pop("scgraph.core", None)

@@ -29,6 +29,7 @@ pytest.importorskip("scgraph_data", reason="install the 'reference' extra")
 RAIL_TOLERANCE_KM = 1.0  # the railway graph is simplified; the layer is simplified to ~200 m on top
 RIVER_TOLERANCE_KM = 1.0
 LANE_TOLERANCE_KM = 2.0
+ROAD_BBOX = (94.0, 15.0, 102.0, 26.0)
 RAIL_KINDS = {"rail_route", "rail_channel", "cross_border_rail", "cross_border_rail_road"}
 
 
@@ -41,7 +42,13 @@ def reference_data() -> dict[str, Any]:
     network = reference.railways()
     lonlat = network.lonlat
     edges = np.array(list(network.graph.edges()))
-    rails = STRtree(shapely.linestrings(np.stack([lonlat[edges[:, 0]], lonlat[edges[:, 1]]], axis=1)))
+    rail_lines = shapely.linestrings(np.stack([lonlat[edges[:, 0]], lonlat[edges[:, 1]]], axis=1))
+    rails = STRtree(rail_lines)
+    # Roads only where a corridor is traced on them (Yunnan to Yangon), so the tree stays small.
+    roads = reference.highways()
+    road_edges = np.array(list(roads.graph.edges()))
+    road_lines = shapely.linestrings(np.stack([roads.lonlat[road_edges[:, 0]], roads.lonlat[road_edges[:, 1]]], axis=1))
+    road_lines = road_lines[shapely.intersects(road_lines, shapely.box(*ROAD_BBOX))]
     rivers = STRtree([line for line in reference.rivers(YANGTZE_BBOX) if line.coords[0] != line.coords[-1]])
     water = unary_union(water_polygons())
     import searoute
@@ -49,7 +56,7 @@ def reference_data() -> dict[str, Any]:
     marnet_path = Path(searoute.__file__).parent / "data" / "marnet_searoute.geojson"
     lanes = STRtree([shape(f["geometry"]) for f in json.loads(marnet_path.read_text())["features"]])
     land = [poly for level, poly in reference.shorelines((95, -10, 125, 25)) if level == 1]
-    return {"rails": rails, "rivers": rivers, "water": water, "lanes": lanes, "land": land,
+    return {"rails": rails, "rails_and_roads": STRtree(np.concatenate([rail_lines, road_lines])), "rivers": rivers, "water": water, "lanes": lanes, "land": land,
             "seconds": time.perf_counter() - started}
 
 
@@ -73,14 +80,17 @@ def rail_features(atlas: Atlas) -> list[Any]:
 def test_rail_corridors_follow_the_railway_graph(atlas: Atlas, reference_data: dict[str, Any]) -> None:
     shares = {}
     for feature in rail_features(atlas):
-        share = on_network_share(feature.geometry, reference_data["rails"], RAIL_TOLERANCE_KM)
+        on_roads = any("world_highways" in dataset["name"] for dataset in feature.properties["geometry_datasets"])
+        network = reference_data["rails_and_roads" if on_roads else "rails"]
+        share = on_network_share(feature.geometry, network, RAIL_TOLERANCE_KM)
         shares[feature.id] = share
         stated_on_rail = 1 - drawn_share_stated(feature.properties["geometry_note"])
-        # What the note claims as traced must really lie on the railways (2 points of slack for port spurs).
-        assert share >= stated_on_rail - 0.02, f"{feature.id}: {share:.1%} on the railway graph, note says {stated_on_rail:.1%}"
+        # What the note claims as traced must really lie on the railways, or the roads where it names them (2 points of
+        # slack for port spurs).
+        assert share >= stated_on_rail - 0.02, f"{feature.id}: {share:.1%} on the network, note says {stated_on_rail:.1%}"
         if feature.properties["geometry_quality"] == "traced":
             assert share >= 0.95, f"{feature.id} is labelled traced but only {share:.1%} lies on the railways"
-    print("\n" + "\n".join(f"{fid}: {share:.1%} within {RAIL_TOLERANCE_KM:g} km of a railway" for fid, share in shares.items()))
+    print("\n" + "\n".join(f"{fid}: {share:.1%} within {RAIL_TOLERANCE_KM:g} km of its network" for fid, share in shares.items()))
 
 
 def test_a_line_moved_off_the_rails_is_caught(atlas: Atlas, reference_data: dict[str, Any]) -> None:

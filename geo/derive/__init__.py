@@ -97,6 +97,8 @@ def derive_routes(layers_dir: Path, inputs: Inputs, layers: dict[str, dict[str, 
         for leg in result.legs:
             if leg.traced_on == reference.railways_dataset().name:
                 datasets.append(reference.railways_dataset())
+            elif leg.traced_on == reference.highways_dataset().name:
+                datasets.append(reference.highways_dataset())
             elif leg.traced_on == reference.searoute_dataset().name:
                 datasets.append(reference.searoute_dataset())
             elif leg.traced_on == reference.rivers_dataset().name:

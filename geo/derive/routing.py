@@ -17,7 +17,7 @@ from geo.derive.inputs import Route, Waypoint
 
 GEOD = Geod(ellps="WGS84")
 MAX_SNAP_KM = 15.0
-# A rail leg longer than this multiple of the straight distance is a network detour, not the route.
+# A rail or road leg longer than this multiple of the straight distance is a network detour, not the route.
 MAX_DETOUR = 1.6
 
 
@@ -64,36 +64,49 @@ def geodesic_leg(start: Waypoint, end: Waypoint, note: str) -> Leg:
     return Leg(start, end, [(start.lon, start.lat), *middle, (end.lon, end.lat)], None, note)
 
 
-# --- rail -----------------------------------------------------------------------------------------------
+# --- rail and road ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LandNetwork:
+    what: str  # "railway" or "road", for notes
+    network: reference.Network
+    index: STRtree
+    dataset_name: str
+
 
 @cache
-def _rail_index() -> STRtree:
-    return STRtree(shapely.points(reference.railways().lonlat))
+def _land_network(via: str) -> LandNetwork:
+    if via == "rail":
+        network, dataset = reference.railways(), reference.railways_dataset()
+    else:
+        network, dataset = reference.highways(), reference.highways_dataset()
+    return LandNetwork("railway" if via == "rail" else "road", network, STRtree(shapely.points(network.lonlat)),
+                       dataset.name)
 
 
-def snap_to_rail(point: Waypoint) -> tuple[int, float]:
-    network = reference.railways()
-    node = int(_rail_index().nearest(Point(point.lon, point.lat)))
-    lon, lat = network.lonlat[node]
+def _snap(land: LandNetwork, point: Waypoint) -> tuple[int, float]:
+    node = int(land.index.nearest(Point(point.lon, point.lat)))
+    lon, lat = land.network.lonlat[node]
     return node, km_between((point.lon, point.lat), (lon, lat))
 
 
-def rail_leg(start: Waypoint, end: Waypoint) -> Leg:
-    network = reference.railways()
-    (a, snap_a), (b, snap_b) = snap_to_rail(start), snap_to_rail(end)
+def land_leg(start: Waypoint, end: Waypoint, via: str) -> Leg:
+    """The shortest path on the railway (or road) graph; drawn, and said so, where the graph cannot carry it."""
+    land = _land_network(via)
+    (a, snap_a), (b, snap_b) = _snap(land, start), _snap(land, end)
     straight = km_between((start.lon, start.lat), (end.lon, end.lat))
     if max(snap_a, snap_b) > MAX_SNAP_KM:
-        return geodesic_leg(start, end, f"{start.name}–{end.name}: no railway within {MAX_SNAP_KM:g} km, drawn")
+        return geodesic_leg(start, end, f"{start.name}–{end.name}: no {land.what} within {MAX_SNAP_KM:g} km, drawn")
     try:
-        nodes = nx.shortest_path(network.graph, a, b, weight="km")
+        nodes = nx.shortest_path(land.network.graph, a, b, weight="km")
     except nx.NetworkXNoPath:
-        return geodesic_leg(start, end, f"{start.name}–{end.name}: not connected in the railway graph, drawn")
-    path_km = nx.path_weight(network.graph, nodes, weight="km")
+        return geodesic_leg(start, end, f"{start.name}–{end.name}: not connected in the {land.what} graph, drawn")
+    path_km = nx.path_weight(land.network.graph, nodes, weight="km")
     if straight > 20 and path_km > MAX_DETOUR * straight:
-        return geodesic_leg(start, end, f"{start.name}–{end.name}: the railway graph only connects them by a "
+        return geodesic_leg(start, end, f"{start.name}–{end.name}: the {land.what} graph only connects them by a "
                                         f"{path_km:.0f} km detour, drawn")
-    coords = [tuple(network.lonlat[n]) for n in nodes]
-    return Leg(start, end, coords, reference.railways_dataset().name)
+    coords = [tuple(land.network.lonlat[n]) for n in nodes]
+    return Leg(start, end, coords, land.dataset_name)
 
 
 def route(spec: Route) -> RouteResult:
@@ -105,8 +118,8 @@ def route(spec: Route) -> RouteResult:
         result.legs = river_legs(spec.waypoints)
         return result
     for start, end in zip(spec.waypoints, spec.waypoints[1:]):
-        if end.via == "rail":
-            result.legs.append(rail_leg(start, end))
+        if end.via in ("rail", "road"):
+            result.legs.append(land_leg(start, end, end.via))
         elif end.via == "sea":
             result.legs.append(sea_leg(start, end))
         else:
