@@ -7,15 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.assets import default_node_modules
 from tests.conftest import LAYERS_DIR, read_layer
-from web.app import create_app
-from web.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules())))
 
 
 def university_ids() -> set[str]:

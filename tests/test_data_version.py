@@ -11,18 +11,10 @@ import pyogrio
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.assets import default_node_modules
-from tests.conftest import LAYERS_DIR, REPO
-from web.app import create_app
-from web.settings import Settings
+from tests.conftest import REPO
 
 # The newest release is the first "## [x.y.z]" heading of the data changelog.
 RELEASE = re.search(r"^## \[(\d+\.\d+\.\d+)\]", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
-
-
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules())))
 
 
 def test_citation_names_the_same_release() -> None:

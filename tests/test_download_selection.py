@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyogrio
@@ -12,14 +11,6 @@ from fastapi.testclient import TestClient
 from shapely.geometry import box, shape
 
 from tests.conftest import LAYERS_DIR, read_layer
-from web.app import create_app
-from web.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(layers_dir=LAYERS_DIR))) as test_client:
-        yield test_client
 
 
 def expected_ids(layer_id: str, year: int | None = None, bbox: tuple[float, float, float, float] | None = None,

@@ -15,8 +15,6 @@ from geo.registry import LAYERS
 from geo.render import TILES
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 from tests.conftest import LAYERS_DIR, REPO, read_layer
-from web.app import create_app
-from web.settings import Settings
 
 LOCALES = REPO / "geo" / "messages"
 LANGUAGES = ("en", "zh", "fa")
@@ -127,12 +125,6 @@ def test_persian_kind_labels_use_the_reports_terms(layer_id: str, kind: str) -> 
     assert names
     for name in names:
         assert persian in name, f"{name!r} does not use the term {persian!r}"
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(layers_dir=LAYERS_DIR))) as test_client:
-        yield test_client
 
 
 def _titles(document: dict, key: str) -> dict[str, tuple[str, str]]:

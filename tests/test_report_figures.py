@@ -16,11 +16,8 @@ import pyogrio
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.assets import default_node_modules
 from geo.schema import DOCUMENTED_FIGURES
-from tests.conftest import LAYERS_DIR, REPO
-from web.app import create_app
-from web.settings import Settings
+from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures"
 
@@ -53,11 +50,6 @@ def canonical(value: Any, feature_as_of: str | None) -> dict[str, Any]:
     if isinstance(value, (int, float)):
         return {"value": value, "as_of": feature_as_of}
     return {"as_of": None, **value} if "series" not in value else dict(value)
-
-
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(Settings(layers_dir=LAYERS_DIR, node_modules=default_node_modules())))
 
 
 @pytest.fixture(scope="module")
