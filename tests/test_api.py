@@ -8,14 +8,10 @@ from pathlib import Path
 import pyogrio
 import pytest
 from fastapi.testclient import TestClient
-from shapely.geometry import box, shape
+from shapely.geometry import box
 
-from geo.assets import default_node_modules
 from geo.atlas import Atlas
 from geo.formats import FORMATS
-from tests.conftest import LAYERS_DIR
-from web.app import create_app
-from web.settings import Settings
 
 
 

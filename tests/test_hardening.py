@@ -5,10 +5,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.assets import default_node_modules
-from tests.conftest import LAYERS_DIR
-from web.app import create_app
-from web.settings import Settings
 
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from geo.assets import ASSET_FILES, STATIC_FILES, default_node_modules
 from geo.atlas import Atlas
 from geo.problems import AtlasInvalid
-from tests.conftest import LAYERS_DIR, edit_feature
+from tests.conftest import edit_feature
 from web.app import create_app
 from web.settings import Settings
 

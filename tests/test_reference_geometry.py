@@ -17,7 +17,7 @@ import pytest
 import shapely
 from shapely import STRtree
 from shapely.affinity import translate
-from shapely.geometry import LineString, Point, shape
+from shapely.geometry import LineString, shape
 from shapely.ops import unary_union
 
 from geo.atlas import Atlas
