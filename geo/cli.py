@@ -57,11 +57,16 @@ LayersOption = Annotated[Path, typer.Option("--layers", help="Folder of layer Ge
 def validate(layers: LayersOption = DEFAULT_LAYERS) -> None:
     """Check every layer and report all problems (file, feature id, field); exit 1 if any."""
     with clean_failures():
-        _, problems = validate_layers(layers)
+        _require_valid(layers)
+    typer.echo(f"{layers}: all layers valid.")
+
+
+def _require_valid(layers: Path) -> None:
+    """Every problem in the layers, reported at once; exit 1 if there is any."""
+    _, problems = validate_layers(layers)
     if problems:
         typer.echo(AtlasInvalid(problems).report(), err=True)
         raise typer.Exit(1)
-    typer.echo(f"{layers}: all layers valid.")
 
 
 @app.command()
@@ -77,10 +82,7 @@ def derive(layers: LayersOption = DEFAULT_LAYERS) -> None:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo("\n".join(report.lines))
-    _, problems = validate_layers(layers)
-    if problems:
-        typer.echo(AtlasInvalid(problems).report(), err=True)
-        raise typer.Exit(1)
+    _require_valid(layers)
     typer.echo(f"{layers}: derived and valid.")
 
 
