@@ -102,6 +102,35 @@ def test_persian_mirrors_the_layout_and_writes_persian_digits(map_page: PageWatc
     assert page.evaluate("() => document.documentElement.dir") == "ltr"
 
 
+SAMPLE_IN = """([selector, sample, id, family]) => {
+    // The sample drawn on a plain white strip in the element's own font list (or in the family given).
+    const span = document.createElement('span');
+    span.id = id;
+    span.textContent = sample;
+    const style = getComputedStyle(document.querySelector(selector));
+    Object.assign(span.style, {position: 'fixed', left: '0px', top: id.endsWith('own') ? '0px' : '60px',
+        zIndex: 99999, background: '#fff', color: '#000', padding: '4px', fontSize: '20px', lineHeight: '28px',
+        fontFamily: family || style.fontFamily});
+    document.body.appendChild(span);
+}"""
+
+
+def test_an_english_page_draws_chinese_names_with_the_atlas_font(map_page: PageWatch) -> None:
+    # The search hint, the map's credits and the popups carry Chinese whatever the language; on a system with no
+    # Chinese font they must still be drawn from the atlas's own font files, not as empty boxes.
+    page = map_page.page
+    page.select_option("#cq-lang", "en")
+    open_first_row(page)
+    for selector in ("#cq-search-input", ".leaflet-control-attribution", ".leaflet-popup-content"):
+        page.evaluate(SAMPLE_IN, [selector, "重庆天地图", "cq-sample-own", None])
+        page.evaluate(SAMPLE_IN, [selector, "重庆天地图", "cq-sample-noto", '"Noto Sans SC"'])
+        page.evaluate("() => document.fonts.ready")
+        page.wait_for_timeout(300)
+        own, noto = page.locator("#cq-sample-own").screenshot(), page.locator("#cq-sample-noto").screenshot()
+        assert own == noto, f"{selector}: Chinese is not drawn in Noto Sans SC"
+        page.evaluate("() => document.querySelectorAll('#cq-sample-own, #cq-sample-noto').forEach(el => el.remove())")
+
+
 @pytest.mark.parametrize(("lang", "family", "sample"), [("zh", "Noto Sans SC", "重庆"), ("fa", "Vazirmatn", "چونگ‌چینگ")])
 def test_chinese_and_persian_render_with_the_atlas_fonts(map_page: PageWatch, lang: str, family: str, sample: str) -> None:
     page = map_page.page
