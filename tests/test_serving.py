@@ -85,9 +85,11 @@ def test_unexpected_errors_are_json_500_and_logged_once_per_interval(caplog: pyt
     app.state.published = None  # every route that reads the data now fails unexpectedly
     with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.ERROR):
         for _ in range(50):
-            api = client.get("/health")
+            api = client.get("/api/layers")
+            download = client.get("/api/layers/universities.geojson")  # the prepared-download path too
             ogc = client.get("/ogc/collections")
         assert api.status_code == 500 and api.json() == {"error": {"status": 500, "message": "internal error"}}
+        assert download.status_code == 500 and download.json() == api.json()
         assert ogc.status_code == 500 and ogc.json() == {"code": "ServerError", "description": "internal error"}
     assert len([r for r in caplog.records if r.name == "cqatlas.errors"]) == 1
 

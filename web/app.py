@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
 from geo.publish import Published
 from geo.render import tile_origins
@@ -18,6 +19,17 @@ from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_ser
 from web.responses import PreparedDownloads
 from web.security import SecurityHeaders, content_security_policy
 from web.settings import Settings
+
+
+class AtlasApp(FastAPI):
+    """FastAPI with unfiltered downloads answered before its own middleware stack: on the hottest path that stack
+    (error and telemetry wrappers, body limits, each wrapping ``send``) took about half of each request's time."""
+
+    prepared_downloads: PreparedDownloads | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.prepared_downloads is None or not await self.prepared_downloads.answer(scope, send):
+            await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if reloader:
             reloader.stop()
 
-    app = FastAPI(
+    app = AtlasApp(
         lifespan=lifespan,
         title="Chongqing Trade Atlas",
         description="Chongqing's trade zones, corridors and hubs: interactive map and GeoJSON downloads.",
@@ -68,8 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
     # HEAD wherever GET works: routed as GET, answered without a body.
     app.add_middleware(HeadAsGet)
-    # Outermost, so the hottest path skips the rest of the stack; it sets the same CORS and security headers itself.
-    app.add_middleware(PreparedDownloads, published=lambda: app.state.published)
+    # Ahead of the whole stack (see AtlasApp); it sets the same CORS and security headers itself.
+    app.prepared_downloads = PreparedDownloads(published=lambda: app.state.published)
     # Around everything: whatever fails unexpectedly is answered in the JSON error shape.
     app.add_middleware(CatchAll)
     app.include_router(site.router)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from fastapi import Request, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 from geo.publish import Prepared, Published
 from web.security import BASE_HEADERS, CORS_HEADERS
@@ -99,14 +99,13 @@ class _Encoded:
 
 
 class PreparedDownloads:
-    """Fast path for unfiltered downloads: answered from prepared bytes before any other middleware or routing.
+    """Fast path for unfiltered downloads: answered from prepared bytes before the framework's middleware stack.
 
     Same status, headers and bytes as the documented /api routes (which still handle every filtered or unknown
-    request); it only skips per-request framework work on the hottest path.
+    request); it only skips per-request framework work on the hottest path (see ``web.app.AtlasApp``).
     """
 
-    def __init__(self, app: ASGIApp, published: Callable[[], Published]):
-        self.app = app
+    def __init__(self, published: Callable[[], Published]):
         self.published = published
         self._cache: tuple[Published, dict[str, _Encoded]] | None = None
 
@@ -117,24 +116,33 @@ class PreparedDownloads:
                                        for (name, ext), prepared in published.downloads.items()})
         return self._cache[1]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def lookup(self, scope: Scope) -> tuple[int, list, bytes] | None:
+        """Status, encoded headers and body for a prepared download, or None for every other request."""
         # HEAD too: GDAL's /vsicurl (and so QGIS opening a URL) asks for the size first.
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not scope["query_string"]:
-            encoded = self._table().get(scope["path"])
-            if encoded is not None:
-                if_none_match = accept_encoding = None
-                for key, value in scope["headers"]:
-                    if key == b"if-none-match":
-                        if_none_match = value.decode("latin-1")
-                    elif key == b"accept-encoding":
-                        accept_encoding = value.decode("latin-1")
-                if _etag_matches(if_none_match, encoded.prepared.etag):
-                    status, headers, body = encoded.not_modified
-                elif _accepts_gzip(accept_encoding):
-                    status, headers, body = encoded.gzipped
-                else:
-                    status, headers, body = encoded.identity
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["query_string"]:
+            return None
+        encoded = self._table().get(scope["path"])
+        if encoded is None:
+            return None
+        if_none_match = accept_encoding = None
+        for key, value in scope["headers"]:
+            if key == b"if-none-match":
+                if_none_match = value.decode("latin-1")
+            elif key == b"accept-encoding":
+                accept_encoding = value.decode("latin-1")
+        if _etag_matches(if_none_match, encoded.prepared.etag):
+            return encoded.not_modified
+        return encoded.gzipped if _accepts_gzip(accept_encoding) else encoded.identity
+
+    async def answer(self, scope: Scope, send: Send) -> bool:
+        """Send the prepared download ``scope`` asks for; False (nothing sent) if it asks for something else."""
+        try:
+            answer = self.lookup(scope)
+        except Exception:  # noqa: BLE001 — the routed path answers the same request, under the catch-all
+            return False
+        if answer is None:
+            return False
+        status, headers, body = answer
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
+        return True

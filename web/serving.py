@@ -12,7 +12,7 @@ class ServerLimits:
 
 
 def run_server(host: str, port: int, workers: int, limits: ServerLimits, access_log: bool = False) -> None:
-    from granian.constants import HTTPModes, Interfaces
+    from granian.constants import HTTPModes, Interfaces, Loops
     from granian.http import HTTP1Settings
     from granian.server import Server
 
@@ -26,6 +26,9 @@ def run_server(host: str, port: int, workers: int, limits: ServerLimits, access_
         # connection would be held for ever; here the header-read timeout runs from the moment of accept.
         http=HTTPModes.http1,
         workers=workers,
+        # Python's own event loop, named: granian's "auto" would switch to rloop or uvloop whenever either happens
+        # to be installed, so the server would differ between environments (bench/RESULTS.md measures this one).
+        loop=Loops.asyncio,
         backlog=1024,
         backpressure=limits.max_connections,
         http1_settings=HTTP1Settings(header_read_timeout=int(limits.header_timeout * 1000)),
