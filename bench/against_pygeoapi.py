@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import urllib.request
 from functools import partial
 
 from servers import LOCAL, REPO, WORK, Contender, atlas_command, interleaved, process
 
 HEADING = "## Layer download vs pygeoapi serving the same GeoJSON"
+LAYER_FILE = REPO / "layers" / "land_sea_corridor.geojson"
 
 PYGEOAPI_CONFIG = """
 server:
@@ -49,12 +52,25 @@ resources:
 def _pygeoapi(port: int, venv, env: dict[str, str]):
     config = WORK / "pygeoapi.yml"
     config.write_text(PYGEOAPI_CONFIG.replace("PORT", str(port))
-                      .replace("DATA", str(REPO / "layers" / "land_sea_corridor.geojson")))
+                      .replace("DATA", str(LAYER_FILE)))
     subprocess.run([str(venv / "bin" / "pygeoapi"), "openapi", "generate", str(config), "--output-file",
                     env["PYGEOAPI_OPENAPI"]], check=True, env={**os.environ, **env, "PYGEOAPI_CONFIG": str(config)},
                    capture_output=True)
     return process([str(venv / "bin" / "uvicorn"), "pygeoapi.starlette_app:APP", "--host", LOCAL, "--port", str(port),
                     "--no-access-log", "--log-level", "warning"], port, {**env, "PYGEOAPI_CONFIG": str(config)})
+
+
+def _layer_ids() -> list[str]:
+    return sorted(f["id"] for f in json.loads(LAYER_FILE.read_text(encoding="utf-8"))["features"])
+
+
+def _same_features(url: str, paths: list[str]) -> None:
+    """Both servers answer with every feature of the layer, by id."""
+    expected = _layer_ids()
+    with urllib.request.urlopen(url + paths[0], timeout=60) as response:
+        features = json.load(response)["features"]
+    if sorted(f.get("id") or f["properties"]["id"] for f in features) != expected:
+        raise RuntimeError(f"{url}{paths[0]} does not answer the layer's features")
 
 
 def _version(venv, package: str) -> str:
@@ -75,7 +91,7 @@ def bench_pygeoapi(seconds: float, rounds: int) -> tuple[list[str], dict]:
     ours, theirs = interleaved([
         Contender("atlas", lambda port: process(atlas_command(port), port), download),
         Contender("pygeoapi", partial(_pygeoapi, venv=venv, env=env), items),
-    ], rounds, seconds)
+    ], rounds, seconds, check=_same_features)
     ratio = ours.median() / theirs.median()
     lines = [
         HEADING,
@@ -84,7 +100,8 @@ def bench_pygeoapi(seconds: float, rounds: int) -> tuple[list[str], dict]:
         f"{_version(venv, 'uvicorn')} with httptools and uvloop, GeoJSON provider on "
         "`layers/land_sea_corridor.geojson`, gzip on) answering `/collections/land_sea_corridor/items?f=json&limit=1000`, "
         f"vs the atlas (`python -m web serve`) answering `/api/layers/land_sea_corridor.geojson`; 32 connections, wrk, "
-        f"both up at once, {rounds} interleaved rounds of {seconds:g} s, medians and min–max across rounds.",
+        f"both up at once, {rounds} interleaved rounds of {seconds:g} s, medians and min–max across rounds. Before "
+        f"measuring, both answered with the layer's {len(_layer_ids())} features, by id.",
         "",
         "| server | requests/s (median) | min–max | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|",

@@ -17,6 +17,7 @@ import shutil
 import statistics
 import sys
 import time
+import traceback
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -129,21 +130,29 @@ def main() -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     os.chdir(BENCH.parent)
-    measured = {}
+    measured, failed = {}, []
     for name in chosen:
         heading, bench = benches[name]
         before, when = loadavg(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        lines, _ = bench()
+        try:
+            lines, _ = bench()
+        except Exception:  # noqa: BLE001 — one broken section must not throw away the others' measurements
+            traceback.print_exc()
+            failed.append(name)
+            continue
         measured[heading] = stamp(lines, when, before, loadavg())
         print("\n".join(measured[heading]), flush=True)
     header = ["# Benchmark results", "",
               f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, {os.cpu_count()} "
-              f"cores, Python {platform.python_version()}, sections: {', '.join(chosen)}. Each section names the run "
+              f"cores, Python {platform.python_version()}, sections measured: "
+              f"{', '.join(n for n in chosen if n not in failed) or 'none'}. Each section names the run "
               "that measured it. Regenerate with `make bench` (or `.venv/bin/python bench/run.py --only SECTIONS`).", ""]
     carried = write(BENCH / "RESULTS.md", header, [heading for heading, _ in benches.values()], measured)
     if carried:
         print(f"kept from the previous RESULTS.md: {', '.join(carried)}")
     shutil.rmtree(WORK, ignore_errors=True)
+    if failed:
+        sys.exit(f"sections that failed (their previous results, if any, were kept): {', '.join(failed)}")
 
 
 if __name__ == "__main__":

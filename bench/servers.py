@@ -147,15 +147,15 @@ class Contender:
 
 
 def interleaved(contenders: list[Contender], rounds: int, seconds: float, warmup: float = 2,
-                check: Callable[[str], None] | None = None) -> list[Contender]:
+                check: Callable[[str, list[str]], None] | None = None) -> list[Contender]:
     """All servers up at once; each round runs wrk against every server in turn (A, B, C, A, B, C …), the order
-    rotated by one each round so that no server always follows the same neighbour. ``check(url)`` runs against
-    every server first (to show that they answer alike)."""
+    rotated by one each round so that no server always follows the same neighbour. ``check(url, paths)`` runs
+    against every server first (to show that they answer alike)."""
     with ExitStack() as stack:
         urls = [stack.enter_context(c.start(free_port())) for c in contenders]
         for contender, url in zip(contenders, urls):
             if check:
-                check(url)
+                check(url, contender.paths)
             wrk(url, contender.paths, warmup)
         for round_number in range(rounds):
             order = list(range(len(contenders)))
