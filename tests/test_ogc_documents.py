@@ -210,7 +210,9 @@ def test_queryables_schema(atlas: Atlas) -> None:
 
 
 def test_queryable_properties_are_the_scalar_schema_fields() -> None:
-    known = property_queryables()
+    known = property_queryables.__wrapped__()  # derived afresh from the schema, not the cached copy
+    assert known == property_queryables()
+    assert known["id"] == {"title": "Id", "type": "string"}
     assert known["established"] == {"title": "Established", "type": "integer"}
     assert known["name_en"] == {"title": "Name En", "type": "string"}
     assert known["geometry_quality"]["enum"] == ["surveyed", "traced", "approximate", "schematic"]

@@ -61,6 +61,7 @@ def test_unknown_parameters_are_named_in_order() -> None:
     assert "unknown query parameter(s): limit" in refused(parse_item_query, {"limit": "1"})
     assert parse_item_query({"crs": "[EPSG:4326]", "lang": "zh"}).uri == EPSG_4326
     assert parse_item_query({}).uri == CRS84
+    assert refused(parse_item_query, {"crs": "[EPSG:1]"}).startswith("crs '[EPSG:1]' is not supported")
 
 
 def test_parameters_that_need_a_partner() -> None:
@@ -80,6 +81,7 @@ def test_queryable_parameters_are_typed_as_the_schema_declares() -> None:
     assert parse_items_query({"established": "2010"}).equals == (("established", 2010),)
     assert parse_items_query({"area_km2": "1.5"}).equals == (("area_km2", 1.5),)
     assert "established must be a integer; got 'soon'" in refused(parse_items_query, {"established": "soon"})
+    assert refused(parse_items_query, {"established": "a" * 100}).endswith(f"got {'a' * 40!r}")
     assert "area_km2 must be a number; got 'big'" in refused(parse_items_query, {"area_km2": "big"})
 
 
@@ -103,8 +105,13 @@ def test_datetime_intervals() -> None:
     start, end = parse_datetime("2018-02-12T00:00:00Z/2018-03-18T12:31:12Z")
     assert (start, end) == (datetime(2018, 2, 12, tzinfo=UTC), datetime(2018, 3, 18, 12, 31, 12, tzinfo=UTC))
     assert parse_datetime("2018-01-01/2018-01-01")[0] == datetime(2018, 1, 1, tzinfo=UTC)
-    assert "at least one end" in refused(parse_datetime, "../..")
-    assert "starts after it ends" in refused(parse_datetime, "2019-01-01/2018-12-31")
+    assert refused(parse_datetime, "../..") == "datetime interval must have at least one end"
+    assert refused(parse_datetime, "2019-01-01/2018-12-31") == "datetime interval starts after it ends"
+    same = datetime(2018, 1, 1, tzinfo=UTC)
+    assert parse_datetime("2018-01-01T00:00:00Z/2018-01-01T00:00:00Z") == (same, same)  # an interval of one instant
+    # The first "/" separates start and end.
+    assert "'2018-02-01/2018-03-01' is not an RFC 3339" in refused(parse_datetime, "2018-01-01/2018-02-01/2018-03-01")
+    assert f"datetime {'x' * 60!r} is not" in refused(parse_datetime, "x" * 100)  # bounded echo
     assert "is not an RFC 3339 date or date-time" in refused(parse_datetime, "2018-13-01")
     assert "is not an RFC 3339 date or date-time" in refused(parse_datetime, "2018-02-30T00:00:00Z")
     assert "'2018-1-1'" in refused(parse_items_query, {"datetime": "2018-1-1"})
@@ -134,6 +141,8 @@ def test_items_query_combines_datetime_and_equality(atlas: Atlas) -> None:
     assert {f.id for f in layer.features if query.matches(f)} == {i for i, y in years.items() if 2010 <= y <= 2017}
     query = parse_items_query({"established": "2008"})
     assert {f.id for f in layer.features if query.matches(f)} == {i for i, y in years.items() if y == 2008}
+    query = parse_items_query({"filter": "established > 2008"})
+    assert {f.id for f in layer.features if query.matches(f)} == {i for i, y in years.items() if y > 2008}
     query = parse_items_query({"established": "2008", "datetime": "2010-01-01/2010-12-31"})
     assert not [f for f in layer.features if query.matches(f)]
 
@@ -144,7 +153,12 @@ def test_ogc_bbox_has_four_or_six_numbers() -> None:
     assert parse_items_query({"bbox": "106,29,107,30"}).bbox == (106, 29, 107, 30)
     assert parse_items_query({"bbox": "106,29,-10,107,30,500"}).bbox == (106, 29, 107, 30)
     assert "4 or 6 comma-separated numbers; got 5" in refused(parse_items_query, {"bbox": "1,2,3,4,5"})
-    assert "within longitudes -180..180 and latitudes -90..90" in refused(parse_items_query, {"bbox": "-181,0,1,1"})
+    assert refused(parse_items_query, {"bbox": "-181,0,1,1"}) == (
+        "bbox in CRS84 must be within longitudes -180..180 and latitudes -90..90")
+    for outside in ("180.5,0,1,1", "0,0,-180.5,1", "0,90.5,1,1", "0,0,1,-90.5"):
+        assert "within longitudes" in refused(parse_items_query, {"bbox": outside}), outside
+    # The edges themselves are inside: 180 east to 180 west crosses the antimeridian, 90 N and 90 S are the poles.
+    assert parse_items_query({"bbox": "180,90,-180,-90"}).bbox == (180, 90, -180, -90)
     assert "within longitudes" in refused(parse_items_query, {"bbox": "0,0,180.5,1"})
     assert "within longitudes" in refused(parse_items_query, {"bbox": "0,-90.5,1,1"})
     assert "within longitudes" in refused(parse_items_query, {"bbox": "0,0,1,91"})

@@ -121,3 +121,25 @@ def test_one_geopackage_with_a_table_per_layer(atlas: Atlas, tmp_path: Path) -> 
         assert list(frame["id"]) == [f["properties"]["id"] for f in read_layer(LAYERS_DIR, name)["features"]]
         assert pyogrio.read_info(path, layer=name)["layer_metadata"] == {"DATA_VERSION": DATA_VERSION}
     assert pyogrio.read_info(path, layer=chosen[0])["dataset_metadata"] == {"DATA_VERSION": DATA_VERSION}
+
+
+def test_a_selection_keeps_the_layer_columns_and_types(atlas: Atlas, tmp_path: Path) -> None:
+    layer = atlas.layer("city_profile")
+    raw = read_layer(LAYERS_DIR, "city_profile")["features"]
+    figures = {name for f in raw for name in f["properties"] if name in layer.figure_columns}
+    one = layer.features[-1:]  # a selection of one feature: its own figures are fewer than the layer's
+    own = {name for name in figures if raw[-1]["properties"].get(name) is not None}
+    assert own < figures
+    for frame in (to_frame(one, layer.figure_columns), to_frame([], layer.figure_columns)):
+        assert figures <= set(frame.columns)
+    _, written = read_back(encode(one, FORMATS["gpkg"], "city_profile", layer.figure_columns), tmp_path, "one.gpkg")
+    assert figures <= set(written.columns)
+    data = encode_geopackage({"city_profile": (one, layer.figure_columns)})
+    _, written = read_back(data, tmp_path, "sel.gpkg", layer="city_profile")
+    assert figures <= set(written.columns)
+    # A missing figure stays empty (not the text "null"), in text and numeric columns alike.
+    frame = to_frame(layer.features, layer.figure_columns)
+    for name in figures:
+        for value, feature in zip(frame[name], raw):
+            if feature["properties"].get(name) is None:
+                assert pd.isna(value), (name, value)
