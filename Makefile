@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test build validate derive install chromium bench clean
+.PHONY: run test build validate derive install chromium bench mutation clean
 
 run: build
 	$(PY) -m web serve --host $(HOST) --port $(PORT)
@@ -63,5 +63,15 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
+# Mutation testing of the core modules with mutmut (slow: not part of `make test`); settings in pyproject.toml
+# [tool.mutmut], results in mutants/, scores per area printed at the end (see MUTATION.md).
+mutation: install $(VENV)/.test-installed $(VENV)/.mutation-installed
+	CQATLAS_NODE_MODULES=$(CURDIR)/node_modules $(PY) -m mutmut run --max-children 2
+	$(PY) bench/mutation_scores.py
+
+$(VENV)/.mutation-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[mutation]'
+	touch $@
+
 clean:
-	rm -rf build .pytest_cache tests/artifacts
+	rm -rf build .pytest_cache tests/artifacts mutants

