@@ -13,10 +13,14 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+import numpy
+import shapely
+from shapely.geometry import shape
+
 from geo.assets import default_node_modules
-from geo.atlas import load_atlas
 from geo.build import build
 from geo.render import CANVAS_ABOVE_FEATURES
+from geo.schema import DOCUMENTED_FIGURES
 
 HEADING = "## Map page vs a bare Leaflet page with the same GeoJSON"
 
@@ -62,29 +66,53 @@ INTERACTION = """async () => {
 }"""
 
 
+# Layers the generated points are shared among (a layer file may hold at most 64 MiB).
+POINT_LAYERS = ("development_zones", "logistics_hubs", "universities")
+
+
+def synthetic_feature(template: dict[str, Any], number: int, district: str, lon: float, lat: float) -> dict[str, Any]:
+    """A copy of a real point feature (its text and first source) moved to (lon, lat), without figures."""
+    feature = json.loads(json.dumps(template))
+    properties = feature["properties"]
+    for name in [name for name in properties if name in DOCUMENTED_FIGURES or name.endswith("_by_year")
+                 or name == "figures_as_of"]:
+        del properties[name]
+    properties["sources"] = [{**source, "supports": [name for name in source["supports"] if name in properties]}
+                             for source in properties["sources"][:1]]
+    feature["id"] = properties["id"] = f"synthetic-{number}"
+    properties["districts"] = [district]
+    feature["geometry"]["coordinates"] = [lon, lat]
+    return feature
+
+
 def synthetic_layers(target: Path, count: int) -> None:
-    """The real layers plus ``count`` generated points in development_zones, each with a real feature's text."""
+    """The real layers plus ``count`` generated points, shared among the point layers, each a real feature's copy.
+
+    The points are spread over Chongqing's districts (a quasi-random sequence, keeping only points well inside a
+    district) and each names its district, as validation requires of every point."""
     shutil.copytree(Path(__file__).resolve().parent.parent / "layers", target)
-    path = target / "development_zones.geojson"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    template = next(f for f in data["features"] if f["geometry"]["type"] == "Point")
-    for i in range(count):
-        feature = json.loads(json.dumps(template))
-        feature["id"] = feature["properties"]["id"] = f"synthetic-{i}"
-        feature["geometry"]["coordinates"] = [round(105.5 + (i * 0.6180339) % 4.0, 6), round(28.5 + (i * 0.4142135) % 3.5, 6)]
-        for name in ("enterprises_count", "documented_floor_area_m2", "figures_as_of"):
-            feature["properties"].pop(name, None)
-        for source in feature["properties"]["sources"]:
-            source["supports"] = [s for s in source["supports"] if s == "established"]
-        data["features"].append(feature)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    districts = [(f["properties"]["id"], shape(f["geometry"]))
+                 for f in json.loads((target / "districts.geojson").read_text(encoding="utf-8"))["features"]]
+    steps = numpy.arange(1, 4 * count + 100)
+    xs, ys = numpy.round(105.3 + (steps * 0.6180339) % 4.9, 6), numpy.round(28.2 + (steps * 0.4142135) % 4.0, 6)
+    district_of = numpy.full(len(steps), "", dtype=object)
+    for district_id, geometry in districts:  # at least ~100 m inside: no point on a boundary
+        district_of[shapely.contains_xy(geometry.buffer(-0.001), xs, ys)] = district_id
+    inside = numpy.flatnonzero(district_of != "")[:count]
+    for offset, layer_id in enumerate(POINT_LAYERS):
+        path = target / f"{layer_id}.geojson"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        template = next(f for f in data["features"] if f["geometry"]["type"] == "Point")
+        for number in range(offset, len(inside), len(POINT_LAYERS)):
+            at = inside[number]
+            data["features"].append(synthetic_feature(template, number, district_of[at], float(xs[at]), float(ys[at])))
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def build_pair(work: Path, layers: Path) -> tuple[Path, Path, int, int]:
     """The atlas site and a bare page beside it; returns their paths, the feature count and the offline base's bytes."""
     site = work / "site"
-    build(layers, site, default_node_modules())
-    atlas = load_atlas(layers)
+    atlas = build(layers, site, default_node_modules())
     count = sum(len(layer.features) for layer in atlas.layers)
     data = json.dumps({layer.spec.id: layer.feature_collection() for layer in atlas.layers}, ensure_ascii=False,
                       separators=(",", ":"))  # as compact as the atlas's own data block
