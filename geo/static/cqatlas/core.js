@@ -11,6 +11,58 @@
      after the map and its data are ready. */
   CQAtlas.section = function (name, init) { sections.push({name: name, init: init}); };
 
+  /* A script a section needs only once it is used (Chart.js): loaded on demand, once. The promise settles when it
+     has run (or failed to load). */
+  var scripts = {};
+  CQAtlas.loadScript = function (src) {
+    if (!scripts[src]) {
+      scripts[src] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("could not load " + src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return scripts[src];
+  };
+
+  /* Data a section needs only once it is used, in a script of its own (a script loads from disk too, where fetch
+     cannot): the script hands its data to CQAtlas.receive. */
+  var received = {};
+  CQAtlas.receive = function (name, data) { received[name] = data; };
+  CQAtlas.loadData = function (src, name) {
+    return CQAtlas.loadScript(src).then(function () { return received[name]; });
+  };
+
+  /* What a charting section needs once shown: Chart.js, and its data where the page names a script for it
+     (``data-src``; otherwise the section reads its JSON block, and this gives null). A chart that cannot load
+     leaves the figures and tables in place. */
+  CQAtlas.loadSectionData = function (root, name, app) {
+    var src = root.getAttribute("data-src");
+    return Promise.all([CQAtlas.loadScript(app.config.scripts.chart).catch(function () {}),
+                        src ? CQAtlas.loadData(src, name) : null]).then(function (loaded) { return loaded[1]; });
+  };
+
+  /* Start a part of the panel the first time it is shown (scrolled into view, with the panel open) or used: what
+     nobody looks at costs the first drawing nothing. */
+  CQAtlas.whenShown = function (element, start) {
+    var started = false, observer = null;
+    function go() {
+      if (started) { return; }
+      started = true;
+      if (observer) { observer.disconnect(); }
+      start();
+    }
+    element.addEventListener("pointerdown", go);
+    element.addEventListener("focusin", go);
+    if (!("IntersectionObserver" in window)) { go(); return; }
+    observer = new IntersectionObserver(function (seen) {
+      if (seen.some(function (entry) { return entry.isIntersecting; })) { go(); }
+    });
+    observer.observe(element);
+  };
+
   function readJson(id) {
     var element = document.getElementById(id);
     return element ? JSON.parse(element.textContent) : null;
@@ -67,7 +119,7 @@
     var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var canHover = window.matchMedia("(hover: hover)").matches;
     var app = {
-      config: config, base: base, lang: config.lang, t: translator(config.messages),
+      config: config, base: base, lang: config.lang, t: translator(config.catalogs[config.lang]),
       layers: [], layerById: {}, entries: [], byId: {},
       // Everything a permalink needs besides the view: which layers are on, which feature is open.
       state: {layers: {}, selected: null},
@@ -230,13 +282,16 @@
 
   function start() {
     var app = createApp(readJson("cq-atlas-config"), readJson("cq-atlas-data"), readJson("cq-atlas-base"));
-    // The features are drawn first; the base map and the panel's sections start once the browser has painted them.
-    window.setTimeout(function () {
-      sections.forEach(function (section) { section.init(app); });
-      app.emit("ready", app);
-      window.cqAtlas = app;  // handles for scripted checks of the page
-      window.cqAtlasMap = app.map;
-    }, 0);
+    // The features are drawn first; the base map and the panel's sections start once the browser has painted them
+    // (the next animation frame comes before that paint, a task queued from it after).
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () {
+        sections.forEach(function (section) { section.init(app); });
+        app.emit("ready", app);
+        window.cqAtlas = app;  // handles for scripted checks of the page
+        window.cqAtlasMap = app.map;
+      }, 0);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", start);
