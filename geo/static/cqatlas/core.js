@@ -140,7 +140,6 @@
     config.layers.forEach(function (spec) {
       var layer = {spec: spec, entries: []};
       layer.group = L.geoJSON(data[spec.id], {
-        attribution: spec.attribution,  // escaped by the build; Leaflet shows it while the layer is on
         style: function (feature) { return pathStyle(spec, feature, renderer); },
         pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
         onEachFeature: function (feature, shape) {
@@ -180,10 +179,18 @@
       areas.forEach(function (entry) { entry.shape.bringToBack(); });
     }
 
+    /* What a layer owes others (escaped by the build), credited while the layer is on. Once for the layer, not as
+       an option of the layer: GeoJSON hands its options to every shape, and each would rewrite the credits. */
+    var credit = app.credit = function (text, shown) {
+      if (!text || !map.attributionControl) { return; }
+      if (shown) { map.attributionControl.addAttribution(text); } else { map.attributionControl.removeAttribution(text); }
+    };
+
     app.setLayerVisible = function (id, visible) {
       var layer = app.layerById[id];
       if (!layer || map.hasLayer(layer.group) === visible) { return; }
       if (visible) { layer.group.addTo(map); restack(); } else { map.removeLayer(layer.group); }
+      credit(layer.spec.attribution, visible);
       app.state.layers[id] = visible;
       app.emit("layers", {id: id, visible: visible});
     };

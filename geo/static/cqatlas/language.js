@@ -79,7 +79,8 @@
       app.config.messages = catalogs[lang];
       app.t = translator(catalogs[lang]);
       app.formatNumber = function (value) { return numbers.format(value); };
-      app.formatYear = function (year) { return new Intl.NumberFormat(lang, {useGrouping: false}).format(year); };
+      var years = new Intl.NumberFormat(lang, {useGrouping: false});  // made once: the table formats a year a row
+      app.formatYear = function (year) { return years.format(year); };
       var root = document.documentElement;
       root.lang = lang;
       root.dir = RIGHT_TO_LEFT[lang] ? "rtl" : "ltr";
