@@ -166,6 +166,7 @@
     }
 
     function table(result) {
+      var headers = root.querySelectorAll("#cq-routes-table thead th");
       tbody.textContent = "";
       result.alternatives.forEach(function (route, index) {
         var tr = el("tr", "cq-routes-row");
@@ -209,6 +210,9 @@
         if (!shown.length) { traffic.textContent = "–"; }
         traffic.setAttribute("data-sources", String(trafficSources.length));
         tr.appendChild(traffic);
+        Array.prototype.forEach.call(tr.cells, function (cell, i) {  // each figure names its column (routes.css)
+          if (headers[i]) { cell.setAttribute("data-label", headers[i].textContent); }
+        });
         tr.addEventListener("click", function () { select(index); });
         tr.addEventListener("keydown", function (event) {
           if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(index); }
