@@ -9,7 +9,7 @@ import pytest
 from geo.atlas import Atlas
 from geo.route_index import RouteIndex
 from tests.conftest import ARTIFACTS
-from tests.test_browser import PageWatch, map_page  # noqa: F401  (fixture)
+from tests.browsing import PageWatch, map_page  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
