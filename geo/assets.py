@@ -26,6 +26,7 @@ ASSET_FILES: tuple[str, ...] = (
     "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/dist/images/marker-shadow.png",
     "chart.js/dist/chart.umd.min.js",
+    "leaflet.markercluster/dist/leaflet.markercluster.js",
 )
 
 # The atlas's own map scripts and styles (geo/static/): the page loads them bundled (see geo/bundle.py).

@@ -29,6 +29,10 @@ from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 CITY_CORE_LAYERS = ("free_trade_zone", "bonded_zones", "logistics_hubs", "universities")
 # Beyond this many features the map draws on one canvas: thousands of SVG nodes make panning and zooming stall.
 CANVAS_ABOVE_FEATURES = 3000
+# A layer with more points than this draws them in clusters (leaflet.markercluster, npm): tens of thousands of
+# points, even on canvas, make every pan and zoom redraw them all.
+CLUSTER_ABOVE_POINTS = 2000
+CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
 # Areas do not date the way counts do: the feature's ``figures_as_of`` is not shown beside them.
 UNDATED_FIGURES = ("documented_area_km2", "documented_built_area_km2", "documented_floor_area_m2")
 TILES = (("grey", basemaps.Esri.WorldGrayCanvas, "Light grey map (Esri, online)"),
@@ -58,6 +62,7 @@ def _third_party_attribution(attribution: str) -> str:
 def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[dict[str, Any]]:
     return [{"id": layer.spec.id, "title": layer.spec.title, "group": layer.spec.group, "count": len(layer.features),
              "shown": layer.spec.shown_initially, "download": download_href(layer.spec.id),
+             "cluster": sum(f.geometry.geom_type == "Point" for f in layer.features) > CLUSTER_ABOVE_POINTS,
              "attribution": _third_party_attribution(layer.spec.attribution),
              "kinds": _kinds_drawn(layer)} for layer in atlas.layers]
 
@@ -73,7 +78,7 @@ def map_config(atlas: Atlas, layers: list[dict[str, Any]], messages: Messages) -
     core = [layer for layer in atlas.layers if layer.spec.id in CITY_CORE_LAYERS]
     return {
         "lang": messages.lang,
-        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "attribution")}
+        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "attribution", "cluster")}
                    | {"kinds": {k["kind"]: k["style"] | {"label": k["label"]} for k in entry["kinds"]}}
                    for entry in layers],
         "figures": {"documented": DOCUMENTED_FIGURES, "computed": COMPUTED_FIGURES, "undated": UNDATED_FIGURES},
@@ -113,7 +118,8 @@ def render_map(
     config["fonts"] = {code: [f"{asset_base}{sheet}" for sheet in sheets] for code, sheets in FONTS_BY_LANGUAGE.items()}
     config["api"] = api_base
     # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
-    config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js"}
+    config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
+                         "cluster": f"{asset_base}{CLUSTER_SCRIPT}"}  # loaded only where a layer clusters
     fmap = AtlasMap(
         page, asset_base, map_bundles(node_modules or default_node_modules()), messages,
         config=config,

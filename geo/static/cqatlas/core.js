@@ -133,13 +133,15 @@
     var mapElement = document.querySelector(".cq-map");
     // One renderer for every feature, so stacking across layers is under control (canvas for large atlases).
     var renderer = config.map.preferCanvas ? L.canvas({padding: 0.3}) : L.svg({padding: 0.3});
-    var map = app.map = L.map(mapElement, L.extend({}, config.map, {renderer: renderer, zoomControl: false}));
+    // The deepest zoom any base tiles have (clusters need the map to name one).
+    var maxZoom = Math.max.apply(null, config.tiles.map(function (tiles) { return tiles.maxZoom; }).concat([18]));
+    var map = app.map = L.map(mapElement, L.extend({maxZoom: maxZoom}, config.map, {renderer: renderer, zoomControl: false}));
     L.control.zoom({position: "topright"}).addTo(map);
     L.control.scale({position: "bottomleft"}).addTo(map);
 
     config.layers.forEach(function (spec) {
       var layer = {spec: spec, entries: []};
-      layer.group = L.geoJSON(data[spec.id], {
+      var shapes = L.geoJSON(data[spec.id], {
         style: function (feature) { return pathStyle(spec, feature, renderer); },
         pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
         onEachFeature: function (feature, shape) {
@@ -152,12 +154,17 @@
           app.byId[p.id] = entry;
         }
       });
+      // Thousands of points are drawn as clusters that split as one zooms in (added in chunks, between frames).
+      layer.group = spec.cluster && L.markerClusterGroup
+        ? L.markerClusterGroup({chunkedLoading: true, animate: !reducedMotion, showCoverageOnHover: false})
+            .addLayers(shapes.getLayers())
+        : shapes;
       if (canHover) {  // on touch screens a tooltip would stay where the finger was
         layer.group.bindTooltip(function (shape) { return document.createTextNode(shape.feature.properties.name_en); },
                                 {sticky: true, direction: "top"});
       }
       layer.group.on("mouseover", function (e) { e.layer.setStyle({weight: e.layer.options.weight + 2}); });
-      layer.group.on("mouseout", function (e) { layer.group.resetStyle(e.layer); });
+      layer.group.on("mouseout", function (e) { shapes.resetStyle(e.layer); });
       layer.group.on("click", function (e) { app.open(e.layer.cqEntry, {latlng: e.latlng}); });
       app.layers.push(layer);
       app.layerById[spec.id] = layer;
@@ -288,7 +295,14 @@
   }
 
   function start() {
-    var app = createApp(readJson("cq-atlas-config"), readJson("cq-atlas-data"), readJson("cq-atlas-base"));
+    var config = readJson("cq-atlas-config");
+    var clusters = config.layers.some(function (spec) { return spec.cluster; });
+    // The clustering script is part of no bundle: only an atlas with thousands of points loads it.
+    (clusters ? CQAtlas.loadScript(config.scripts.cluster) : Promise.resolve()).then(function () { run(config); });
+  }
+
+  function run(config) {
+    var app = createApp(config, readJson("cq-atlas-data"), readJson("cq-atlas-base"));
     // The features are drawn first; the base map and the panel's sections start once the browser has painted them
     // (the next animation frame comes before that paint, a task queued from it after).
     window.requestAnimationFrame(function () {
