@@ -180,8 +180,9 @@ def bench_map(work: Path, sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> 
         "(Natural Earth outlines and GeoNames city labels, shipped in the page); the last ratio leaves it out. "
         f"*Clusters*: the points of a layer with more than {CLUSTER_ABOVE_POINTS:,} points are drawn as clusters "
         "(leaflet.markercluster, loaded only by such a page); the bare page draws every point. The atlas loads one "
-        "bundled script; Chart.js, the route comparisons, the city card's figures and the Chinese and Persian fonts "
-        "load when their part of the panel is first shown, so they are not in these bytes.",
+        "bundled script; Chart.js, the route comparisons and the city card's figures load when their part of the panel "
+        "is first shown, so they are not in these bytes; the Chinese and Persian fonts load after the first drawing "
+        "and are.",
         "",
         "| features | renderer | atlas bytes | bare bytes | weight ratio | without base | first feature ms (atlas / bare) | "
         "ratio | step ms (atlas / bare) |",

@@ -1,6 +1,6 @@
 """What the map page loads before its first drawing: one script and its styles, and nothing for the parts of the
-panel nobody has opened yet (Chart.js, the route comparisons, the city card's figures, the Chinese and Persian
-fonts); each arrives when its part is first shown."""
+panel nobody has opened yet (Chart.js, the route comparisons, the city card's figures); each arrives when its part is
+first shown."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_closed_panel_loads_one_script_and_charts_come_with_the_routes(mode: str
     assert len(scripts(loaded)) == 1 and "/cqatlas/atlas." in scripts(loaded)[0], scripts(loaded)
     assert [url for url in loaded if url.endswith(".css")] == [
         url for url in loaded if "/leaflet/dist/leaflet.css" in url or "/cqatlas/atlas." in url and url.endswith(".css")]
-    assert not [url for url in loaded if "@fontsource" in url or "/assets/data/" in url], loaded
+    assert not [url for url in loaded if "/assets/data/" in url], loaded
     assert page.evaluate("typeof Chart") == "undefined"
 
     page.click("#cq-panel-toggle")

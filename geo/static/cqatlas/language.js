@@ -95,14 +95,9 @@
     };
 
     select.addEventListener("change", function () { app.setLanguage(select.value); });
-    // Names in all three scripts appear whatever the page's language (popups, the language list, search hints):
-    // every font is loaded when one of those first opens; the page's own language's font at once.
-    function loadFonts() { Object.keys(app.config.fonts).forEach(loadFont); }
-    app.on("select", function (entry) { if (entry) { loadFonts(); } });
-    [select, document.getElementById("cq-search-input")].forEach(function (control) {
-      if (control) { control.addEventListener("focusin", loadFonts); control.addEventListener("pointerdown", loadFonts); }
-    });
-    app.on("language", loadFont);
+    // Names in all three scripts appear whatever the page's language (popups, the language list, search hints,
+    // the map's credits): every font is loaded, once the first drawing is done (sections start after it).
+    Object.keys(app.config.fonts).forEach(loadFont);
     app.setLanguage(app.config.lang || "en");
   });
 }());
