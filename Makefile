@@ -58,4 +58,4 @@ bench: install $(VENV)/.test-installed chromium
 	$(PY) bench/run.py
 
 clean:
-	rm -rf build .pytest_cache tests/artifacts
+	rm -rf build .pytest_cache tests/artifacts node_modules/.cache/cqatlas
