@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.browsing import PHONE, open_map, page_url
-from tests.conftest import LiveServer
+from tests.conftest import ARTIFACTS, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -43,5 +43,8 @@ def test_closed_panel_loads_one_script_and_charts_come_with_the_routes(mode: str
     assert [url for url in watch.requested if url.endswith(CHART_JS)], "Chart.js is loaded once the routes are shown"
     assert page.evaluate("Chart.getChart(document.getElementById('cq-routes-chart')) !== undefined")
     assert page.locator("#cq-routes-table tbody tr").count() > 0
+    page.locator("#cq-routes-table").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"routes-phone-{mode}.png"))  # the comparison as cards on a phone
     watch.check()
     page.context.close()
