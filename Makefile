@@ -74,4 +74,4 @@ $(VENV)/.mutation-installed: $(VENV)/.installed pyproject.toml
 	touch $@
 
 clean:
-	rm -rf build .pytest_cache tests/artifacts mutants
+	rm -rf build .pytest_cache tests/artifacts mutants node_modules/.cache/cqatlas

@@ -26,14 +26,11 @@ ASSET_FILES: tuple[str, ...] = (
     "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/dist/images/marker-shadow.png",
     "chart.js/dist/chart.umd.min.js",
+    "leaflet.markercluster/dist/leaflet.markercluster.js",
 )
 
-# The atlas's own map scripts and styles (geo/static/), served and copied under assets/ beside the npm files.
+# The atlas's own map scripts and styles (geo/static/): the page loads them bundled (see geo/bundle.py).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-STATIC_FILES: tuple[str, ...] = tuple(
-    path.relative_to(STATIC_DIR).as_posix()
-    for path in sorted(STATIC_DIR.glob("cqatlas/*")) if path.suffix in (".js", ".css")
-)
 
 # Fonts for Chinese and Persian (SIL Open Font License) from fontsource packages. Each stylesheet splits its font
 # into unicode-range subsets, so a browser fetches only the files holding characters the page actually shows.
@@ -49,6 +46,9 @@ SERVED_ONLY_ASSETS: tuple[str, ...] = (
     "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui-dist/swagger-ui.css",
 )
+
+# The bundler that makes the map's script and stylesheet (a devDependency: needed to build, not to view).
+ESBUILD = ".bin/esbuild"
 
 # Natural Earth country outlines (public domain) from the world-atlas package: the offline base map.
 COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
@@ -80,21 +80,26 @@ def static_assets(node_modules: Path) -> tuple[str, ...]:
 
 @cache
 def served_assets(node_modules: Path) -> frozenset[str]:
-    return frozenset((*static_assets(node_modules), *SERVED_ONLY_ASSETS, *STATIC_FILES))
+    return frozenset((*static_assets(node_modules), *SERVED_ONLY_ASSETS))
 
 
 def asset_path(node_modules: Path, relative: str) -> Path:
-    """Resolve a manifest entry; only names in the manifest are ever resolved."""
-    if relative in STATIC_FILES:
-        return STATIC_DIR / relative
-    if relative not in served_assets(node_modules) and relative != COUNTRY_OUTLINES:
+    """Resolve a manifest entry or one of the map's current bundles; nothing else is ever resolved."""
+    from geo.bundle import made_bundle, map_bundles
+
+    bundles = map_bundles(node_modules).files
+    if relative in bundles:
+        return bundles[relative]
+    if (earlier := made_bundle(node_modules, relative)) is not None:
+        return earlier
+    if relative not in served_assets(node_modules):
         raise KeyError(relative)
     return node_modules / relative
 
 
 def check_assets(node_modules: Path) -> None:
-    missing = [name for name in (*static_assets(node_modules), *SERVED_ONLY_ASSETS, COUNTRY_OUTLINES)
-               if not (node_modules / name).is_file()]
+    missing = [name for name in (*static_assets(node_modules), *SERVED_ONLY_ASSETS, COUNTRY_OUTLINES, ESBUILD)
+               if not (node_modules / name).exists()]
     if missing:
         raise AssetsMissing(
             f"front-end packages missing under {node_modules} ({', '.join(missing[:3])}…); run `make` or `npm ci`"
@@ -102,8 +107,10 @@ def check_assets(node_modules: Path) -> None:
 
 
 def copy_assets(node_modules: Path, destination: Path) -> None:
+    from geo.bundle import map_bundles
+
     check_assets(node_modules)
-    for relative in (*static_assets(node_modules), *STATIC_FILES):
+    for relative in (*static_assets(node_modules), *map_bundles(node_modules).files):
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset_path(node_modules, relative), target)

@@ -16,10 +16,15 @@ from typing import Any
 from geo.assets import COUNTRY_OUTLINES, PROJECT_ROOT, check_assets, copy_assets
 from geo.atlas import Atlas, load_atlas
 from geo.basemap import country_outlines
+from geo.city_glance import city_glance
 from geo.output import check_output, locked, new_staging, recover, swap_in
-from geo.render import render_map
+from geo.render import data_script, render_map
 from geo.route_index import RouteIndex
 from geo.reproducible import deterministic_ids
+
+
+# Data of the sections that load it when first shown (a script: it loads from disk, where fetch cannot).
+DATA_SCRIPT = "assets/data/{name}.js"
 
 
 def dump_geojson(data: dict[str, Any]) -> bytes:
@@ -43,9 +48,16 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
         entry["download"] = static_download_href(entry["id"])
     (out_dir / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=2), encoding="utf-8")
     copy_assets(node_modules, out_dir / "assets")
+    routes = RouteIndex(atlas).precomputed()
+    # The routes' comparisons and the city card's figures load when those sections are first shown.
+    section_data = {name: data for name, data in (("routes", routes), ("glance", city_glance(atlas))) if data is not None}
+    (out_dir / DATA_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+    for name, data in section_data.items():
+        (out_dir / DATA_SCRIPT.format(name=name)).write_text(data_script(name, data), encoding="utf-8")
     page = render_map(atlas, asset_base="assets/", download_href=static_download_href,
-                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
-                      routes=RouteIndex(atlas).precomputed())
+                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES), routes=routes,
+                      data_scripts={name: DATA_SCRIPT.format(name=name) for name in section_data},
+                      node_modules=node_modules)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
 
 

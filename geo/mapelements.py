@@ -13,11 +13,12 @@ from typing import Any
 
 import folium
 from branca.element import Figure, MacroElement
-from folium.elements import JSCSSMixin
 from folium.template import Environment
 from jinja2 import FileSystemLoader, Template
 from folium.utilities import camelize
 from markupsafe import Markup
+
+from geo.bundle import Bundles
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
@@ -73,40 +74,36 @@ class AtlasMap(folium.Map):
 
     _template = template("map.html")
 
-    def __init__(self, page: AtlasPage, asset_base: str, messages: Messages, config: dict[str, Any],
-                 base: dict[str, Any], data: dict[str, Any], **options: Any):
+    def __init__(self, page: AtlasPage, asset_base: str, bundles: Bundles, messages: Messages,
+                 config: dict[str, Any], base: dict[str, Any], data: dict[str, Any], **options: Any):
         super().__init__(tiles=None, **options)
         page.add_child(self)
         self.t = messages
         config["map"] = {"center": self.location, **{camelize(k): v for k, v in self.options.items()}}
         self.config_json, self.base_json, self.data_json = json_block(config), json_block(base), json_block(data)
         self.sections: list[PanelSection] = []
-        self.default_js = [("leaflet", f"{asset_base}leaflet/dist/leaflet.js"),
-                           *_static(asset_base, "js", "core", "popup", "base", "panel", "permalink")]
-        self.default_css = [("leaflet_css", f"{asset_base}leaflet/dist/leaflet.css"), *_static(asset_base, "css", "atlas", "language")]
+        # One deferred script (Leaflet and every section, bundled) and two stylesheets; see map.html's header.
+        self.default_js, self.default_css = [], []
+        self.script = f"{asset_base}{bundles.script}"
+        self.stylesheets = [f"{asset_base}leaflet/dist/leaflet.css", f"{asset_base}{bundles.stylesheet}"]
 
     def add_section(self, section: "PanelSection") -> None:
         self.sections.append(section)
         self.add_child(section)
 
 
-class PanelSection(JSCSSMixin, MacroElement):
+class PanelSection(MacroElement):
     """One part of the side panel: ``templates/sections/<name>.html`` (macro ``section``) + ``static/cqatlas/<name>.js``.
 
-    A new control (time, routes, languages) is one more template and script, added with ``AtlasMap.add_section``."""
+    A new control (time, routes, languages) is one more template and script (imported in ``static/cqatlas/bundle.js``),
+    added with ``AtlasMap.add_section``."""
 
-    def __init__(self, name: str, asset_base: str, messages: Messages, **context: Any):
+    def __init__(self, name: str, messages: Messages, **context: Any):
         super().__init__()
         self._name = f"section_{name}"
         self._template = template(f"sections/{name}.html")
-        self.default_js = _static(asset_base, "js", name)
-        self.default_css = []
         self.t = messages
         self.__dict__.update(context)
 
     def render_section(self) -> Markup:
         return self._template.module.section(self, {})
-
-
-def _static(asset_base: str, extension: str, *names: str) -> list[tuple[str, str]]:
-    return [(f"cqatlas_{name}_{extension}", f"{asset_base}cqatlas/{name}.{extension}") for name in names]

@@ -54,7 +54,7 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
         page = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
                           outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
-                          routes=routes.precomputed(), routes_api="/api/routes")
+                          routes=routes.precomputed(), routes_api="/api/routes", node_modules=node_modules)
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
                                                 fmt.media_type)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,11 +16,12 @@ import xyzservices.providers as basemaps
 
 from geo.atlas import Atlas, AtlasLayer
 from geo.basemap import reference_cities
-from geo.assets import FONTS_BY_LANGUAGE
+from geo.assets import FONTS_BY_LANGUAGE, default_node_modules
+from geo.bundle import map_bundles
 from geo.i18n import LANGUAGES, catalog
 from geo.registry import DATA_ATTRIBUTION
 from geo.city_glance import city_glance
-from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block
+from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block, template
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
 # "Chongqing" frames the city's core: the free trade and bonded zones, terminals and universities (the outlying
@@ -27,6 +29,10 @@ from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 CITY_CORE_LAYERS = ("free_trade_zone", "bonded_zones", "logistics_hubs", "universities")
 # Beyond this many features the map draws on one canvas: thousands of SVG nodes make panning and zooming stall.
 CANVAS_ABOVE_FEATURES = 3000
+# A layer with more points than this draws them in clusters (leaflet.markercluster, npm): tens of thousands of
+# points, even on canvas, make every pan and zoom redraw them all.
+CLUSTER_ABOVE_POINTS = 2000
+CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
 # Areas do not date the way counts do: the feature's ``figures_as_of`` is not shown beside them.
 UNDATED_FIGURES = ("documented_area_km2", "documented_built_area_km2", "documented_floor_area_m2")
 TILES = (("grey", basemaps.Esri.WorldGrayCanvas, "Light grey map (Esri, online)"),
@@ -56,6 +62,7 @@ def _third_party_attribution(attribution: str) -> str:
 def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[dict[str, Any]]:
     return [{"id": layer.spec.id, "title": layer.spec.title, "group": layer.spec.group, "count": len(layer.features),
              "shown": layer.spec.shown_initially, "download": download_href(layer.spec.id),
+             "cluster": sum(f.geometry.geom_type == "Point" for f in layer.features) > CLUSTER_ABOVE_POINTS,
              "attribution": _third_party_attribution(layer.spec.attribution),
              "kinds": _kinds_drawn(layer)} for layer in atlas.layers]
 
@@ -71,8 +78,7 @@ def map_config(atlas: Atlas, layers: list[dict[str, Any]], messages: Messages) -
     core = [layer for layer in atlas.layers if layer.spec.id in CITY_CORE_LAYERS]
     return {
         "lang": messages.lang,
-        "messages": messages.catalog,
-        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "attribution")}
+        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "attribution", "cluster")}
                    | {"kinds": {k["kind"]: k["style"] | {"label": k["label"]} for k in entry["kinds"]}}
                    for entry in layers],
         "figures": {"documented": DOCUMENTED_FIGURES, "computed": COMPUTED_FIGURES, "undated": UNDATED_FIGURES},
@@ -93,19 +99,29 @@ def render_map(
     api_base: str | None = None,
     routes: dict[str, Any] | None = None,
     routes_api: str | None = None,
+    data_scripts: dict[str, str] | None = None,
+    node_modules: Path | None = None,
 ) -> str:
-    """The whole map page as HTML. ``asset_base`` prefixes local JS/CSS; nothing is loaded from a CDN."""
+    """The whole map page as HTML. ``asset_base`` prefixes local JS/CSS; nothing is loaded from a CDN.
+
+    ``data_scripts``: sections ("routes", "glance") whose data is not in the page but in a script at the address given
+    (see ``data_script``), loaded when the section is first shown."""
+    data_scripts = data_scripts or {}
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
     page = AtlasPage(title=messages("app.title"), lang=lang)
     feature_count = sum(len(layer.features) for layer in atlas.layers)
     config = map_config(atlas, layers, messages)
-    # Every language's catalog travels with the page, so switching needs no reload (and works from disk).
+    # Every language's catalog travels with the page (the page's own among them), so switching needs no reload
+    # (and works from disk).
     config["catalogs"] = {code: catalog(code) for code in LANGUAGES}
     config["fonts"] = {code: [f"{asset_base}{sheet}" for sheet in sheets] for code, sheets in FONTS_BY_LANGUAGE.items()}
     config["api"] = api_base
+    # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
+    config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
+                         "cluster": f"{asset_base}{CLUSTER_SCRIPT}"}  # loaded only where a layer clusters
     fmap = AtlasMap(
-        page, asset_base, messages,
+        page, asset_base, map_bundles(node_modules or default_node_modules()), messages,
         config=config,
         base={"outlines": outlines, "cities": reference_cities(),
               "attribution": "Outlines: Natural Earth; cities: GeoNames (CC BY 4.0)"},
@@ -116,35 +132,34 @@ def render_map(
     groups: dict[str, list[dict[str, Any]]] = {}
     for entry in layers:
         groups.setdefault(entry["group"], []).append(entry)
-    fmap.add_section(PanelSection("language", asset_base, messages, languages=LANGUAGES))
-    fmap.add_section(PanelSection("frame", asset_base, messages, frames=[
+    fmap.add_section(PanelSection("language", messages, languages=LANGUAGES))
+    fmap.add_section(PanelSection("frame", messages, frames=[
         {"id": "chongqing", "label": messages("frame.chongqing")},
         {"id": "corridors", "label": messages("frame.corridors")}]))
-    fmap.add_section(PanelSection("search", asset_base, messages))
-    fmap.add_section(PanelSection("layers", asset_base, messages,
+    fmap.add_section(PanelSection("search", messages))
+    fmap.add_section(PanelSection("layers", messages,
                                   groups=[{"name": name, "layers": entries} for name, entries in groups.items()],
                                   tiles=[{"id": tile_id, "name": name} for tile_id, _, name in TILES]))
-    fmap.add_section(PanelSection("time", asset_base, messages))
+    fmap.add_section(PanelSection("time", messages))
     # Routes and the city card before the (long) feature table.
     if routes is not None:
-        fmap.add_section(_charted(PanelSection("routes", asset_base, messages, routes_api=routes_api,
-                                               routes_json=json_block(routes)), asset_base))
+        fmap.add_section(PanelSection("routes", messages, routes_api=routes_api, data_src=data_scripts.get("routes"),
+                                      routes_json=json_block(routes)))
     glance = city_glance(atlas)
     if glance is not None:
-        fmap.add_section(_charted(PanelSection("glance", asset_base, messages, glance=glance,
-                                               glance_json=json_block(glance)), asset_base))
-    fmap.add_section(PanelSection("table", asset_base, messages))
-    fmap.add_section(PanelSection("download", asset_base, messages))
+        fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts.get("glance"),
+                                      glance_json=json_block(glance)))
+    fmap.add_section(PanelSection("table", messages))
+    fmap.add_section(PanelSection("download", messages))
     return page.render()
-
-
-def _charted(section: PanelSection, asset_base: str) -> PanelSection:
-    """A section drawing charts: Chart.js (npm) before its script, and the charts' styles."""
-    section.default_js = [("chart_js", f"{asset_base}chart.js/dist/chart.umd.min.js"), *section.default_js]
-    section.default_css = [("cqatlas_routes_css", f"{asset_base}cqatlas/routes.css")]
-    return section
 
 
 def tile_origins() -> list[str]:
     urls = [provider.build_url() for _, provider, _ in TILES]
     return sorted({f"{urlsplit(url).scheme}://{urlsplit(url).hostname}" for url in urls})
+
+
+
+def data_script(name: str, data: Any) -> str:
+    """A script handing ``data`` to the page's ``CQAtlas.receive(name, …)`` when loaded."""
+    return template("data.js").render(this={"name": name, "data_json": json_block(data)})

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 import xyzservices.providers as basemaps
 
-from tests.conftest import REPO
+from tests.conftest import REPO, LiveServer
 
 # The one kind of request allowed to leave the machine: base-map tiles (they may fail offline).
 TILE_HOSTS = {urlsplit(p.build_url()).hostname for p in (basemaps.Esri.WorldGrayCanvas, basemaps.OpenStreetMap.Mapnik)}
@@ -33,6 +35,7 @@ class PageWatch:
     errors: list[str] = field(default_factory=list)
     escaped_requests: list[str] = field(default_factory=list)
     failed_local: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)  # every URL the page asked for, in order
 
     def check(self) -> None:
         assert self.errors == [], self.errors
@@ -51,6 +54,7 @@ def open_map(browser: Any, url: str, mode: str, viewport: dict[str, int] = DESKT
     page = context.new_page()
     watch = PageWatch(page, mode)
     page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    page.on("request", lambda request: watch.requested.append(request.url))
 
     def route(route: Any) -> None:
         url = route.request.url
@@ -73,6 +77,16 @@ def open_map(browser: Any, url: str, mode: str, viewport: dict[str, int] = DESKT
 
 def page_url(mode: str, live_server: Any, built_site: Path) -> str:
     return live_server.url + "/" if mode == "served" else (built_site / "index.html").as_uri()
+
+
+@pytest.fixture(params=["served", "static"])
+def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
+    """The map at 1400×900, served and opened from disk; after the test, no page error, escaped request or CSP
+    violation. Test modules use it by importing it (``from tests.browsing import map_page``)."""
+    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
+    yield watch
+    watch.check()
+    watch.page.context.close()
 
 
 def axe_violations(page: Any, context: str = "document") -> list[dict[str, Any]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,18 +10,10 @@ from shapely.geometry import box
 
 from geo.atlas import Atlas, AtlasFeature
 from geo.schema import DOCUMENTED_FIGURES
-from tests.browsing import PageWatch, open_map, open_popup_text, page_url, table_rows, wait_for_rows
-from tests.conftest import ARTIFACTS, LAYERS_DIR, LiveServer
+from tests.browsing import PageWatch, map_page, open_popup_text, table_rows, wait_for_rows  # noqa: F401  (fixture)
+from tests.conftest import ARTIFACTS, LAYERS_DIR
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["served", "static"])
-def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
-    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
-    yield watch
-    watch.check()
-    watch.page.context.close()
 
 
 def raw_features() -> dict[str, dict[str, Any]]:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.assets import ASSET_FILES, STATIC_FILES, default_node_modules
+from geo.assets import ASSET_FILES, default_node_modules
+from geo.bundle import map_bundles
 from geo.atlas import Atlas
 from geo.problems import AtlasInvalid
 from tests.conftest import edit_feature
@@ -36,7 +37,7 @@ def test_map_page_uses_only_local_scripts_and_styles(client: TestClient) -> None
 
 
 def test_every_manifest_asset_is_served(client: TestClient) -> None:
-    for relative in (*ASSET_FILES, *STATIC_FILES):
+    for relative in (*ASSET_FILES, *map_bundles(default_node_modules()).files):
         response = client.get(f"/assets/{relative}")
         assert response.status_code == 200, relative
         assert len(response.content) > 0

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browsing import PageWatch, open_map, page_url
+from tests.browsing import PageWatch, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, REPO, LiveServer, edit_feature, serve
 
 pytestmark = pytest.mark.browser
@@ -37,14 +36,6 @@ def visible_labels(page: Any) -> dict[str, Any]:
             .flatMap(el => ['placeholder', 'aria-label', 'title'].map(a => el.getAttribute(a)).filter(Boolean)),
         marked: Array.from(document.querySelectorAll('[data-i18n]'))
             .map(el => [el.getAttribute('data-i18n'), el.textContent])})""")
-
-
-@pytest.fixture(params=["served", "static"])
-def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
-    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
-    yield watch
-    watch.check()
-    watch.page.context.close()
 
 
 def open_first_row(page: Any) -> None:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from geo.schema import DOCUMENTED_FIGURES
+from tests.browsing import open_map, page_url
 from tests.conftest import LAYERS_DIR, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -47,15 +48,11 @@ def shown_numbers(text: str) -> set[float]:
 
 @pytest.fixture(params=["served", "static"])
 def opened_map(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[Any]:
-    url = live_server.url + "/" if request.param == "served" else (built_site / "index.html").as_uri()
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).scheme in ("file", "data")
-               or urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
-    page.goto(url)
-    page.wait_for_function("window.cqAtlasMap !== undefined")
-    yield page
-    context.close()
+    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param,
+                     viewport={"width": 1280, "height": 860})
+    yield watch.page
+    watch.check()
+    watch.page.context.close()
 
 
 # Each feature's popup content rendered into the page (without panning the map to open each one): its visible text

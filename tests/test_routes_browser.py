@@ -9,7 +9,7 @@ import pytest
 from geo.atlas import Atlas
 from geo.route_index import RouteIndex
 from tests.conftest import ARTIFACTS
-from tests.test_browser import PageWatch, map_page  # noqa: F401  (fixture)
+from tests.browsing import PageWatch, map_page  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -110,6 +110,7 @@ def test_city_at_a_glance_shows_each_figure_with_its_source(map_page: PageWatch,
     if city is None:
         pytest.skip("no city_profile feature in the layers")
     page = map_page.page
+    page.locator("#cq-glance").scroll_into_view_if_needed()  # the card fills in once it is shown
     page.wait_for_selector("#cq-glance[data-mounted]")
     from geo.schema import DOCUMENTED_FIGURES
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pyogrio
 import pytest
 from shapely.geometry import box, shape
 
-from tests.browsing import PageWatch, open_map, page_url
+from tests.browsing import PageWatch, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -56,14 +55,6 @@ def go(page: Any, state: str) -> None:
     """Follow an in-page link to a state (the address's hash), as a user pasting a shared link into the tab would."""
     page.evaluate("h => { window.location.hash = h; }", state)
     page.wait_for_timeout(300)
-
-
-@pytest.fixture(params=["served", "static"])
-def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
-    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
-    yield watch
-    watch.check()
-    watch.page.context.close()
 
 
 def test_year_slider_hides_exactly_the_features_established_later(map_page: PageWatch) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
-from geo.assets import asset_path, served_assets
+from geo.assets import asset_path
 from geo.errors import NotFound
 from web.deps import PublishedDep, SettingsDep
 from web.models import Health
@@ -26,11 +26,13 @@ async def map_page(request: Request, published: PublishedDep) -> Response:
 @router.get("/assets/{asset:path}", response_class=FileResponse, summary="Local copy of a front-end package file",
             responses={404: {"description": "Not a served asset"}})
 def asset(asset: str, settings: SettingsDep) -> FileResponse:
-    # Looked up in the manifest, never joined blindly onto a directory: no path traversal.
-    if asset not in served_assets(settings.node_modules):
-        raise NotFound(f"no asset {asset!r}")
+    # Looked up in the manifest (or the map's current bundles), never joined blindly onto a directory.
+    try:
+        path = asset_path(settings.node_modules, asset)
+    except KeyError:
+        raise NotFound(f"no asset {asset!r}") from None
     media_type = mimetypes.guess_type(asset)[0] or "application/octet-stream"
-    return FileResponse(asset_path(settings.node_modules, asset), media_type=media_type,
+    return FileResponse(path, media_type=media_type,
                         headers={"Cache-Control": "public, max-age=86400"})
 
 

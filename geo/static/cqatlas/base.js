@@ -7,7 +7,7 @@ CQAtlas.section("base", function (app) {
   map.createPane("cqBase").style.zIndex = 150;
   map.createPane("cqLabels").style.zIndex = 350;  // under the atlas features: data first
   var layers = {
-    outlines: L.geoJSON(base.outlines, {pane: "cqBase", interactive: false, attribution: base.attribution,
+    outlines: L.geoJSON(base.outlines, {pane: "cqBase", interactive: false,
                                         style: {color: "#9ca3af", weight: 0.8, fillColor: "#f8f8f6", fillOpacity: 1}}),
     cities: L.layerGroup([], {pane: "cqLabels"})
   };
@@ -58,7 +58,9 @@ CQAtlas.section("base", function (app) {
     app.emit("base", {tiles: id});
   };
   app.setBaseLayer = function (name, visible) {
+    var changed = visible !== map.hasLayer(layers[name]);
     if (visible) { layers[name].addTo(map); } else { map.removeLayer(layers[name]); }
+    if (changed && name === "outlines") { app.credit(base.attribution, visible); }
     app.state[name] = visible;
     placeLabels();
     app.emit("base", {name: name, visible: visible});

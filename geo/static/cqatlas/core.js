@@ -11,6 +11,58 @@
      after the map and its data are ready. */
   CQAtlas.section = function (name, init) { sections.push({name: name, init: init}); };
 
+  /* A script a section needs only once it is used (Chart.js): loaded on demand, once. The promise settles when it
+     has run (or failed to load). */
+  var scripts = {};
+  CQAtlas.loadScript = function (src) {
+    if (!scripts[src]) {
+      scripts[src] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("could not load " + src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return scripts[src];
+  };
+
+  /* Data a section needs only once it is used, in a script of its own (a script loads from disk too, where fetch
+     cannot): the script hands its data to CQAtlas.receive. */
+  var received = {};
+  CQAtlas.receive = function (name, data) { received[name] = data; };
+  CQAtlas.loadData = function (src, name) {
+    return CQAtlas.loadScript(src).then(function () { return received[name]; });
+  };
+
+  /* What a charting section needs once shown: Chart.js, and its data where the page names a script for it
+     (``data-src``; otherwise the section reads its JSON block, and this gives null). A chart that cannot load
+     leaves the figures and tables in place. */
+  CQAtlas.loadSectionData = function (root, name, app) {
+    var src = root.getAttribute("data-src");
+    return Promise.all([CQAtlas.loadScript(app.config.scripts.chart).catch(function () {}),
+                        src ? CQAtlas.loadData(src, name) : null]).then(function (loaded) { return loaded[1]; });
+  };
+
+  /* Start a part of the panel the first time it is shown (scrolled into view, with the panel open) or used: what
+     nobody looks at costs the first drawing nothing. */
+  CQAtlas.whenShown = function (element, start) {
+    var started = false, observer = null;
+    function go() {
+      if (started) { return; }
+      started = true;
+      if (observer) { observer.disconnect(); }
+      start();
+    }
+    element.addEventListener("pointerdown", go);
+    element.addEventListener("focusin", go);
+    if (!("IntersectionObserver" in window)) { go(); return; }
+    observer = new IntersectionObserver(function (seen) {
+      if (seen.some(function (entry) { return entry.isIntersecting; })) { go(); }
+    });
+    observer.observe(element);
+  };
+
   function readJson(id) {
     var element = document.getElementById(id);
     return element ? JSON.parse(element.textContent) : null;
@@ -67,7 +119,7 @@
     var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var canHover = window.matchMedia("(hover: hover)").matches;
     var app = {
-      config: config, base: base, lang: config.lang, t: translator(config.messages),
+      config: config, base: base, lang: config.lang, t: translator(config.catalogs[config.lang]),
       layers: [], layerById: {}, entries: [], byId: {},
       // Everything a permalink needs besides the view: which layers are on, which feature is open.
       state: {layers: {}, selected: null},
@@ -81,14 +133,15 @@
     var mapElement = document.querySelector(".cq-map");
     // One renderer for every feature, so stacking across layers is under control (canvas for large atlases).
     var renderer = config.map.preferCanvas ? L.canvas({padding: 0.3}) : L.svg({padding: 0.3});
-    var map = app.map = L.map(mapElement, L.extend({}, config.map, {renderer: renderer, zoomControl: false}));
+    // The deepest zoom any base tiles have (clusters need the map to name one).
+    var maxZoom = Math.max.apply(null, config.tiles.map(function (tiles) { return tiles.maxZoom; }).concat([18]));
+    var map = app.map = L.map(mapElement, L.extend({maxZoom: maxZoom}, config.map, {renderer: renderer, zoomControl: false}));
     L.control.zoom({position: "topright"}).addTo(map);
     L.control.scale({position: "bottomleft"}).addTo(map);
 
     config.layers.forEach(function (spec) {
       var layer = {spec: spec, entries: []};
-      layer.group = L.geoJSON(data[spec.id], {
-        attribution: spec.attribution,  // escaped by the build; Leaflet shows it while the layer is on
+      var shapes = L.geoJSON(data[spec.id], {
         style: function (feature) { return pathStyle(spec, feature, renderer); },
         pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
         onEachFeature: function (feature, shape) {
@@ -101,12 +154,17 @@
           app.byId[p.id] = entry;
         }
       });
+      // Thousands of points are drawn as clusters that split as one zooms in (added in chunks, between frames).
+      layer.group = spec.cluster && L.markerClusterGroup
+        ? L.markerClusterGroup({chunkedLoading: true, animate: !reducedMotion, showCoverageOnHover: false})
+            .addLayers(shapes.getLayers())
+        : shapes;
       if (canHover) {  // on touch screens a tooltip would stay where the finger was
         layer.group.bindTooltip(function (shape) { return document.createTextNode(shape.feature.properties.name_en); },
                                 {sticky: true, direction: "top"});
       }
       layer.group.on("mouseover", function (e) { e.layer.setStyle({weight: e.layer.options.weight + 2}); });
-      layer.group.on("mouseout", function (e) { layer.group.resetStyle(e.layer); });
+      layer.group.on("mouseout", function (e) { shapes.resetStyle(e.layer); });
       layer.group.on("click", function (e) { app.open(e.layer.cqEntry, {latlng: e.latlng}); });
       app.layers.push(layer);
       app.layerById[spec.id] = layer;
@@ -128,10 +186,18 @@
       areas.forEach(function (entry) { entry.shape.bringToBack(); });
     }
 
+    /* What a layer owes others (escaped by the build), credited while the layer is on. Once for the layer, not as
+       an option of the layer: GeoJSON hands its options to every shape, and each would rewrite the credits. */
+    var credit = app.credit = function (text, shown) {
+      if (!text || !map.attributionControl) { return; }
+      if (shown) { map.attributionControl.addAttribution(text); } else { map.attributionControl.removeAttribution(text); }
+    };
+
     app.setLayerVisible = function (id, visible) {
       var layer = app.layerById[id];
       if (!layer || map.hasLayer(layer.group) === visible) { return; }
       if (visible) { layer.group.addTo(map); restack(); } else { map.removeLayer(layer.group); }
+      credit(layer.spec.attribution, visible);
       app.state.layers[id] = visible;
       app.emit("layers", {id: id, visible: visible});
     };
@@ -229,14 +295,24 @@
   }
 
   function start() {
-    var app = createApp(readJson("cq-atlas-config"), readJson("cq-atlas-data"), readJson("cq-atlas-base"));
-    // The features are drawn first; the base map and the panel's sections start once the browser has painted them.
-    window.setTimeout(function () {
-      sections.forEach(function (section) { section.init(app); });
-      app.emit("ready", app);
-      window.cqAtlas = app;  // handles for scripted checks of the page
-      window.cqAtlasMap = app.map;
-    }, 0);
+    var config = readJson("cq-atlas-config");
+    var clusters = config.layers.some(function (spec) { return spec.cluster; });
+    // The clustering script is part of no bundle: only an atlas with thousands of points loads it.
+    (clusters ? CQAtlas.loadScript(config.scripts.cluster) : Promise.resolve()).then(function () { run(config); });
+  }
+
+  function run(config) {
+    var app = createApp(config, readJson("cq-atlas-data"), readJson("cq-atlas-base"));
+    // The features are drawn first; the base map and the panel's sections start once the browser has painted them
+    // (the next animation frame comes before that paint, a task queued from it after).
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () {
+        sections.forEach(function (section) { section.init(app); });
+        app.emit("ready", app);
+        window.cqAtlas = app;  // handles for scripted checks of the page
+        window.cqAtlasMap = app.map;
+      }, 0);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", start);

@@ -35,12 +35,12 @@
     return span;
   }
 
-  function start() {
+  function start(given) {
     var root = document.getElementById("cq-glance");
     var block = document.getElementById("cq-glance-data");
-    if (!root || !block || root.getAttribute("data-mounted")) { return; }
+    if (!root || !(block || given) || root.getAttribute("data-mounted")) { return; }
     root.setAttribute("data-mounted", "true");
-    var data = JSON.parse(block.textContent);
+    var data = given || JSON.parse(block.textContent);
     var keyList = root.querySelector("#cq-glance-figures");
     var moreList = root.querySelector("#cq-glance-more");
     var charts = root.querySelector("#cq-glance-charts");
@@ -76,5 +76,10 @@
     });
   }
 
-  CQAtlas.section("glance", function () { start(); });
+  /* Filled in once the card is shown, with Chart.js (and the data, where it is a script of its own) loaded then. */
+  CQAtlas.section("glance", function (app) {
+    var root = document.getElementById("cq-glance");
+    if (!root) { return; }
+    CQAtlas.whenShown(root, function () { CQAtlas.loadSectionData(root, "glance", app).then(start); });
+  });
 })();

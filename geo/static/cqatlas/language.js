@@ -79,7 +79,8 @@
       app.config.messages = catalogs[lang];
       app.t = translator(catalogs[lang]);
       app.formatNumber = function (value) { return numbers.format(value); };
-      app.formatYear = function (year) { return new Intl.NumberFormat(lang, {useGrouping: false}).format(year); };
+      var years = new Intl.NumberFormat(lang, {useGrouping: false});  // made once: the table formats a year a row
+      app.formatYear = function (year) { return years.format(year); };
       var root = document.documentElement;
       root.lang = lang;
       root.dir = RIGHT_TO_LEFT[lang] ? "rtl" : "ltr";
@@ -94,7 +95,8 @@
     };
 
     select.addEventListener("change", function () { app.setLanguage(select.value); });
-    // Names in all three scripts appear whatever the page's language (popups, the language list, search hints).
+    // Names in all three scripts appear whatever the page's language (popups, the language list, search hints,
+    // the map's credits): every font is loaded, once the first drawing is done (sections start after it).
     Object.keys(app.config.fonts).forEach(loadFont);
     app.setLanguage(app.config.lang || "en");
   });

@@ -166,6 +166,7 @@
     }
 
     function table(result) {
+      var headers = root.querySelectorAll("#cq-routes-table thead th");
       tbody.textContent = "";
       result.alternatives.forEach(function (route, index) {
         var tr = el("tr", "cq-routes-row");
@@ -209,6 +210,9 @@
         if (!shown.length) { traffic.textContent = "–"; }
         traffic.setAttribute("data-sources", String(trafficSources.length));
         tr.appendChild(traffic);
+        Array.prototype.forEach.call(tr.cells, function (cell, i) {  // each figure names its column (routes.css)
+          if (headers[i]) { cell.setAttribute("data-label", headers[i].textContent); }
+        });
         tr.addEventListener("click", function () { select(index); });
         tr.addEventListener("keydown", function (event) {
           if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(index); }
@@ -367,14 +371,28 @@
     return show(data["default"].from, data["default"].to);
   }
 
-  function start(map, options) {
+  function start(map, options, data) {
     var root = document.getElementById("cq-routes");
     var block = document.getElementById("cq-routes-data");
-    if (!root || !block || root.getAttribute("data-mounted")) { return; }
+    if (!root || !(block || data) || root.getAttribute("data-mounted")) { return; }
     root.setAttribute("data-mounted", "true");
-    window.cqRoutesReady = mount(root, map, JSON.parse(block.textContent), options);
+    window.cqRoutesReady = mount(root, map, data || JSON.parse(block.textContent), options);
+    return window.cqRoutesReady;
   }
 
   window.CQRoutes = {mount: mount};
-  CQAtlas.section("routes", function (app) { start(app.map, {deferDraw: true}); });
+  /* Mounted once the section is shown, with Chart.js (and the data, where it is a script of its own) loaded then;
+     drawn on the map only once it is used. */
+  CQAtlas.section("routes", function (app) {
+    var root = document.getElementById("cq-routes"), used = false;
+    if (!root) { return; }
+    function use() { used = true; }
+    root.addEventListener("pointerdown", use);
+    root.addEventListener("focusin", use);
+    CQAtlas.whenShown(root, function () {
+      window.cqRoutesReady = CQAtlas.loadSectionData(root, "routes", app).then(function (data) {
+        return start(app.map, {deferDraw: !used}, data);
+      });
+    });
+  });
 })();

@@ -1,0 +1,50 @@
+"""What the map page loads before its first drawing: one script and its styles, and nothing for the parts of the
+panel nobody has opened yet (Chart.js, the route comparisons, the city card's figures); each arrives when its part is
+first shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browsing import PHONE, open_map, page_url
+from tests.conftest import ARTIFACTS, LiveServer
+
+pytestmark = pytest.mark.browser
+
+CHART_JS = "/chart.js/dist/chart.umd.min.js"
+
+
+def scripts(urls: list[str]) -> list[str]:
+    return [url for url in urls if url.split("?")[0].endswith(".js")]
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_closed_panel_loads_one_script_and_charts_come_with_the_routes(mode: str, browser: Any,
+                                                                       live_server: LiveServer,
+                                                                       built_site: Path) -> None:
+    # On a phone the panel starts closed: none of its sections is shown, so none may cost the first drawing.
+    watch = open_map(browser, page_url(mode, live_server, built_site), mode, viewport=PHONE, phone=True)
+    page = watch.page
+    page.wait_for_selector(".leaflet-overlay-pane path.cq-feature")
+    page.wait_for_timeout(500)  # anything started by the first drawing has asked by now
+    loaded = list(watch.requested)
+    assert len(scripts(loaded)) == 1 and "/cqatlas/atlas." in scripts(loaded)[0], scripts(loaded)
+    styles = [url for url in loaded if url.endswith(".css") and "/@fontsource/" not in url]  # fonts: after drawing
+    assert len(styles) == 2 and "/leaflet/dist/leaflet.css" in styles[0] and "/cqatlas/atlas." in styles[1], styles
+    assert not [url for url in loaded if "/assets/data/" in url], loaded
+    assert page.evaluate("typeof Chart") == "undefined"
+
+    page.click("#cq-panel-toggle")
+    page.locator("#cq-routes-heading").click()  # scrolls the section into view and uses it
+    page.wait_for_selector("#cq-routes[data-shown][data-drawn]")
+    assert [url for url in watch.requested if url.endswith(CHART_JS)], "Chart.js is loaded once the routes are shown"
+    assert page.evaluate("Chart.getChart(document.getElementById('cq-routes-chart')) !== undefined")
+    assert page.locator("#cq-routes-table tbody tr").count() > 0
+    page.locator("#cq-routes-table").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"routes-phone-{mode}.png"))  # the comparison as cards on a phone
+    watch.check()
+    page.context.close()
