@@ -1,4 +1,5 @@
-/* The address holds the map's state — view, layers on, year, language, table filter, open feature — so a link
+/* The address holds the map's state — view, layers on, year, language, filter, open feature and, once one is
+   on the map, the route comparison's two ends — so a link
    reopens the map as it was shared. It follows every change without a reload (served or opened from disk).
    Everything read back from an address is checked against what the atlas knows; none of it becomes markup. */
 CQAtlas.section("permalink", function (app) {
@@ -20,6 +21,8 @@ CQAtlas.section("permalink", function (app) {
     parts.push("lang=" + encode(app.lang));
     if (filter && filter.value.trim()) { parts.push("q=" + encode(filter.value.trim())); }
     if (app.state.selected) { parts.push("feature=" + encode(app.state.selected)); }
+    var route = app.routes ? app.routes.shown() : null;
+    if (route) { parts.push("route=" + encode(route)); }
     return "#" + parts.join("&");
   }
 
@@ -75,11 +78,16 @@ CQAtlas.section("permalink", function (app) {
       var zoom = Math.max(app.map.getMinZoom(), Math.min(app.map.getMaxZoom(), Math.round(view[0])));
       app.map.setView([view[1], view[2]], zoom, {animate: false});
     }
+    // The comparison is loaded (from the page, or asked of the API) and drawn where the view already is.
+    var ends = (params.route || "").split("/");
+    if (app.routes && ends.length === 2 && ends[0] && ends[1] && params.route !== app.routes.shown()) {
+      app.routes.show(ends[0], ends[1]);
+    }
     restoring = false;
     write();
   }
 
-  ["view", "layers", "select", "year", "language"].forEach(function (name) { app.on(name, schedule); });
+  ["view", "layers", "select", "year", "language", "routes"].forEach(function (name) { app.on(name, schedule); });
   if (filter) { filter.addEventListener("input", schedule); }
   // An address edited by hand (or a link followed within the page) is applied as it is.
   window.addEventListener("hashchange", function () { apply(window.location.hash); });
