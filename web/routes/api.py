@@ -38,8 +38,12 @@ async def feature_filter(
                                                 "(earlier than established_from: no feature matches)")] = None,
     include_undated: Annotated[bool, Query(description="With a year range: also features whose year is not "
                                                        "documented (the map's year slider keeps them)")] = False,
+    q: Annotated[str | None, Query(max_length=200, description="Text the feature's English, Chinese or Persian name, "
+                                   "its id or its kind's label (in lang) contains, any case: the map's filter")] = None,
+    lang: Annotated[str | None, Query(max_length=64, description="Language of the kind labels q is matched against: "
+                                      "en, zh or fa (default en)")] = None,
 ) -> FeatureFilter:
-    return make_filter(bbox, kind, established_from, established_to, include_undated)
+    return make_filter(bbox, kind, established_from, established_to, include_undated, q, lang)
 
 
 FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]

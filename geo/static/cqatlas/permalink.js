@@ -66,13 +66,10 @@ CQAtlas.section("permalink", function (app) {
       app.layers.forEach(function (layer) { app.setLayerVisible(layer.spec.id, on.indexOf(layer.spec.id) >= 0); });
     }
     if (app.setYear) { app.setYear(params.year ? Number(params.year) : null); }
-    if (filter && params.q !== undefined) {
-      filter.value = params.q;
-      filter.dispatchEvent(new Event("input"));
-    }
+    if (filter && params.q !== undefined && app.setFilter) { app.setFilter(params.q); }
     var entry = params.feature && Object.prototype.hasOwnProperty.call(app.byId, params.feature) ? app.byId[params.feature] : null;
     // Opened where it is, without panning; the view is set after it.
-    if (entry && !entry.hiddenByYear) { app.open(entry, {pan: false}); } else { app.map.closePopup(); }
+    if (entry && !app.isHidden(entry)) { app.open(entry, {pan: false}); } else { app.map.closePopup(); }
     var view = (params.map || "").split("/").map(Number);
     if (view.length === 3 && view.every(isFinite) && Math.abs(view[1]) <= 90 && Math.abs(view[2]) <= 180) {
       var zoom = Math.max(app.map.getMinZoom(), Math.min(app.map.getMaxZoom(), Math.round(view[0])));
@@ -87,8 +84,7 @@ CQAtlas.section("permalink", function (app) {
     write();
   }
 
-  ["view", "layers", "select", "year", "language", "routes"].forEach(function (name) { app.on(name, schedule); });
-  if (filter) { filter.addEventListener("input", schedule); }
+  ["view", "layers", "select", "year", "language", "routes", "filter"].forEach(function (name) { app.on(name, schedule); });
   // An address edited by hand (or a link followed within the page) is applied as it is.
   window.addEventListener("hashchange", function () { apply(window.location.hash); });
   app.on("ready", function () { apply(window.location.hash, true); });

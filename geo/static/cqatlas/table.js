@@ -1,5 +1,6 @@
-/* The feature table: what is in view on the layers shown — sortable, filterable, and the keyboard and
-   screen-reader path to every feature (each name opens its popup). */
+/* The feature table: what is in view on the layers shown — sortable, and the keyboard and screen-reader path to
+   every feature (each name opens its popup). Its filter narrows the map too (and so the downloads): a feature's
+   names in the three scripts, its id or its kind as the page names it, containing the text, any case. */
 CQAtlas.section("table", function (app) {
   "use strict";
   var MAX_ROWS = 200;
@@ -73,11 +74,27 @@ CQAtlas.section("table", function (app) {
     return rows[entry.id];
   }
 
-  function render() {
+  function matches(entry, query) {
+    return !query || entry.search.indexOf(query) >= 0 || kindLabel(entry).toLowerCase().indexOf(query) >= 0;
+  }
+
+  /* The filter applied to every feature (kind labels follow the language, so a new language filters again). */
+  function applyFilter() {
     var query = filter.value.trim().toLowerCase();
-    var visible = app.visibleEntries();
-    var shown = visible.filter(function (entry) {
-      return !query || entry.search.indexOf(query) >= 0 || kindLabel(entry).toLowerCase().indexOf(query) >= 0;
+    app.state.filter = query || null;
+    app.entries.forEach(function (entry) { app.setHidden(entry, "filter", !matches(entry, query)); });
+    app.emit("filter", app.state.filter);
+  }
+
+  function render() {
+    // In view with the filter left aside (the count's total), and of those what the filter leaves (listed).
+    var view = app.map.getBounds(), visible = 0, shown = [];
+    app.entries.forEach(function (entry) {
+      var reasons = entry.hiddenBy ? Object.keys(entry.hiddenBy) : [];
+      if (!app.map.hasLayer(entry.layer.group) || reasons.some(function (r) { return r !== "filter"; }) ||
+          !view.intersects(app.entryBounds(entry))) { return; }
+      visible += 1;
+      if (!reasons.length) { shown.push(entry); }
     });
     shown.sort(compare);
     var rowsNow = shown.slice(0, MAX_ROWS).map(row);
@@ -87,7 +104,8 @@ CQAtlas.section("table", function (app) {
       body.replaceChildren.apply(body, rowsNow);
       if (focused && body.contains(focused)) { focused.focus({preventScroll: true}); }  // keyboard users keep their place
     }
-    var text = shown.length ? app.t("table.count", {shown: app.formatNumber(shown.length), total: app.formatNumber(visible.length)}) : app.t("table.empty");
+    var text = shown.length ? app.t("table.count", {shown: app.formatNumber(shown.length), total: app.formatNumber(visible)})
+      : visible ? app.t("table.no_match", {query: filter.value.trim()}) : app.t("table.empty");
     if (shown.length > MAX_ROWS) { text += " " + app.t("table.more", {shown: MAX_ROWS}); }
     status.textContent = text;
     table.querySelectorAll("th[data-column]").forEach(function (th) {
@@ -102,6 +120,11 @@ CQAtlas.section("table", function (app) {
     window.clearTimeout(pending);
     pending = window.setTimeout(render, 120);
   }
+  var filtering = null;
+  function scheduleFilter() {
+    window.clearTimeout(filtering);
+    filtering = window.setTimeout(function () { applyFilter(); render(); }, 120);
+  }
 
   table.querySelectorAll("button[data-sort]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -109,9 +132,15 @@ CQAtlas.section("table", function (app) {
       render();
     });
   });
-  filter.addEventListener("input", schedule);
+  filter.addEventListener("input", scheduleFilter);
+  /* Set the filter at once (a shared link being opened). */
+  app.setFilter = function (text) {
+    filter.value = text;
+    applyFilter();
+    schedule();
+  };
   app.on("view", schedule);
-  app.on("language", function () { rows = {}; schedule(); });
+  app.on("language", function () { rows = {}; scheduleFilter(); });
   app.on("layers", schedule);
   app.on("select", function (entry) {
     Object.keys(rows).forEach(function (id) { rows[id].classList.toggle("cq-selected", !!entry && entry.id === id); });

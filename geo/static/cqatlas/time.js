@@ -24,12 +24,6 @@ CQAtlas.section("time", function (app) {
 
   function yearText(year) { return new Intl.NumberFormat(app.lang, {useGrouping: false}).format(year); }
 
-  // What "in view" means from now on: the table and the downloads count only what the year leaves on the map.
-  var visibleEntries = app.visibleEntries;
-  app.visibleEntries = function () {
-    return visibleEntries().filter(function (entry) { return !entry.hiddenByYear; });
-  };
-
   function label() {
     var year = app.state.year === null ? last : app.state.year;
     output.textContent = yearText(year);
@@ -49,15 +43,7 @@ CQAtlas.section("time", function (app) {
     app.state.year = year;
     slider.value = String(year === null ? last : year);
     app.entries.forEach(function (entry) {
-      var hidden = year !== null && established(entry) !== null && established(entry) > year;
-      if (hidden === !!entry.hiddenByYear) { return; }
-      entry.hiddenByYear = hidden;
-      if (hidden) {
-        if (app.state.selected === entry.id) { app.map.closePopup(); }
-        entry.layer.group.removeLayer(entry.shape);
-      } else {
-        entry.layer.group.addLayer(entry.shape);
-      }
+      app.setHidden(entry, "year", year !== null && established(entry) !== null && established(entry) > year);
     });
     label();
     app.emit("year", year);
