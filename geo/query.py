@@ -11,6 +11,7 @@ from shapely.geometry import box
 from geo.atlas import AtlasFeature, AtlasLayer
 from geo.errors import BadRequest
 from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
+from geo.year_rule import placed_year
 
 
 # The bbox parameter, described exactly as it is accepted (so API descriptions and fuzzers agree with the server):
@@ -56,7 +57,7 @@ class FeatureFilter:
             return False
         if self.established_from is None and self.established_to is None:
             return True
-        year = props.get("established")
+        year = placed_year(props).year  # the year the map's slider places the feature at
         if year is None:
             return self.include_undated
         return (self.established_from is None or year >= self.established_from) and (

@@ -33,7 +33,7 @@ CQAtlas.section("table", function (app) {
   function sortKey(entry) {
     var p = entry.feature.properties;
     if (sort.column === "kind") { return kindLabel(entry).toLowerCase(); }
-    if (sort.column === "year") { return p.established; }
+    if (sort.column === "year") { return CQAtlas.yearRule(p).year; }
     if (sort.column === "figure") { return keyFigure(entry).number; }
     if (entry.sortLang !== app.lang) {  // computed once per language: sorting 100k rows compares often
       entry.sortName = CQAtlas.featureName(p, app.lang, app.t).text.toLowerCase();
@@ -66,8 +66,13 @@ CQAtlas.section("table", function (app) {
       open.addEventListener("click", function () { app.open(entry, {fly: true, focus: true}); });
       name.appendChild(open);
       tr.appendChild(name);
-      [kindLabel(entry), p.established === null || p.established === undefined ? "" : app.formatYear(p.established),
+      var placed = CQAtlas.yearRule(p);
+      var year = placed.year === null ? "" : app.formatYear(placed.year);
+      [kindLabel(entry), placed.rule === "series" ? app.t("time.rule_series_short", {year: year}) : year,
        keyFigure(entry).text].forEach(function (text) { tr.insertCell().textContent = text; });
+      // Which rule placed the feature on the year slider, for those who ask (and for screen readers).
+      tr.cells[2].title = CQAtlas.yearRuleText(placed, app);
+      tr.cells[2].dataset.yearRule = placed.rule;
       tr.dataset.feature = entry.id;
       rows[entry.id] = tr;
     }
