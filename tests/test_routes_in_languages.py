@@ -42,18 +42,9 @@ def shown_name(properties: dict[str, Any], lang: str) -> str:
 
 # --- the API ---------------------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def api() -> Iterator[TestClient]:
-    from web.app import create_app
-    from web.settings import Settings
-
-    with TestClient(create_app(Settings(layers_dir=LAYERS_DIR))) as test_client:
-        yield test_client
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_routes_api_writes_labels_and_names_in_the_language_asked_for(api: TestClient, lang: str) -> None:
-    response = api.get("/api/routes", params={"from": "chongqing", "to": "rotterdam", "lang": lang})
+def test_routes_api_writes_labels_and_names_in_the_language_asked_for(client: TestClient, lang: str) -> None:
+    response = client.get("/api/routes", params={"from": "chongqing", "to": "rotterdam", "lang": lang})
     assert response.status_code == 200
     assert response.headers["content-language"] == lang
     body = response.json()
@@ -74,13 +65,13 @@ def test_routes_api_writes_labels_and_names_in_the_language_asked_for(api: TestC
             want = {"en": place.name_en.removesuffix(" (border crossing)"), "zh": place.name_zh,
                     "fa": place.name_fa or fill(catalog["name.fallback"], name=place.name_en.removesuffix(" (border crossing)"))}
             assert want[lang] in route["label"]
-    geojson = api.get("/api/routes/chongqing/rotterdam.geojson", params={"lang": lang})
+    geojson = client.get("/api/routes/chongqing/rotterdam.geojson", params={"lang": lang})
     assert geojson.headers["content-language"] == lang
     assert {f["properties"]["route_label"] for f in geojson.json()["features"]} == {r["label"] for r in body["alternatives"]}
 
 
-def test_routes_api_without_lang_follows_accept_language(api: TestClient) -> None:
-    response = api.get("/api/routes?from=chongqing&to=singapore", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+def test_routes_api_without_lang_follows_accept_language(client: TestClient) -> None:
+    response = client.get("/api/routes?from=chongqing&to=singapore", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     assert response.headers["content-language"] == "zh"
     assert response.json()["to"]["name"] == "新加坡"
 
