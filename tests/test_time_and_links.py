@@ -265,3 +265,18 @@ def test_static_copy_offers_whole_layers_and_says_so(browser: Any, built_site: P
         watch.check()
     finally:
         page.context.close()
+
+
+def test_a_feature_found_by_search_is_shown_even_where_the_filter_and_year_hid_it(map_page: PageWatch) -> None:
+    page = map_page.page
+    university = min((f["properties"] for f in LAYERS["universities"] if f["properties"].get("established")),
+                     key=lambda p: -p["established"])  # the youngest dated university
+    go(page, f"#layers=universities&year={university['established'] - 1}&q=zzzz-nothing")
+    assert university["id"] not in drawn(page)
+    page.fill("#cq-search-input", university["id"])
+    page.locator("#cq-search-results button").first.click()
+    popup = page.locator(".leaflet-popup-content .cq-popup-title")
+    popup.wait_for()
+    assert popup.inner_text() == university["name_en"] or university["name_en"] in page.locator(".leaflet-popup-content").inner_text()
+    assert university["id"] in drawn(page)
+    assert page.locator("#cq-table-filter").input_value() == ""
