@@ -137,6 +137,8 @@ def test_routes_panel_speaks_the_language_and_mirrors_in_persian(map_page: PageW
     assert leaked == []
     rank = page.locator("#cq-routes-table thead th").first.bounding_box()
     label = page.locator("#cq-routes-table thead th").nth(1).bounding_box()
+    marker = page.evaluate("() => getComputedStyle(document.querySelector('#cq-routes-detail ol')).listStyleType")
+    assert marker == ("persian" if lang == "fa" else "decimal")  # the legs are counted in the language's digits
     if lang == "fa":  # the table, the chart's axes and bars run right to left
         assert rank["x"] > label["x"]
         assert chart["y"] > chart["x"] and chart["reverse"]
@@ -145,7 +147,10 @@ def test_routes_panel_speaks_the_language_and_mirrors_in_persian(map_page: PageW
         assert chart["y"] < chart["x"] and not chart["reverse"]
     page.evaluate("() => document.fonts.ready")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.locator("#cq-routes").screenshot(path=str(ARTIFACTS / f"routes-panel-{lang}-{map_page.mode}.png"))
+    # The panel scrolls: the table, then the chart and the first route's legs beside the map.
+    page.locator("#cq-routes-table").screenshot(path=str(ARTIFACTS / f"routes-table-{lang}-{map_page.mode}.png"))
+    page.locator("#cq-routes-chart").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"routes-chart-{lang}-{map_page.mode}.png"))
 
 
 @pytest.mark.browser
