@@ -51,9 +51,11 @@ class Node:
     lon: float
     lat: float
     country: str | None = None
+    name_fa: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name_en": self.name_en, "name_zh": self.name_zh, "kind": self.kind,
+        return {"id": self.id, "name_en": self.name_en, "name_zh": self.name_zh, "name_fa": self.name_fa,
+                "kind": self.kind,
                 "country": self.country, "coordinates": [round(self.lon, 6), round(self.lat, 6)]}
 
 
@@ -102,7 +104,8 @@ class _NodeFinder:
     def _place_node(self, place: Place, lon: float, lat: float) -> Node:
         # The first time a place is met, its node takes the position found on the layers.
         if place.id not in self.nodes:
-            self.nodes[place.id] = Node(place.id, place.name_en, place.name_zh, place.kind, lon, lat, place.country)
+            self.nodes[place.id] = Node(place.id, place.name_en, place.name_zh, place.kind, lon, lat, place.country,
+                                        place.name_fa)
         return self.nodes[place.id]
 
     def at_line_end(self, lon: float, lat: float) -> Node:

@@ -22,6 +22,8 @@ class Place:
     lon: float
     lat: float
     country: str  # ISO 3166-1 alpha-2
+    # The Persian name where one is in common use (the report's spelling where it has one); None: shown in English.
+    name_fa: str | None = None
 
 
 # Line ends within this distance of a place's reference point are that place.
@@ -30,34 +32,34 @@ END_MATCH_KM = 40.0
 ON_LINE_KM = 20.0
 
 PLACES: tuple[Place, ...] = (
-    Place("chongqing", "Chongqing", "重庆", "city_terminal", 106.50, 29.58, "CN"),
-    Place("duisburg", "Duisburg", "杜伊斯堡", "city_terminal", 6.76, 51.43, "DE"),
-    Place("moscow", "Moscow", "莫斯科", "city_terminal", 37.62, 55.75, "RU"),
+    Place("chongqing", "Chongqing", "重庆", "city_terminal", 106.50, 29.58, "CN", "چونگ‌چینگ"),
+    Place("duisburg", "Duisburg", "杜伊斯堡", "city_terminal", 6.76, 51.43, "DE", "دویسبورگ"),
+    Place("moscow", "Moscow", "莫斯科", "city_terminal", 37.62, 55.75, "RU", "مسکو"),
     Place("alashankou", "Alashankou (border crossing)", "阿拉山口", "border_crossing", 82.57, 45.17, "CN"),
     Place("khorgos", "Khorgos (border crossing)", "霍尔果斯", "border_crossing", 80.42, 44.21, "CN"),
     Place("manzhouli", "Manzhouli (border crossing)", "满洲里", "border_crossing", 117.43, 49.60, "CN"),
     Place("brest-malaszewicze", "Brest – Małaszewicze (border crossing)", "布列斯特—马拉舍维奇", "border_crossing",
           23.69, 52.08, "BY"),
-    Place("kunming", "Kunming", "昆明", "junction", 102.71, 25.04, "CN"),
+    Place("kunming", "Kunming", "昆明", "junction", 102.71, 25.04, "CN", "کونمینگ"),
     Place("mohan-boten", "Mohan – Boten (border crossing)", "磨憨—磨丁", "border_crossing", 101.68, 21.18, "CN"),
-    Place("vientiane", "Vientiane", "万象", "city_terminal", 102.60, 17.97, "LA"),
+    Place("vientiane", "Vientiane", "万象", "city_terminal", 102.60, 17.97, "LA", "وینتیان"),
     Place("nanning", "Nanning", "南宁", "junction", 108.32, 22.82, "CN"),
     Place("qinzhou-port", "Qinzhou Port", "钦州港", "sea_port", 108.61, 21.70, "CN"),
     Place("beihai-port", "Beihai Port", "北海港", "sea_port", 109.11, 21.47, "CN"),
     Place("fangchenggang-port", "Fangchenggang Port", "防城港", "sea_port", 108.35, 21.63, "CN"),
-    Place("singapore", "Singapore", "新加坡", "sea_port", 103.80, 1.26, "SG"),
+    Place("singapore", "Singapore", "新加坡", "sea_port", 103.80, 1.26, "SG", "سنگاپور"),
     Place("port-klang", "Port Klang", "巴生港", "sea_port", 101.33, 2.99, "MY"),
     Place("jakarta-tanjung-priok", "Jakarta (Tanjung Priok)", "雅加达丹戎不碌港", "sea_port", 106.88, -6.10, "ID"),
     Place("cai-mep", "Cai Mep (Ho Chi Minh City)", "盖梅港（胡志明市）", "sea_port", 107.02, 10.52, "VN"),
     Place("haiphong", "Haiphong", "海防", "sea_port", 106.76, 20.84, "VN"),
     Place("laem-chabang", "Laem Chabang", "林查班港", "sea_port", 100.88, 13.08, "TH"),
-    Place("bangkok", "Bangkok", "曼谷", "city_terminal", 100.50, 13.75, "TH"),
-    Place("yangon", "Yangon", "仰光", "city_terminal", 96.16, 16.79, "MM"),
-    Place("shanghai", "Shanghai", "上海", "sea_port", 121.50, 31.38, "CN"),
+    Place("bangkok", "Bangkok", "曼谷", "city_terminal", 100.50, 13.75, "TH", "بانکوک"),
+    Place("yangon", "Yangon", "仰光", "city_terminal", 96.16, 16.79, "MM", "یانگون"),
+    Place("shanghai", "Shanghai", "上海", "sea_port", 121.50, 31.38, "CN", "شانگهای"),
     Place("yangtze-estuary", "Yangtze estuary (Shanghai)", "长江口", "junction", 122.10, 31.20, "CN"),
-    Place("rotterdam", "Rotterdam", "鹿特丹", "sea_port", 4.10, 51.95, "NL"),
-    Place("hamburg", "Hamburg", "汉堡", "sea_port", 9.93, 53.53, "DE"),
-    Place("saint-petersburg", "Saint Petersburg", "圣彼得堡", "sea_port", 30.20, 59.88, "RU"),
+    Place("rotterdam", "Rotterdam", "鹿特丹", "sea_port", 4.10, 51.95, "NL", "روتردام"),
+    Place("hamburg", "Hamburg", "汉堡", "sea_port", 9.93, 53.53, "DE", "هامبورگ"),
+    Place("saint-petersburg", "Saint Petersburg", "圣彼得堡", "sea_port", 30.20, 59.88, "RU", "سن پترزبورگ"),
 )
 
 PLACES_BY_ID: dict[str, Place] = {place.id: place for place in PLACES}

@@ -1,4 +1,4 @@
-"""Feature selection shared by every output format: bbox (spatially indexed), kind, established range."""
+"""Feature selection shared by every output format: bbox (spatially indexed), kind, established range, text."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from shapely.geometry import box
 
 from geo.atlas import AtlasFeature, AtlasLayer
 from geo.errors import BadRequest
+from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
+from geo.year_rule import placed_year
 
 
 # The bbox parameter, described exactly as it is accepted (so API descriptions and fuzzers agree with the server):
@@ -32,18 +34,30 @@ class FeatureFilter:
     established_to: int | None = None
     # Features without a documented year: left out by a year range unless asked for (as the map's year slider keeps them).
     include_undated: bool = False
+    # The map's filter: lower-case text and the language whose kind labels it is matched against.
+    text: str | None = None
+    text_language: str = DEFAULT_LANGUAGE
 
     @property
     def is_empty(self) -> bool:
         return self == FeatureFilter()
 
+    def matches_text(self, props: dict) -> bool:
+        """As the map's filter matches (table.js): the names in three scripts and the id, joined by spaces, or the
+        kind's label in the language, containing the text, any case."""
+        names = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")).lower()
+        kind = catalog(self.text_language).get(f"kind.{props['kind']}") or props["kind"]
+        return self.text in names or self.text in kind.lower()
+
     def matches_attributes(self, feature: AtlasFeature) -> bool:
         props = feature.properties
         if self.kinds is not None and props["kind"] not in self.kinds:
             return False
+        if self.text and not self.matches_text(props):
+            return False
         if self.established_from is None and self.established_to is None:
             return True
-        year = props.get("established")
+        year = placed_year(props).year  # the year the map's slider places the feature at
         if year is None:
             return self.include_undated
         return (self.established_from is None or year >= self.established_from) and (
@@ -79,12 +93,16 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 def make_filter(bbox: str | None = None, kind: str | None = None, established_from: int | None = None,
-                established_to: int | None = None, include_undated: bool = False) -> FeatureFilter:
+                established_to: int | None = None, include_undated: bool = False, text: str | None = None,
+                text_language: str | None = None) -> FeatureFilter:
     # established_from later than established_to is an empty range: each bound is a condition, and no year
     # meets both (the same holds for a bbox whose miny exceeds maxy).
     kinds = frozenset(k.strip() for k in kind.split(",") if k.strip()) if kind else None
     year_range = established_from is not None or established_to is not None
-    return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range)
+    text = (text or "").strip().lower() or None
+    language = text_language if text and text_language in LANGUAGES else DEFAULT_LANGUAGE
+    return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range,
+                         text, language)
 
 
 def features_in_bbox(layer: AtlasLayer, bbox: tuple[float, float, float, float]) -> tuple[AtlasFeature, ...]:

@@ -92,8 +92,9 @@ def comparison_geojson(result: dict[str, Any]) -> dict[str, Any]:
             features.append({"type": "Feature", "geometry": leg["geometry"], "properties": {
                 "route_id": route["id"], "route_rank": route["rank"], "route_label": route["label"],
                 "route_total_km": route["total_km"], "leg": index, "corridor_id": leg["corridor_id"],
-                "corridor_name": leg["corridor_name"], "mode": leg["mode"], "from": leg["from"]["name_en"],
-                "to": leg["to"]["name_en"], "length_km": leg["length_km"],
+                "corridor_name": leg["corridor_name"], "mode": leg["mode"],
+                "from": leg["from"].get("name", leg["from"]["name_en"]), "to": leg["to"].get("name", leg["to"]["name_en"]),
+                "length_km": leg["length_km"],
                 "transit_days_min": days["min"], "transit_days_max": days["max"], "transit_days_basis": days["basis"],
                 "transit_days_method": days["method"],
                 "co2_kg_per_tonne_min": co2.get("min"), "co2_kg_per_tonne_max": co2.get("max"),

@@ -121,7 +121,10 @@ def _leg(network: CorridorNetwork, run: list[tuple[Segment, bool]], nodes: list[
         speed = speeds[mode]
         days = {"min": round(length / speed.max_km_per_day, 1), "max": round(length / speed.min_km_per_day, 1),
                 "basis": "estimated", "method": f"{length:,.0f} km at {speed.min_km_per_day:,.0f}–"
-                f"{speed.max_km_per_day:,.0f} km/day: {speed.method}", "sources": speed.sources}
+                f"{speed.max_km_per_day:,.0f} km/day: {speed.method}", "sources": speed.sources,
+                # The parts of the method, for readers in other languages (the speed's own method stays English).
+                "speed_km_per_day": [round(speed.min_km_per_day, 1), round(speed.max_km_per_day, 1)],
+                "speed_method": speed.method}
     else:
         days = {"min": None, "max": None, "basis": "unknown",
                 "method": f"no documented transit time or cited speed for {mode}", "sources": []}
@@ -133,10 +136,14 @@ def _leg(network: CorridorNetwork, run: list[tuple[Segment, bool]], nodes: list[
         + f" g CO2 per tonne-km ({factor.method})",
         "sources": [{"title": factor.citation.title, "url": factor.citation.url, "detail": factor.citation.detail}]}
     return {
-        "corridor_id": feature.id, "corridor_name": feature.properties["name_en"], "layer": feature.layer_id,
+        "corridor_id": feature.id, "corridor_name": feature.properties["name_en"],
+        "corridor_name_zh": feature.properties.get("name_zh"), "corridor_name_fa": feature.properties.get("name_fa"),
+        "layer": feature.layer_id,
         "kind": feature.properties["kind"], "mode": mode,
         "from": network.nodes[nodes[0]].to_json(), "to": network.nodes[nodes[-1]].to_json(),
         "via": [network.nodes[n].name_en for n in nodes[1:-1] if network.nodes[n].kind != "line_end"],
+        "border_crossings": [network.nodes[n].to_json() for n in nodes[1:-1]
+                             if network.nodes[n].kind == "border_crossing"],
         "length_km": round(length, 1), "share_of_corridor": round(min(share, 1.0), 3),
         "geometry_quality": feature.properties.get("geometry_quality"),
         "transit_days": days, "co2_kg_per_tonne": co2,
@@ -174,21 +181,35 @@ def _sum(legs: list[dict[str, Any]], key: str) -> dict[str, Any]:
             "basis": bases.pop() if len(bases) == 1 else "documented and estimated" if bases else "unknown"}
 
 
-def _route_label(legs: list[dict[str, Any]]) -> str:
-    """Modes, then the border crossings passed and the places where goods change mode or ship."""
-    modes = []
+BORDER_CROSSING_SUFFIX = " (border crossing)"
+
+
+def _label_parts(legs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Modes, then the border crossings passed and the places where goods change mode or ship (as places, so the
+    label can be written in any language)."""
+    modes: list[str] = []
     for leg in legs:
         if not modes or modes[-1] != leg["mode"]:
             modes.append(leg["mode"])
     stops = []
     for index, leg in enumerate(legs):
-        stops += [name for name in leg["via"] if "border crossing" in name]
+        stops += leg["border_crossings"]
         if index < len(legs) - 1:
             changes_mode = legs[index + 1]["mode"] != leg["mode"]
             if changes_mode or leg["to"]["kind"] not in ("junction", "line_end"):
-                stops.append(leg["to"]["name_en"])
-    stops = [name.replace(" (border crossing)", "") for name in stops]
-    return " + ".join(modes).replace("_", "/") + (f" via {', '.join(stops)}" if stops else "")
+                stops.append(leg["to"])
+    stops = [{key: stop[key] for key in ("id", "name_en", "name_zh", "name_fa")} | {
+        "name_en": stop["name_en"].removesuffix(BORDER_CROSSING_SUFFIX)} for stop in stops]
+    return {"modes": modes, "stops": stops, "distinguished_by": None}
+
+
+def route_label(parts: dict[str, Any]) -> str:
+    """The English label: "rail via Alashankou, Brest – Małaszewicze"."""
+    label = " + ".join(parts["modes"]).replace("_", "/")
+    if parts["stops"]:
+        label += " via " + ", ".join(stop["name_en"] for stop in parts["stops"])
+    corridor = parts["distinguished_by"]
+    return label + (f" ({corridor['name_en']})" if corridor else "")
 
 
 def _signature(network: CorridorNetwork, path: list[str]) -> tuple[str, ...]:
@@ -264,7 +285,8 @@ def alternatives(network: CorridorNetwork, origin: Node, destination: Node) -> l
                 continue
             seen.add(signature)
             legs = _legs(network, path, speeds)
-            found.append({"label": _route_label(legs), "legs": legs, "total_km": round(km, 1),
+            parts = _label_parts(legs)
+            found.append({"label": route_label(parts), "label_parts": parts, "legs": legs, "total_km": round(km, 1),
                           "transit_days": _sum(legs, "transit_days"), "co2_kg_per_tonne": _sum(legs, "co2_kg_per_tonne"),
                           "corridors": [leg["corridor_id"] for leg in legs]})
     except nx.NetworkXNoPath:
@@ -279,14 +301,22 @@ def alternatives(network: CorridorNetwork, origin: Node, destination: Node) -> l
 
 def _distinguish_labels(routes: list[dict[str, Any]]) -> None:
     """Two routes with the same modes and stops (Suez and Cape) are told apart by the corridor that differs."""
+    distinct = {}
     for route in routes:
         twins = [other for other in routes if other is not route and other["label"] == route["label"]]
         if twins:
             others = {corridor for twin in twins for corridor in twin["corridors"]}
-            differing = [leg["corridor_name"] for leg in route["legs"] if leg["corridor_id"] not in others]
-            route["distinct_label"] = route["label"] + (f" ({differing[0]})" if differing else "")
+            differing = [leg for leg in route["legs"] if leg["corridor_id"] not in others]
+            if differing:
+                leg = differing[0]
+                distinct[id(route)] = {
+                    "id": leg["corridor_id"], "name_en": leg["corridor_name"], "name_zh": leg["corridor_name_zh"],
+                    "name_fa": leg["corridor_name_fa"]}
     for route in routes:
-        route["label"] = route.pop("distinct_label", route["label"])
+        corridor = distinct.get(id(route))
+        if corridor:
+            route["label_parts"]["distinguished_by"] = corridor
+            route["label"] = route_label(route["label_parts"])
 
 
 def _attach_comparisons(routes: list[dict[str, Any]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import box, shape
 
-from tests.conftest import LAYERS_DIR, read_layer
+from tests.conftest import LAYERS_DIR, REPO, read_layer
 
 
 def expected_ids(layer_id: str, year: int | None = None, bbox: tuple[float, float, float, float] | None = None,
@@ -85,3 +86,39 @@ def test_csv_selection_reads_back_in_gdal(client: TestClient) -> None:
         path.write_bytes(response.content)
         frame = pyogrio.read_dataframe(path)
     assert set(frame["id"]) == expected_ids("development_zones", 2010)
+
+
+KINDS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh", "fa")}
+
+
+def text_matches(layer_id: str, text: str, lang: str = "en") -> set[str]:
+    """Straight from the layer file and the catalog: names (any script) or id containing the text, or the kind
+    as ``lang`` names it — what the map's filter leaves on the map."""
+    text = text.lower()
+    return {f["properties"]["id"] for f in read_layer(LAYERS_DIR, layer_id)["features"]
+            if any(text in str(f["properties"].get(k) or "").lower() for k in ("name_en", "name_zh", "name_fa", "id"))
+            or text in KINDS[lang][f"kind.{f['properties']['kind']}"].lower()}
+
+
+@pytest.mark.parametrize(("layer_id", "text", "lang"), [
+    ("logistics_hubs", "Rail", None),  # English names, any case
+    ("bonded_zones", "综合", "zh"),  # Chinese names and kind labels
+    ("universities", "پزشکی", "fa"),  # Persian names
+    ("development_zones", "پارک", "fa"),  # Persian names and kind labels
+    ("bonded_zones", "bonded port", "en"),  # English kind labels
+    ("development_zones", "liangjiang", "en"),  # ids
+])
+def test_text_filter_q_selects_what_the_maps_filter_leaves(client: TestClient, layer_id: str, text: str,
+                                                           lang: str | None) -> None:
+    params = {"q": text, **({"lang": lang} if lang else {})}
+    got = geojson_ids(client.get(f"/api/layers/{layer_id}.geojson", params=params))
+    assert got == text_matches(layer_id, text, lang or "en")
+    assert got, "the case selects something"
+    assert got != geojson_ids(client.get(f"/api/layers/{layer_id}.geojson")), "and leaves something out"
+
+
+def test_text_filter_combines_with_year_and_extent(client: TestClient) -> None:
+    bbox = (106.2, 29.3, 106.9, 29.9)
+    params = {"q": "port", "established_to": 2012, "include_undated": "true", "bbox": ",".join(map(str, bbox))}
+    got = geojson_ids(client.get("/api/layers/logistics_hubs.geojson", params=params))
+    assert got == text_matches("logistics_hubs", "port") & expected_ids("logistics_hubs", 2012, bbox)

@@ -69,4 +69,6 @@ def test_openapi_documents_both_route_endpoints(live_server: LiveServer) -> None
     paths = httpx.get(f"{live_server.url}/openapi.json").json()["paths"]
     assert "/api/routes" in paths and "/api/routes/{origin}/{destination}.geojson" in paths
     names = {p["name"] for p in paths["/api/routes"]["get"]["parameters"]}
-    assert names == {"from", "to"}
+    assert names == {"from", "to", "lang"}
+    geojson = {p["name"] for p in paths["/api/routes/{origin}/{destination}.geojson"]["get"]["parameters"]}
+    assert geojson == {"origin", "destination", "lang"}

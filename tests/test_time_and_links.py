@@ -13,8 +13,8 @@ import pyogrio
 import pytest
 from shapely.geometry import box, shape
 
-from tests.browsing import PageWatch, map_page, open_map  # noqa: F401  (fixture)
-from tests.conftest import LAYERS_DIR, LiveServer
+from tests.browsing import PageWatch, map_page, open_map, page_url, table_rows  # noqa: F401  (fixture)
+from tests.conftest import LAYERS_DIR, REPO, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +160,22 @@ STATES = [
     "#map=6/21.5/108.3&layers=land_sea_corridor,logistics_hubs&year=2019",  # the Beibu Gulf
     "#map=9/29.55/106.40&layers=development_zones,bonded_zones&year=2012",
     "#map=5/45/90&layers=rail_europe,land_sea_corridor,yangtze_waterway&year=2013",
+    # With the filter: it narrows the map, the list and the downloads alike (names in any script, ids, kind labels
+    # in the page's language).
+    "#map=9/29.60/106.55&layers=bonded_zones,logistics_hubs,development_zones&q=port",
+    "#map=8/29.60/106.50&layers=universities,development_zones,bonded_zones&year=2012&lang=zh&q=%E4%BF%9D%E7%A8%8E",
+    "#map=9/29.60/106.50&layers=universities,logistics_hubs,bonded_zones&lang=fa&q=%D8%AF%D8%A7%D9%86%D8%B4%DA%AF%D8%A7%D9%87",
 ]
+CATALOGS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8"))
+            for lang in ("en", "zh", "fa")}
+
+
+def matching(text: str, lang: str, layers: list[str]) -> set[str]:
+    """Ids whose name (any script) or id contains ``text``, or whose kind reads so in ``lang`` — from the files."""
+    text = text.lower()
+    return {f["properties"]["id"] for layer in layers for f in LAYERS[layer]
+            if any(text in str(f["properties"].get(key) or "").lower() for key in ("name_en", "name_zh", "name_fa", "id"))
+            or text in CATALOGS[lang][f"kind.{f['properties']['kind']}"].lower()}
 
 
 def ids_in(content: bytes, extension: str) -> dict[str, set[str]]:
@@ -172,7 +187,9 @@ def ids_in(content: bytes, extension: str) -> dict[str, set[str]]:
         for name, _ in pyogrio.list_layers(path):
             frame = pyogrio.read_dataframe(path, layer=name)
             column = "atlas_id" if extension == "kml" else "id"
-            if "layer" in frame.columns:
+            if column not in frame.columns and frame.empty:  # no feature selected: some formats then name no fields
+                tables[name] = set()
+            elif "layer" in frame.columns:
                 for layer, group in frame.groupby("layer"):
                     tables[layer] = set(group[column])
             else:
@@ -191,6 +208,12 @@ def test_downloads_hold_exactly_the_features_drawn_in_view(browser: Any, live_se
         view = box(*bounds)
         by_id = {f["properties"]["id"]: f for features in LAYERS.values() for f in features}
         shown = drawn(page)
+        params = parse_qs(state[1:])
+        if "q" in params:  # the map draws exactly what existed then and matches the filter
+            year = int(params["year"][0]) if "year" in params else None
+            assert shown == existing_in(year, on) & matching(params["q"][0], params.get("lang", ["en"])[0], on)
+            assert page.locator("#cq-table-filter").input_value() == params["q"][0]
+            assert set(table_rows(page)) <= shown
         expected = {layer: {i for i in shown if i in {f["properties"]["id"] for f in LAYERS[layer]}
                             and shape(by_id[i]["geometry"]).intersects(view)} for layer in on}
         assert any(expected.values()), "each state shows something"
@@ -233,3 +256,18 @@ def test_static_copy_offers_whole_layers_and_says_so(browser: Any, built_site: P
         watch.check()
     finally:
         page.context.close()
+
+
+def test_a_feature_found_by_search_is_shown_even_where_the_filter_and_year_hid_it(map_page: PageWatch) -> None:
+    page = map_page.page
+    university = min((f["properties"] for f in LAYERS["universities"] if f["properties"].get("established")),
+                     key=lambda p: -p["established"])  # the youngest dated university
+    go(page, f"#layers=universities&year={university['established'] - 1}&q=zzzz-nothing")
+    assert university["id"] not in drawn(page)
+    page.fill("#cq-search-input", university["id"])
+    page.locator("#cq-search-results button").first.click()
+    popup = page.locator(".leaflet-popup-content .cq-popup-title")
+    popup.wait_for()
+    assert popup.inner_text() == university["name_en"] or university["name_en"] in page.locator(".leaflet-popup-content").inner_text()
+    assert university["id"] in drawn(page)
+    assert page.locator("#cq-table-filter").input_value() == ""

@@ -33,13 +33,20 @@ BBOX_QUERY = Query(description=BBOX_DESCRIPTION, max_length=200, examples=BBOX_E
 async def feature_filter(
     bbox: Annotated[str | None, BBOX_QUERY] = None,
     kind: Annotated[str | None, Query(description="Feature kind(s), comma-separated", max_length=500)] = None,
-    established_from: Annotated[int | None, Query(ge=1800, le=2100, description="Earliest year established")] = None,
-    established_to: Annotated[int | None, Query(ge=1800, le=2100, description="Latest year established "
-                                                "(earlier than established_from: no feature matches)")] = None,
+    established_from: Annotated[int | None, Query(ge=1800, le=2100, description="Earliest year established (without "
+                                                  "an established year: the first year of the feature's own "
+                                                  "by-year figures, as on the map's year slider)")] = None,
+    established_to: Annotated[int | None, Query(ge=1800, le=2100, description="Latest year established, as "
+                                                "established_from (earlier than established_from: no feature "
+                                                "matches)")] = None,
     include_undated: Annotated[bool, Query(description="With a year range: also features whose year is not "
                                                        "documented (the map's year slider keeps them)")] = False,
+    q: Annotated[str | None, Query(max_length=200, description="Text the feature's English, Chinese or Persian name, "
+                                   "its id or its kind's label (in lang) contains, any case: the map's filter")] = None,
+    lang: Annotated[str | None, Query(max_length=64, description="Language of the kind labels q is matched against: "
+                                      "en, zh or fa (default en)")] = None,
 ) -> FeatureFilter:
-    return make_filter(bbox, kind, established_from, established_to, include_undated)
+    return make_filter(bbox, kind, established_from, established_to, include_undated, q, lang)
 
 
 FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]

@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from geo.route_index import comparison_geojson
+from geo.route_text import localise
 from geo.routes import UnknownPlace
-from web.deps import PublishedDep
+from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["routes"])
@@ -25,6 +26,9 @@ class Place(BaseModel):
     id: str
     name_en: str
     name_zh: str | None
+    name_fa: str | None = None
+    name: str | None = Field(None, description="The name in the language asked for (the English name, marked, "
+                                               "where the data has none)")
     kind: str = Field(description="city_terminal, sea_port, river_port, border_crossing, junction or line_end")
     country: str | None
     coordinates: list[float] = Field(description="lon, lat (WGS 84)")
@@ -57,6 +61,8 @@ class Estimate(BaseModel):
     method: str
     sources: list[SourceRef]
     value_as_written: Any = None
+    speed_km_per_day: list[float] | None = Field(None, description="Estimated: the speeds used, min and max")
+    speed_method: str | None = Field(None, description="Estimated: how the speed was found, as its source says")
 
 
 class Total(BaseModel):
@@ -70,7 +76,10 @@ class Leg(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     corridor_id: str
-    corridor_name: str
+    corridor_name: str = Field(description="In the language asked for (the English name, marked, where the data "
+                                           "has none)")
+    corridor_name_zh: str | None = None
+    corridor_name_fa: str | None = None
     layer: str
     kind: str
     mode: str = Field(description="rail, sea, river, road or rail_road")
@@ -90,7 +99,8 @@ class Leg(BaseModel):
 class Route(BaseModel):
     id: str
     rank: int
-    label: str
+    label: str = Field(description="In the language asked for, written from label_parts")
+    label_parts: dict[str, Any] = Field(description="modes, stops (places) and the corridor telling twin routes apart")
     total_km: float
     transit_days: Total
     co2_kg_per_tonne: Total
@@ -106,6 +116,7 @@ class RouteComparison(BaseModel):
 
     origin: Place = Field(alias="from")
     to: Place
+    lang: str = Field(description="Language of labels and names: en, zh or fa")
     ranking: str
     alternatives: list[Route]
     notes: list[str]
@@ -117,14 +128,20 @@ def _unknown(status: int, exc: UnknownPlace) -> JSONResponse:
                                    "valid_places": [node.id for node in exc.valid]}}, status_code=status)
 
 
-async def _compare(published: PublishedDep, origin: str, destination: str) -> dict[str, Any]:
-    return await run_in_threadpool(published.routes.compare, origin, destination)
+async def _compare(published: PublishedDep, origin: str, destination: str, language: str) -> dict[str, Any]:
+    result = await run_in_threadpool(published.routes.compare, origin, destination)
+    return localise(result, language)
+
+
+def _language_headers(language: str) -> dict[str, str]:
+    return {"Content-Language": language, "Vary": "Accept-Language"}
 
 
 @router.get("/routes", response_model=RouteComparison, responses=ERRORS,
             summary="Compare the routes between two places: distance, transit days, CO2 estimate, documented traffic")
 async def compare_routes(
     published: PublishedDep,
+    language: LanguageDep,
     origin: Annotated[str | None, Query(alias="from", max_length=120, description=PLACE,
                                         examples=["chongqing"])] = None,
     destination: Annotated[str | None, Query(alias="to", max_length=120, description=PLACE,
@@ -133,20 +150,20 @@ async def compare_routes(
     try:
         if origin is None or destination is None:
             raise UnknownPlace("" if origin is None else destination or "", published.routes.network.named_nodes())
-        result = await _compare(published, origin, destination)
+        result = await _compare(published, origin, destination, language)
     except UnknownPlace as exc:
         return _unknown(400, exc)
-    return JSONResponse(result)
+    return JSONResponse(result, headers=_language_headers(language))
 
 
 @router.get("/routes/{origin}/{destination}.geojson", response_class=JSONResponse, responses={
     200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}, "description": "One feature per leg"},
     **ERRORS}, summary="The compared routes as GeoJSON, one LineString feature per leg")
-async def routes_geojson(published: PublishedDep, origin: str, destination: str) -> Any:
+async def routes_geojson(published: PublishedDep, language: LanguageDep, origin: str, destination: str) -> Any:
     try:
-        result = await _compare(published, origin, destination)
+        result = await _compare(published, origin, destination, language)
     except UnknownPlace as exc:
         return _unknown(404, exc)
     return JSONResponse(comparison_geojson(result), media_type="application/geo+json",
-                        headers={"Content-Disposition": f'inline; filename="routes-{result["from"]["id"]}-'
+                        headers={**_language_headers(language), "Content-Disposition": f'inline; filename="routes-{result["from"]["id"]}-'
                                                         f'{result["to"]["id"]}.geojson"'})

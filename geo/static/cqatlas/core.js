@@ -202,10 +202,24 @@
       app.emit("layers", {id: id, visible: visible});
     };
 
+    /* A feature may be hidden for several reasons at once (the year, the filter); it is drawn while none holds. */
+    app.isHidden = function (entry) { return !!entry.hiddenBy && Object.keys(entry.hiddenBy).length > 0; };
+    app.setHidden = function (entry, reason, hidden) {
+      var before = app.isHidden(entry);
+      entry.hiddenBy = entry.hiddenBy || {};
+      if (hidden) { entry.hiddenBy[reason] = true; } else { delete entry.hiddenBy[reason]; }
+      if (app.isHidden(entry) === before) { return; }
+      if (before) { entry.layer.group.addLayer(entry.shape); return; }
+      if (app.state.selected === entry.id) { map.closePopup(); }
+      entry.layer.group.removeLayer(entry.shape);
+    };
+
+    /* What is in view: drawn (layer on, not hidden) and within the map's extent — the table lists it, the
+       downloads hold it. */
     app.visibleEntries = function () {
       var view = map.getBounds();
       return app.entries.filter(function (entry) {
-        return map.hasLayer(entry.layer.group) && view.intersects(app.entryBounds(entry));
+        return map.hasLayer(entry.layer.group) && !app.isHidden(entry) && view.intersects(app.entryBounds(entry));
       });
     };
 

@@ -1,5 +1,6 @@
-/* Download what you see: the layers on, the visible extent as bbox and the year as established_to (features without
-   a year kept, as on the map), in GeoJSON, GeoPackage, CSV or KML — links to the same /api URLs a script can use.
+/* Download what you see: the layers on, the visible extent as bbox, the year as established_to (features without
+   a year kept, as on the map) and the filter as q (with the language its kind labels are matched in), in GeoJSON,
+   GeoPackage, CSV or KML — links to the same /api URLs a script can use.
    A static copy of the atlas has no API: it offers the whole layers and says so. */
 CQAtlas.section("download", function (app) {
   "use strict";
@@ -24,6 +25,7 @@ CQAtlas.section("download", function (app) {
     if (app.state.year !== null && app.state.year !== undefined) {
       parts.push("established_to=" + app.state.year, "include_undated=true");
     }
+    if (app.state.filter) { parts.push("q=" + encodeURIComponent(app.state.filter), "lang=" + app.lang); }
     return parts.join("&");
   }
 
@@ -58,7 +60,8 @@ CQAtlas.section("download", function (app) {
       });
       var year = app.state.year === null || app.state.year === undefined ? null : (app.formatYear || String)(app.state.year);
       summary.textContent = app.t(year === null ? "download.selection" : "download.selection_year",
-                                  {layers: app.formatNumber(ids.length), year: year});
+                                  {layers: app.formatNumber(ids.length), year: year}) +
+        (app.state.filter ? " " + app.t("download.filter", {query: app.state.filter}) : "");
     }
     list.replaceChildren.apply(list, items);
     if (!on.length) { summary.textContent = app.t("download.none"); }
@@ -70,6 +73,6 @@ CQAtlas.section("download", function (app) {
   }
 
   formats.addEventListener("change", render);
-  ["view", "layers", "year", "language"].forEach(function (name) { app.on(name, schedule); });
+  ["view", "layers", "year", "language", "filter"].forEach(function (name) { app.on(name, schedule); });
   render();
 });

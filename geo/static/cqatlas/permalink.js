@@ -1,4 +1,5 @@
-/* The address holds the map's state — view, layers on, year, language, table filter, open feature — so a link
+/* The address holds the map's state — view, layers on, year, language, filter, open feature and, once one is
+   on the map, the route comparison's two ends — so a link
    reopens the map as it was shared. It follows every change without a reload (served or opened from disk).
    Everything read back from an address is checked against what the atlas knows; none of it becomes markup. */
 CQAtlas.section("permalink", function (app) {
@@ -20,6 +21,8 @@ CQAtlas.section("permalink", function (app) {
     parts.push("lang=" + encode(app.lang));
     if (filter && filter.value.trim()) { parts.push("q=" + encode(filter.value.trim())); }
     if (app.state.selected) { parts.push("feature=" + encode(app.state.selected)); }
+    var route = app.routes ? app.routes.shown() : null;
+    if (route) { parts.push("route=" + encode(route)); }
     return "#" + parts.join("&");
   }
 
@@ -63,24 +66,25 @@ CQAtlas.section("permalink", function (app) {
       app.layers.forEach(function (layer) { app.setLayerVisible(layer.spec.id, on.indexOf(layer.spec.id) >= 0); });
     }
     if (app.setYear) { app.setYear(params.year ? Number(params.year) : null); }
-    if (filter && params.q !== undefined) {
-      filter.value = params.q;
-      filter.dispatchEvent(new Event("input"));
-    }
+    if (filter && params.q !== undefined && app.setFilter) { app.setFilter(params.q); }
     var entry = params.feature && Object.prototype.hasOwnProperty.call(app.byId, params.feature) ? app.byId[params.feature] : null;
     // Opened where it is, without panning; the view is set after it.
-    if (entry && !entry.hiddenByYear) { app.open(entry, {pan: false}); } else { app.map.closePopup(); }
+    if (entry && !app.isHidden(entry)) { app.open(entry, {pan: false}); } else { app.map.closePopup(); }
     var view = (params.map || "").split("/").map(Number);
     if (view.length === 3 && view.every(isFinite) && Math.abs(view[1]) <= 90 && Math.abs(view[2]) <= 180) {
       var zoom = Math.max(app.map.getMinZoom(), Math.min(app.map.getMaxZoom(), Math.round(view[0])));
       app.map.setView([view[1], view[2]], zoom, {animate: false});
     }
+    // The comparison is loaded (from the page, or asked of the API) and drawn where the view already is.
+    var ends = (params.route || "").split("/");
+    if (app.routes && ends.length === 2 && ends[0] && ends[1] && params.route !== app.routes.shown()) {
+      app.routes.show(ends[0], ends[1]);
+    }
     restoring = false;
     write();
   }
 
-  ["view", "layers", "select", "year", "language"].forEach(function (name) { app.on(name, schedule); });
-  if (filter) { filter.addEventListener("input", schedule); }
+  ["view", "layers", "select", "year", "language", "routes", "filter"].forEach(function (name) { app.on(name, schedule); });
   // An address edited by hand (or a link followed within the page) is applied as it is.
   window.addEventListener("hashchange", function () { apply(window.location.hash); });
   app.on("ready", function () { apply(window.location.hash, true); });

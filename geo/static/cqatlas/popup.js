@@ -91,7 +91,10 @@
     var facts = slot(root, "facts");
     var kind = entry.spec.kinds[p.kind];
     addRow(facts, t("popup.kind"), kind ? kind.label : p.kind);
-    if (p.established !== null && p.established !== undefined) { addRow(facts, t("popup.established"), app.formatYear(p.established)); }
+    // The year the slider places the feature at, and which rule gave it.
+    var placed = CQAtlas.yearRule(p);
+    addRow(facts, t(placed.rule === "established" ? "popup.established" : "popup.year_rule"),
+           CQAtlas.yearRuleText(placed, app)).dataset.yearRule = placed.rule;
     Object.keys(figures.documented).forEach(function (name) {
       var value = p[name], label = figures.documented[name][0], unit = figures.documented[name][1];
       if (value === null || value === undefined) { return; }

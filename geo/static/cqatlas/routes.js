@@ -1,14 +1,25 @@
 /* Compare routes: the alternatives between two places drawn side by side on the map, a table of km, days, CO2
    and documented traffic (every figure with its source), a bar chart, and traffic by year where sources give it.
-   Data: the comparisons prepared at build time (JSON block), or /api/routes when the page is served.
+   Data: the comparisons prepared at build time (JSON block), or /api/routes when the page is served. Every label
+   is written in the page's language from the catalogs and the names the data gives (English, marked, where it
+   gives none), so a comparison loaded once is redrawn in another language without asking again.
    Attribute text is data: written with textContent only. */
 (function () {
   "use strict";
 
   var COLORS = ["#b91c1c", "#1d4ed8", "#047857", "#7c3aed", "#c2410c", "#0f766e"];
   var DASHES = {sea: "9 7", road: "2 6", rail_road: "10 4 2 4", river: null, rail: null};
-  var numbers = new Intl.NumberFormat("en", {maximumFractionDigits: 0});
-  var decimals = new Intl.NumberFormat("en", {maximumFractionDigits: 1});
+  var BASIS = {documented: "routes.basis.documented", estimated: "routes.basis.estimated",
+               unknown: "routes.basis.unknown", "documented and estimated": "routes.basis.mixed"};
+  var METRICS = {km: "routes.col_km", days: "routes.chart_days", co2: "routes.chart_co2"};
+  var METHODS = {documented: "routes.method_documented", estimated: "routes.method_estimated",
+                 unknown: "routes.method_unknown"};
+  var numbers, decimals;  // whole and one-decimal numbers in the page's language (Persian digits for fa)
+
+  function useLanguage(lang) {
+    numbers = new Intl.NumberFormat(lang, {maximumFractionDigits: 0});
+    decimals = new Intl.NumberFormat(lang, {maximumFractionDigits: 1});
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -24,16 +35,36 @@
     return range.complete === false ? "≥ " + text : text;
   }
 
-  function figureValue(value) {
-    if (value === null || value === undefined) { return ""; }
-    if (typeof value === "number") { return numbers.format(value); }
-    if (typeof value.value === "number") {
-      var words = {more_than: "more than ", at_least: "at least ", about: "about ", less_than: "less than ",
-                   up_to: "up to "};
-      return (words[value.qualifier] || "") + numbers.format(value.value);
+  /* A place's or corridor's name in the page's language, or its English name marked as such. */
+  function named(thing, app) { return CQAtlas.featureName(thing, app.lang, app.t); }
+
+  function corridorName(leg, app) {
+    return named({name_en: leg.corridor_name, name_zh: leg.corridor_name_zh, name_fa: leg.corridor_name_fa}, app);
+  }
+
+  /* Text the sources write in English (methods), marked as English in the other languages. */
+  function english(text, app) { return app.lang === "en" ? text : app.t("routes.english", {text: text}); }
+
+  /* The route's label from its parts, as the API writes it with ?lang= (geo/route_text.py). */
+  function routeLabel(route, app) {
+    var parts = route.label_parts, t = app.t;
+    var modes = parts.modes.map(function (mode) { return t("routes.mode." + mode); }).join(" + ");
+    var label = modes;
+    if (parts.stops.length) {
+      label = t("routes.label_via", {modes: modes, stops: parts.stops.map(function (stop) {
+        return named(stop, app).text; }).join(t("routes.stop_separator"))});
     }
-    if (typeof value.min === "number") { return numbers.format(value.min) + "–" + numbers.format(value.max); }
-    return "";
+    if (parts.distinguished_by) {
+      label = t("routes.label_distinct", {label: label, corridor: named(parts.distinguished_by, app).text});
+    }
+    return label;
+  }
+
+  function figureText(figure, app) {
+    var label = app.t("figure." + figure.name + ".label"), unit = app.t("figure." + figure.name + ".unit");
+    return {label: label === "figure." + figure.name + ".label" ? figure.label : label,
+            text: CQAtlas.figureText(figure.value, unit === "figure." + figure.name + ".unit" ? figure.unit : unit,
+                                     null, app)};
   }
 
   function link(source) {
@@ -70,7 +101,9 @@
 
   /* options.deferDraw: draw on the map only once the section is used (in a side panel that is open from the start,
      the atlas keeps its own first view until someone turns to the routes). */
-  function mount(root, map, data, options) {
+  function mount(root, app, data, options) {
+    var map = app.map;
+    function t(key, values) { return app.t(key, values); }  // app.t changes with the language
     var api = root.getAttribute("data-api");
     var active = !(options && options.deferDraw);
     var fromSelect = root.querySelector("#cq-routes-from");
@@ -83,7 +116,8 @@
     var metric = "km";
     var drawn = L.featureGroup();
     if (active) { drawn.addTo(map); }
-    var state = {result: null, selected: 0, shapes: []};
+    var state = {result: null, selected: 0, shapes: [], shown: null};
+    useLanguage(app.lang);
     var chart = null, trafficChart = null;
     var origins = {};
     Object.keys(data.comparisons).forEach(function (key) { origins[key.split("/")[0]] = true; });
@@ -91,7 +125,9 @@
     function placeOptions(select, places, chosen) {
       select.textContent = "";
       places.forEach(function (place) {
-        var option = el("option", "", place.name_en);
+        var name = named(place, app);
+        var option = el("option", "", name.text);
+        option.lang = name.lang;
         option.value = place.id;
         option.selected = place.id === chosen;
         select.appendChild(option);
@@ -108,18 +144,18 @@
     function load(from, to) {
       var key = from + "/" + to;
       if (data.comparisons[key]) { return Promise.resolve(data.comparisons[key]); }
-      if (!api) { return Promise.reject(new Error("only routes from the prepared origins are in this copy")); }
+      if (!api) { return Promise.reject(new Error(t("routes.offline"))); }
       return fetch(api + "?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to))
         .then(function (response) {
           return response.json().then(function (body) {
-            if (!response.ok) { throw new Error(body.error ? body.error.message : "request failed"); }
+            if (!response.ok) { throw new Error(t("routes.failed", {message: body.error ? body.error.message : response.status})); }
             data.comparisons[key] = body;
             return body;
           });
         });
     }
 
-    function draw(result) {
+    function draw(result, keepView) {
       drawn.clearLayers();
       state.shapes = result.alternatives.map(function (route, index) {
         var group = L.featureGroup();
@@ -129,8 +165,8 @@
             className: "cq-route-line cq-route-" + route.rank + " cq-route-mode-" + leg.mode
           });
           line.bindTooltip(function () {
-            return document.createTextNode("#" + route.rank + " " + leg.corridor_name + " (" +
-                                           numbers.format(leg.length_km) + " km)");
+            return document.createTextNode(t("routes.tooltip", {rank: numbers.format(route.rank),
+              corridor: corridorName(leg, app).text, km: numbers.format(leg.length_km)}));
           }, {sticky: true});
           line.on("click", function () { select(index); });
           group.addLayer(line);
@@ -138,23 +174,24 @@
         group.addTo(drawn);
         return group;
       });
-      fit();
+      if (!keepView) { fit(); }
     }
 
     function fit() {
       if (active && drawn.getLayers().length) { map.fitBounds(drawn.getBounds(), {padding: [20, 20]}); }
     }
 
-    function activate() {
+    function activate(keepView) {
       if (active) { return; }
       active = true;
       drawn.addTo(map);
-      fit();
+      if (keepView !== true) { fit(); }
       root.setAttribute("data-drawn", "true");
+      if (state.shown) { app.emit("routes", state.shown); }
     }
     if (!active) {
-      root.addEventListener("pointerdown", activate);
-      root.addEventListener("focusin", activate);
+      root.addEventListener("pointerdown", function () { activate(); });
+      root.addEventListener("focusin", function () { activate(); });
     } else {
       root.setAttribute("data-drawn", "true");
     }
@@ -176,35 +213,40 @@
         swatch.style.background = COLORS[index % COLORS.length];
         var rank = el("td");
         rank.appendChild(swatch);
-        rank.appendChild(el("span", "", route.rank));
+        rank.appendChild(el("span", "", numbers.format(route.rank)));
         tr.appendChild(rank);
-        tr.appendChild(el("th", "cq-routes-label", route.label)).scope = "row";
+        tr.appendChild(el("th", "cq-routes-label", routeLabel(route, app))).scope = "row";
         var km = el("td", "cq-num", numbers.format(route.total_km));
-        km.title = "geodesic length of the corridor lines used";
+        km.title = t("routes.km_title");
         tr.appendChild(km);
         var days = el("td", "cq-num");
         var daySources = [];
         route.legs.forEach(function (leg) { daySources = daySources.concat(leg.transit_days.sources); });
         var dayText = span(route.transit_days, decimals.format);
-        var basis = route.transit_days.basis === "documented" ? "" : route.transit_days.basis === "unknown" ? "" : " est.";
-        sourcesCell(days, dayText + basis, daySources, route.transit_days.basis);
+        var basis = route.transit_days.basis;
+        var estimated = basis !== "documented" && basis !== "unknown" && dayText !== "–";
+        sourcesCell(days, estimated ? t("routes.estimated", {value: dayText}) : dayText, daySources,
+                    t(BASIS[basis] || "routes.basis.unknown"));
+        days.setAttribute("data-basis", basis);
         (route.documented_comparisons || []).forEach(function (comparison) {
-          var note = el("div", "cq-routes-comparison",
-                        "by sea: " + figureValue(comparison.value) + " days (" + comparison.sources.map(function (s) {
-                          return s.title; }).join("; ") + ")");
+          var note = el("div", "cq-routes-comparison", t("routes.by_sea", {
+            days: CQAtlas.figureText(comparison.value, "", null, app).trim(),
+            sources: comparison.sources.map(function (s) { return s.title; }).join("; ")}));
           days.appendChild(note);
         });
         tr.appendChild(days);
         var co2 = el("td", "cq-num");
         var co2Sources = [];
         route.legs.forEach(function (leg) { if (leg.co2_kg_per_tonne) { co2Sources = co2Sources.concat(leg.co2_kg_per_tonne.sources); } });
-        sourcesCell(co2, span(route.co2_kg_per_tonne, numbers.format) + " est.", co2Sources, "estimate");
+        var co2Text = span(route.co2_kg_per_tonne, numbers.format);
+        sourcesCell(co2, co2Text === "–" ? co2Text : t("routes.estimated", {value: co2Text}), co2Sources,
+                    t("routes.col_co2_title"));
         tr.appendChild(co2);
         var traffic = el("td", "cq-routes-traffic-cell");
         var shown = trafficFigures(route);
         var trafficSources = [];
         shown.forEach(function (item) {
-          traffic.appendChild(el("div", "", figureValue(item.figure.value) + " " + item.figure.unit));
+          traffic.appendChild(el("div", "", figureText(item.figure, app).text));
           trafficSources = trafficSources.concat(item.figure.sources);
         });
         if (!shown.length) { traffic.textContent = "–"; }
@@ -229,8 +271,8 @@
         return range.min === null ? null : [range.min, range.max];
       });
       return {
-        labels: routes.map(function (route) { return "#" + route.rank; }),
-        datasets: [{label: {km: "km", days: "days (range)", co2: "kg CO2 per tonne (estimate)"}[metric], data: values,
+        labels: routes.map(function (route) { return t("routes.chart_route", {rank: numbers.format(route.rank)}); }),
+        datasets: [{label: t(METRICS[metric]), data: values,
                     backgroundColor: routes.map(function (r, i) { return COLORS[i % COLORS.length]; }),
                     borderSkipped: false}]
       };
@@ -240,9 +282,13 @@
       var canvas = root.querySelector("#cq-routes-chart");
       if (typeof Chart === "undefined") { return; }
       if (chart) { chart.destroy(); }
+      var rtl = document.documentElement.dir === "rtl";
+      // Right to left: bars grow from the right, the route axis stands on the right, numbers in the language.
       chart = new Chart(canvas, {type: "bar", data: chartData(), options: {
-        indexAxis: "y", animation: false, responsive: true, maintainAspectRatio: false,
-        plugins: {legend: {display: true}}, onClick: function (event, elements) {
+        indexAxis: "y", animation: false, responsive: true, maintainAspectRatio: false, locale: app.lang,
+        scales: {x: {reverse: rtl, ticks: {callback: function (value) { return numbers.format(value); }}},
+                 y: {position: rtl ? "right" : "left"}},
+        plugins: {legend: {display: true, rtl: rtl}, tooltip: {rtl: rtl}}, onClick: function (event, elements) {
           if (elements.length) { select(elements[0].index); }
         }
       }});
@@ -258,16 +304,25 @@
       var years = {};
       series.forEach(function (item) { Object.keys(item.figure.value.series).forEach(function (y) { years[y] = true; }); });
       var labels = Object.keys(years).sort();
-      trafficChart = new Chart(trafficBox.querySelector("canvas"), {type: "line", options: {animation: false}, data: {
+      var rtl = document.documentElement.dir === "rtl";
+      var years = new Intl.NumberFormat(app.lang, {useGrouping: false});
+      trafficChart = new Chart(trafficBox.querySelector("canvas"), {type: "line", options: {
+        animation: false, locale: app.lang,
+        scales: {x: {reverse: rtl, ticks: {callback: function (value, index) { return years.format(Number(labels[index])); }}},
+                 y: {position: rtl ? "right" : "left", ticks: {callback: function (value) { return numbers.format(value); }}}},
+        plugins: {legend: {rtl: rtl}, tooltip: {rtl: rtl}}
+      }, data: {
         labels: labels,
         datasets: series.map(function (item, i) {
-          return {label: item.figure.label + " – " + item.leg.corridor_name, borderColor: COLORS[(i + 2) % COLORS.length],
+          return {label: t("routes.traffic_series", {figure: figureText(item.figure, app).label,
+                                                    corridor: corridorName(item.leg, app).text}),
+                  borderColor: COLORS[(i + 2) % COLORS.length],
                   data: labels.map(function (y) { var v = item.figure.value.series[y]; return v === undefined ? null : v; })};
         })
       }});
       series.forEach(function (item) {
         item.figure.sources.forEach(function (source) {
-          var li = el("li", "", item.figure.label + ": ");
+          var li = el("li", "", figureText(item.figure, app).label + ": ");
           li.appendChild(link(source));
           list.appendChild(li);
         });
@@ -293,14 +348,17 @@
 
     function describe(route) {
       detail.textContent = "";
-      detail.appendChild(el("h3", "cq-subheading", "#" + route.rank + " " + route.label));
+      detail.appendChild(el("h3", "cq-subheading", t("routes.detail_heading", {rank: numbers.format(route.rank),
+                                                                                label: routeLabel(route, app)})));
       var legs = el("ol", "cq-routes-legs");
       var days = [], co2 = [], traffic = [];
       route.legs.forEach(function (leg) {
-        var li = el("li", "", leg.from.name_en + " → " + leg.to.name_en + ": " + leg.corridor_name + ", " +
-                    numbers.format(leg.length_km) + " km (" + leg.mode.replace("_", "/") + "; " +
-                    (leg.geometry_quality || "") + " geometry); days " + span(leg.transit_days, decimals.format) +
-                    " — " + leg.transit_days.method);
+        var li = el("li", "", t("routes.leg", {
+          from: named(leg.from, app).text, to: named(leg.to, app).text, corridor: corridorName(leg, app).text,
+          km: numbers.format(leg.length_km), mode: t("routes.mode." + leg.mode),
+          quality: app.config.quality[leg.geometry_quality] || leg.geometry_quality || ""}));
+        li.appendChild(el("div", "cq-routes-leg-days", t("routes.leg_days", {
+          days: span(leg.transit_days, decimals.format), method: legMethod(leg)})));
         legs.appendChild(li);
         days = days.concat(leg.transit_days.sources);
         if (leg.co2_kg_per_tonne) { co2 = co2.concat(leg.co2_kg_per_tonne.sources); }
@@ -308,9 +366,21 @@
       trafficFigures(route).forEach(function (item) { traffic = traffic.concat(item.figure.sources); });
       (route.documented_comparisons || []).forEach(function (c) { days = days.concat(c.sources); });
       detail.appendChild(legs);
-      if (days.length) { detail.appendChild(sourceList("Transit days", days)); }
-      if (co2.length) { detail.appendChild(sourceList("CO₂ factors", co2)); }
-      if (traffic.length) { detail.appendChild(sourceList("Traffic", traffic)); }
+      if (days.length) { detail.appendChild(sourceList(t("routes.sources_days"), days)); }
+      if (co2.length) { detail.appendChild(sourceList(t("routes.sources_co2"), co2)); }
+      if (traffic.length) { detail.appendChild(sourceList(t("routes.sources_traffic"), traffic)); }
+    }
+
+    /* How a leg's days were found, in the language; the cited speed's own method as its source writes it. */
+    function legMethod(leg) {
+      var days = leg.transit_days;
+      if (days.basis === "documented") { return t(METHODS.documented, {corridor: corridorName(leg, app).text}); }
+      if (days.basis === "estimated" && days.speed_km_per_day) {
+        return t(METHODS.estimated, {km: numbers.format(leg.length_km), min: numbers.format(days.speed_km_per_day[0]),
+                                     max: numbers.format(days.speed_km_per_day[1]), method: english(days.speed_method, app)});
+      }
+      if (days.basis === "unknown") { return t(METHODS.unknown, {mode: t("routes.mode." + leg.mode)}); }
+      return english(days.method, app);
     }
 
     function select(index) {
@@ -329,25 +399,48 @@
       if (route) { describe(route); drawTraffic(route); }
     }
 
-    function show(from, to) {
-      status.textContent = "…";
+    function statusText(result) {
+      var ends = {from: named(result.from, app).text, to: named(result.to, app).text};
+      return result.alternatives.length
+        ? t("routes.count", L.extend({count: numbers.format(result.alternatives.length), ranking: t("routes.ranking")}, ends))
+        : t("routes.none", ends);
+    }
+
+    /* Everything written in words, again (after a change of language). */
+    function relabel() {
+      useLanguage(app.lang);
+      fillPickers(fromSelect.value, toSelect.value);
+      if (!state.result) { return; }
+      status.textContent = statusText(state.result);
+      table(state.result);
+      drawChart();
+      if (downloads.firstChild) { downloads.firstChild.textContent = t("routes.download"); }
+      select(state.selected);
+    }
+
+    /* Show the comparison from ``from`` to ``to``; ``options.keepView``: draw it without moving the map (a shared
+       link sets the view itself). */
+    function show(from, to, showOptions) {
+      showOptions = showOptions || {};
+      status.textContent = t("routes.loading");
       return load(from, to).then(function (result) {
         state.result = result;
-        status.textContent = result.alternatives.length
-          ? result.alternatives.length + " routes from " + result.from.name_en + " to " + result.to.name_en +
-            " (" + result.ranking + ")"
-          : "No route connects " + result.from.name_en + " and " + result.to.name_en + " in the atlas.";
-        draw(result);
+        state.shown = result.from.id + "/" + result.to.id;
+        fillPickers(result.from.id, result.to.id);
+        status.textContent = statusText(result);
+        draw(result, showOptions.keepView);
         table(result);
         drawChart();
         downloads.textContent = "";
         if (api) {
-          var a = el("a", "", "Download these routes as GeoJSON");
+          var a = el("a", "", t("routes.download"));
           a.href = api + "/" + encodeURIComponent(result.from.id) + "/" + encodeURIComponent(result.to.id) + ".geojson";
           downloads.appendChild(a);
         }
         select(0);
-        root.setAttribute("data-shown", from + "/" + to);
+        root.setAttribute("data-shown", state.shown);
+        if (showOptions.activate) { activate(showOptions.keepView); }
+        if (active) { app.emit("routes", state.shown); }
       }).catch(function (error) {
         status.textContent = error.message;
       });
@@ -367,16 +460,22 @@
         drawChart();
       });
     });
+    app.on("language", relabel);
+    /* The comparison on the map (once someone has turned to it), for shared links; and a way to restore one. */
+    app.routes = {
+      shown: function () { return active ? state.shown : null; },
+      show: function (from, to) { return show(from, to, {activate: true, keepView: true}); }
+    };
     fillPickers(data["default"].from, data["default"].to);
     return show(data["default"].from, data["default"].to);
   }
 
-  function start(map, options, data) {
+  function start(app, options, data) {
     var root = document.getElementById("cq-routes");
     var block = document.getElementById("cq-routes-data");
     if (!root || !(block || data) || root.getAttribute("data-mounted")) { return; }
     root.setAttribute("data-mounted", "true");
-    window.cqRoutesReady = mount(root, map, data || JSON.parse(block.textContent), options);
+    window.cqRoutesReady = mount(root, app, data || JSON.parse(block.textContent), options);
     return window.cqRoutesReady;
   }
 
@@ -391,7 +490,7 @@
     root.addEventListener("focusin", use);
     CQAtlas.whenShown(root, function () {
       window.cqRoutesReady = CQAtlas.loadSectionData(root, "routes", app).then(function (data) {
-        return start(app.map, {deferDraw: !used}, data);
+        return start(app, {deferDraw: !used}, data);
       });
     });
   });

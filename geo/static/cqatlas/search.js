@@ -16,7 +16,13 @@ CQAtlas.section("search", function (app) {
     return starts.concat(found).slice(0, MAX_RESULTS);
   }
 
-  function choose(entry) { app.open(entry, {fly: true, focus: true}); }
+  /* A feature found is shown: a filter or a year that hides it is let go first. */
+  function choose(entry) {
+    var hiddenBy = entry.hiddenBy || {};
+    if (hiddenBy.filter && app.setFilter) { app.setFilter(""); }
+    if (hiddenBy.year && app.setYear) { app.setYear(null); }
+    app.open(entry, {fly: true, focus: true});
+  }
 
   function result(entry) {
     var item = document.createElement("li");

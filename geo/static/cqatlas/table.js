@@ -1,5 +1,6 @@
-/* The feature table: what is in view on the layers shown — sortable, filterable, and the keyboard and
-   screen-reader path to every feature (each name opens its popup). */
+/* The feature table: what is in view on the layers shown — sortable, and the keyboard and screen-reader path to
+   every feature (each name opens its popup). Its filter narrows the map too (and so the downloads): a feature's
+   names in the three scripts, its id or its kind as the page names it, containing the text, any case. */
 CQAtlas.section("table", function (app) {
   "use strict";
   var MAX_ROWS = 200;
@@ -32,7 +33,7 @@ CQAtlas.section("table", function (app) {
   function sortKey(entry) {
     var p = entry.feature.properties;
     if (sort.column === "kind") { return kindLabel(entry).toLowerCase(); }
-    if (sort.column === "year") { return p.established; }
+    if (sort.column === "year") { return CQAtlas.yearRule(p).year; }
     if (sort.column === "figure") { return keyFigure(entry).number; }
     if (entry.sortLang !== app.lang) {  // computed once per language: sorting 100k rows compares often
       entry.sortName = CQAtlas.featureName(p, app.lang, app.t).text.toLowerCase();
@@ -65,19 +66,40 @@ CQAtlas.section("table", function (app) {
       open.addEventListener("click", function () { app.open(entry, {fly: true, focus: true}); });
       name.appendChild(open);
       tr.appendChild(name);
-      [kindLabel(entry), p.established === null || p.established === undefined ? "" : app.formatYear(p.established),
+      var placed = CQAtlas.yearRule(p);
+      var year = placed.year === null ? "" : app.formatYear(placed.year);
+      [kindLabel(entry), placed.rule === "series" ? app.t("time.rule_series_short", {year: year}) : year,
        keyFigure(entry).text].forEach(function (text) { tr.insertCell().textContent = text; });
+      // Which rule placed the feature on the year slider, for those who ask (and for screen readers).
+      tr.cells[2].title = CQAtlas.yearRuleText(placed, app);
+      tr.cells[2].dataset.yearRule = placed.rule;
       tr.dataset.feature = entry.id;
       rows[entry.id] = tr;
     }
     return rows[entry.id];
   }
 
-  function render() {
+  function matches(entry, query) {
+    return !query || entry.search.indexOf(query) >= 0 || kindLabel(entry).toLowerCase().indexOf(query) >= 0;
+  }
+
+  /* The filter applied to every feature (kind labels follow the language, so a new language filters again). */
+  function applyFilter() {
     var query = filter.value.trim().toLowerCase();
-    var visible = app.visibleEntries();
-    var shown = visible.filter(function (entry) {
-      return !query || entry.search.indexOf(query) >= 0 || kindLabel(entry).toLowerCase().indexOf(query) >= 0;
+    app.state.filter = query || null;
+    app.entries.forEach(function (entry) { app.setHidden(entry, "filter", !matches(entry, query)); });
+    app.emit("filter", app.state.filter);
+  }
+
+  function render() {
+    // In view with the filter left aside (the count's total), and of those what the filter leaves (listed).
+    var view = app.map.getBounds(), visible = 0, shown = [];
+    app.entries.forEach(function (entry) {
+      var reasons = entry.hiddenBy ? Object.keys(entry.hiddenBy) : [];
+      if (!app.map.hasLayer(entry.layer.group) || reasons.some(function (r) { return r !== "filter"; }) ||
+          !view.intersects(app.entryBounds(entry))) { return; }
+      visible += 1;
+      if (!reasons.length) { shown.push(entry); }
     });
     shown.sort(compare);
     var rowsNow = shown.slice(0, MAX_ROWS).map(row);
@@ -87,7 +109,8 @@ CQAtlas.section("table", function (app) {
       body.replaceChildren.apply(body, rowsNow);
       if (focused && body.contains(focused)) { focused.focus({preventScroll: true}); }  // keyboard users keep their place
     }
-    var text = shown.length ? app.t("table.count", {shown: app.formatNumber(shown.length), total: app.formatNumber(visible.length)}) : app.t("table.empty");
+    var text = shown.length ? app.t("table.count", {shown: app.formatNumber(shown.length), total: app.formatNumber(visible)})
+      : visible ? app.t("table.no_match", {query: filter.value.trim()}) : app.t("table.empty");
     if (shown.length > MAX_ROWS) { text += " " + app.t("table.more", {shown: MAX_ROWS}); }
     status.textContent = text;
     table.querySelectorAll("th[data-column]").forEach(function (th) {
@@ -102,6 +125,11 @@ CQAtlas.section("table", function (app) {
     window.clearTimeout(pending);
     pending = window.setTimeout(render, 120);
   }
+  var filtering = null;
+  function scheduleFilter() {
+    window.clearTimeout(filtering);
+    filtering = window.setTimeout(function () { applyFilter(); render(); }, 120);
+  }
 
   table.querySelectorAll("button[data-sort]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -109,9 +137,15 @@ CQAtlas.section("table", function (app) {
       render();
     });
   });
-  filter.addEventListener("input", schedule);
+  filter.addEventListener("input", scheduleFilter);
+  /* Set the filter at once (a shared link being opened). */
+  app.setFilter = function (text) {
+    filter.value = text;
+    applyFilter();
+    schedule();
+  };
   app.on("view", schedule);
-  app.on("language", function () { rows = {}; schedule(); });
+  app.on("language", function () { rows = {}; scheduleFilter(); });
   app.on("layers", schedule);
   app.on("select", function (entry) {
     Object.keys(rows).forEach(function (id) { rows[id].classList.toggle("cq-selected", !!entry && entry.id === id); });

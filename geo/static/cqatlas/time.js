@@ -1,5 +1,34 @@
 /* The year slider: features established after the chosen year leave the map on every layer at once (and so the
    feature table and the downloads); features without a documented year stay, and the section says so. */
+/* The year a feature is placed at on the slider, and the rule giving it (geo/year_rule.py says the same for the
+   downloads): its opening year ("established"); else the first year of its own documented by-year figures — in
+   service by then ("series"; figures about a whole network it belongs to, network_*, do not count); else "none",
+   shown at every year. */
+CQAtlas.yearRule = function (p) {
+  "use strict";
+  if (typeof p.established === "number") { return {year: p.established, rule: "established"}; }
+  var placed = {year: null, rule: "none"};
+  Object.keys(p).forEach(function (name) {
+    var value = p[name];
+    if (name.indexOf("network_") === 0 || !value || typeof value !== "object" || !value.series) { return; }
+    Object.keys(value.series).forEach(function (key) {
+      if (/^[0-9]+$/.test(key) && (placed.year === null || Number(key) < placed.year)) {
+        placed = {year: Number(key), rule: "series", figure: name};
+      }
+    });
+  });
+  return placed;
+};
+
+/* The rule in words: "2010 (opening year …)", "in service by 2020: first year of …", "no documented year …". */
+CQAtlas.yearRuleText = function (placed, app) {
+  "use strict";
+  var keys = {established: "time.rule_established", series: "time.rule_series", none: "time.rule_none"};
+  var meta = placed.figure ? app.config.figures.documented[placed.figure] : null;
+  return app.t(keys[placed.rule], {year: placed.year === null ? "" : app.formatYear(placed.year),
+                                   figure: meta ? meta[0] : placed.figure || ""});
+};
+
 CQAtlas.section("time", function (app) {
   "use strict";
   var STEP_MS = 700;
@@ -7,7 +36,8 @@ CQAtlas.section("time", function (app) {
   var output = document.getElementById("cq-year-output");
   var play = document.getElementById("cq-year-play");
   var status = document.getElementById("cq-year-status");
-  var years = app.entries.map(function (entry) { return entry.feature.properties.established; })
+  app.entries.forEach(function (entry) { entry.placed = CQAtlas.yearRule(entry.feature.properties); });
+  var years = app.entries.map(function (entry) { return entry.placed.year; })
     .filter(function (year) { return typeof year === "number"; });
   var first = years.length ? Math.min.apply(null, years) : new Date().getFullYear();
   var last = Math.max(new Date().getFullYear(), years.length ? Math.max.apply(null, years) : first);
@@ -17,18 +47,9 @@ CQAtlas.section("time", function (app) {
   app.state.year = null;  // null: no year chosen, everything shown
   app.yearRange = {first: first, last: last};
 
-  function established(entry) {
-    var year = entry.feature.properties.established;
-    return typeof year === "number" ? year : null;
-  }
+  function established(entry) { return entry.placed.year; }
 
   function yearText(year) { return new Intl.NumberFormat(app.lang, {useGrouping: false}).format(year); }
-
-  // What "in view" means from now on: the table and the downloads count only what the year leaves on the map.
-  var visibleEntries = app.visibleEntries;
-  app.visibleEntries = function () {
-    return visibleEntries().filter(function (entry) { return !entry.hiddenByYear; });
-  };
 
   function label() {
     var year = app.state.year === null ? last : app.state.year;
@@ -49,15 +70,7 @@ CQAtlas.section("time", function (app) {
     app.state.year = year;
     slider.value = String(year === null ? last : year);
     app.entries.forEach(function (entry) {
-      var hidden = year !== null && established(entry) !== null && established(entry) > year;
-      if (hidden === !!entry.hiddenByYear) { return; }
-      entry.hiddenByYear = hidden;
-      if (hidden) {
-        if (app.state.selected === entry.id) { app.map.closePopup(); }
-        entry.layer.group.removeLayer(entry.shape);
-      } else {
-        entry.layer.group.addLayer(entry.shape);
-      }
+      app.setHidden(entry, "year", year !== null && established(entry) !== null && established(entry) > year);
     });
     label();
     app.emit("year", year);
