@@ -488,10 +488,23 @@
     function use() { used = true; }
     root.addEventListener("pointerdown", use);
     root.addEventListener("focusin", use);
-    CQAtlas.whenShown(root, function () {
-      window.cqRoutesReady = CQAtlas.loadSectionData(root, "routes", app).then(function (data) {
-        return start(app, {deferDraw: !used}, data);
+    var loading = null;
+    function load() {
+      if (!loading) {
+        loading = window.cqRoutesReady = CQAtlas.loadSectionData(root, "routes", app).then(function (data) {
+          return start(app, {deferDraw: !used}, data);
+        });
+      }
+      return loading;
+    }
+    // A shared link that holds a comparison mounts the section at once and redraws that comparison.
+    var linked = /[#&]route=([^&]+)/.exec(window.location.hash);
+    if (linked) {
+      load().then(function () {
+        var ends = decodeURIComponent(linked[1]).split("/");
+        if (app.routes && ends.length === 2 && ends[0] && ends[1]) { return app.routes.show(ends[0], ends[1]); }
       });
-    });
+    }
+    CQAtlas.whenShown(root, load);
   });
 })();
