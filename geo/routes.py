@@ -13,9 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from geo.geodesy import WGS84
 from geo.figures_read import figure, number_range, sources_for, traffic_figures
-from geo.network import CorridorNetwork, Node, Segment
+from geo.network import CorridorNetwork, Node, Segment, distance_km
 from geo.transport_factors import EMISSION_FACTORS, FALLBACK_SPEEDS
 
 MAX_ALTERNATIVES = 5
@@ -240,13 +239,10 @@ def _zigzags_at_sea(runs: list[list[Segment]]) -> bool:
 
 def _strays(network: CorridorNetwork, path: list[str]) -> bool:
     origin, destination = network.nodes[path[0]], network.nodes[path[-1]]
-    direct = _great_circle_km(origin, destination)
-    return any(_great_circle_km(origin, stop) + _great_circle_km(stop, destination) > MAX_STOP_DETOUR * direct
+    direct = distance_km(origin.lon, origin.lat, destination.lon, destination.lat)
+    return any(distance_km(origin.lon, origin.lat, stop.lon, stop.lat)
+               + distance_km(stop.lon, stop.lat, destination.lon, destination.lat) > MAX_STOP_DETOUR * direct
                for stop in (network.nodes[node] for node in path[2:-1:2]) if stop.kind in DISTINCT_STOP_KINDS)
-
-
-def _great_circle_km(a: Node, b: Node) -> float:
-    return WGS84.inv(a.lon, a.lat, b.lon, b.lat)[2] / 1e3
 
 
 def _path_graph(network: CorridorNetwork) -> nx.Graph:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geo.places import PLACES_BY_ID
-from tests.browsing import PageWatch, open_map, page_url
+from tests.browsing import PageWatch, map_page, open_map, page_url  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, LAYERS_DIR, REPO, LiveServer, edit_feature, read_layer, serve
 
 LANGUAGES = ("en", "zh", "fa")
@@ -77,14 +76,6 @@ def test_routes_api_without_lang_follows_accept_language(client: TestClient) -> 
 
 
 # --- the panel in Chromium -------------------------------------------------------------------------------------------
-
-@pytest.fixture(params=["served", "static"])
-def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
-    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
-    yield watch
-    watch.check()
-    watch.page.context.close()
-
 
 def open_routes(page: Any, shown: str = "chongqing/duisburg") -> None:
     page.locator("#cq-routes-heading").click()

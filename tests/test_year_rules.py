@@ -4,15 +4,14 @@ else none — the same on the map (Chromium) and in the downloads, and said in t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.browsing import PageWatch, open_map, page_url
-from tests.conftest import LAYERS_DIR, REPO, LiveServer, make_settings, read_layer, serve, write_layer
+from tests.browsing import PageWatch, map_page, open_map  # noqa: F401  (fixture)
+from tests.conftest import LAYERS_DIR, REPO, make_settings, read_layer, serve, write_layer
 from web.app import create_app
 
 CATALOGS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh", "fa")}
@@ -67,14 +66,6 @@ def test_downloads_place_a_feature_without_opening_year_at_its_first_documented_
         # A series about the whole network says nothing of this railway's start: it stays undated.
         assert RAILWAY in ids(client, "rail_europe", established_to=network_first - 1, include_undated="true")
         assert RAILWAY not in ids(client, "rail_europe", established_to=network_first - 1)
-
-
-@pytest.fixture(params=["served", "static"])
-def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
-    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
-    yield watch
-    watch.check()
-    watch.page.context.close()
 
 
 def popup_rule(page: Any, feature_id: str) -> tuple[str, str]:

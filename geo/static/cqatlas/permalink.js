@@ -76,9 +76,12 @@ CQAtlas.section("permalink", function (app) {
       app.map.setView([view[1], view[2]], zoom, {animate: false});
     }
     // The comparison is loaded (from the page, or asked of the API) and drawn where the view already is.
+    // The routes section mounts when first shown; a link holding a comparison mounts it now.
     var ends = (params.route || "").split("/");
-    if (app.routes && ends.length === 2 && ends[0] && ends[1] && params.route !== app.routes.shown()) {
-      app.routes.show(ends[0], ends[1]);
+    if (ends.length === 2 && ends[0] && ends[1]) {
+      Promise.resolve(app.routes || (app.loadRoutes && app.loadRoutes())).then(function () {
+        if (app.routes && params.route !== app.routes.shown()) { app.routes.show(ends[0], ends[1]); }
+      });
     }
     restoring = false;
     write();

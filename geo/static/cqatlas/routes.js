@@ -497,14 +497,8 @@
       }
       return loading;
     }
-    // A shared link that holds a comparison mounts the section at once and redraws that comparison.
-    var linked = /[#&]route=([^&]+)/.exec(window.location.hash);
-    if (linked) {
-      load().then(function () {
-        var ends = decodeURIComponent(linked[1]).split("/");
-        if (app.routes && ends.length === 2 && ends[0] && ends[1]) { return app.routes.show(ends[0], ends[1]); }
-      });
-    }
+    // A shared link that holds a comparison mounts the section before it is shown (see permalink.js).
+    app.loadRoutes = load;
     CQAtlas.whenShown(root, load);
   });
 })();
