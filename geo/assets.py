@@ -84,14 +84,12 @@ def served_assets(node_modules: Path) -> frozenset[str]:
 
 
 def asset_path(node_modules: Path, relative: str) -> Path:
-    """Resolve a manifest entry or one of the map's current bundles; nothing else is ever resolved."""
-    from geo.bundle import made_bundle, map_bundles
+    """Resolve a manifest entry or a bundle the map has made; nothing else is ever resolved."""
+    from geo.bundle import made_bundle
 
-    bundles = map_bundles(node_modules).files
-    if relative in bundles:
-        return bundles[relative]
-    if (earlier := made_bundle(node_modules, relative)) is not None:
-        return earlier
+    # A bundle's name carries its content's hash, so finding it needs no look at the sources (asked per request).
+    if (bundle := made_bundle(node_modules, relative)) is not None:
+        return bundle
     if relative not in served_assets(node_modules):
         raise KeyError(relative)
     return node_modules / relative

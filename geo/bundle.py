@@ -64,7 +64,7 @@ def map_bundles(node_modules: Path) -> Bundles:
     if not (node_modules / ESBUILD).exists() or not (node_modules / "leaflet").is_dir():
         raise AssetsMissing(f"esbuild or leaflet missing under {node_modules}; run `make` or `npm ci`")
     inputs = _inputs(node_modules)
-    # Asked on every asset request: the files' sizes and times say cheaply whether anything changed.
+    # Asked whenever a page is rendered: the files' sizes and times say cheaply whether anything changed.
     return _bundles(node_modules, tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in inputs))
 
 
@@ -97,8 +97,8 @@ _BUNDLE_NAME = re.compile(r"cqatlas/atlas\.[0-9a-f]{12}\.(js|css)")
 
 
 def made_bundle(node_modules: Path, name: str) -> Path | None:
-    """A bundle made earlier from other sources (a page published before its scripts were edited still asks for
-    its own): names carry their content's hash, so any one made is the right one."""
+    """A bundle made from these sources or earlier ones (a page published before its scripts were edited still asks
+    for its own): names carry their content's hash, so any one made is the right one."""
     if not _BUNDLE_NAME.fullmatch(name):
         return None
     return next((node_modules / ".cache" / "cqatlas").glob(f"*/{name.rpartition('/')[2]}"), None)
