@@ -181,8 +181,9 @@ def bench_map(work: Path, sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> 
         f"*Clusters*: the points of a layer with more than {CLUSTER_ABOVE_POINTS:,} points are drawn as clusters "
         "(leaflet.markercluster, loaded only by such a page); the bare page draws every point. The atlas loads one "
         "bundled script; Chart.js, the route comparisons and the city card's figures load when their part of the panel "
-        "is first shown, so they are not in these bytes; the Chinese and Persian fonts load after the first drawing "
-        "and are.",
+        "is first shown, and the other languages' messages when chosen, so they are not in these bytes. The Chinese "
+        "and Persian fonts (cut to the atlas's characters, see geo/fonts.py) load after the first drawing, and the "
+        "faces the page shows are counted.",
         "",
         "| features | renderer | atlas bytes | bare bytes | weight ratio | without base | first feature ms (atlas / bare) | "
         "ratio | step ms (atlas / bare) |",

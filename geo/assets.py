@@ -7,7 +7,6 @@ files listed here (keeping each package's layout so relative CSS URLs keep worki
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from functools import cache
 from pathlib import Path
@@ -32,15 +31,6 @@ ASSET_FILES: tuple[str, ...] = (
 # The atlas's own map scripts and styles (geo/static/): the page loads them bundled (see geo/bundle.py).
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-# Fonts for Chinese and Persian (SIL Open Font License) from fontsource packages. Each stylesheet splits its font
-# into unicode-range subsets, so a browser fetches only the files holding characters the page actually shows.
-FONTS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
-    "zh": ("@fontsource/noto-sans-sc/400.css",),
-    "fa": ("@fontsource/vazirmatn/400.css", "@fontsource/vazirmatn/700.css"),
-}
-FONT_STYLESHEETS: tuple[str, ...] = tuple(sheet for sheets in FONTS_BY_LANGUAGE.values() for sheet in sheets)
-_WOFF2_URL = re.compile(r"url\(\./(files/[a-z0-9-]+\.woff2)\)")
-
 # Served by the app only (the API documentation page), not copied into the static site.
 SERVED_ONLY_ASSETS: tuple[str, ...] = (
     "swagger-ui-dist/swagger-ui-bundle.js",
@@ -62,20 +52,9 @@ def default_node_modules() -> Path:
     return Path(os.environ.get("CQATLAS_NODE_MODULES", PROJECT_ROOT / "node_modules"))
 
 
-@cache
-def font_files(node_modules: Path) -> tuple[str, ...]:
-    """The WOFF2 files the font stylesheets use (the older WOFF fallbacks are left out: every browser reads WOFF2)."""
-    files = []
-    for stylesheet in FONT_STYLESHEETS:
-        package = stylesheet.rpartition("/")[0]
-        css = (node_modules / stylesheet).read_text(encoding="utf-8") if (node_modules / stylesheet).is_file() else ""
-        files += [f"{package}/{name}" for name in _WOFF2_URL.findall(css)]
-    return tuple(dict.fromkeys(files))
-
-
 def static_assets(node_modules: Path) -> tuple[str, ...]:
     """Everything the map page loads, as copied into the static site."""
-    return (*ASSET_FILES, *FONT_STYLESHEETS, *font_files(node_modules))
+    return ASSET_FILES
 
 
 @cache
@@ -96,7 +75,10 @@ def asset_path(node_modules: Path, relative: str) -> Path:
 
 
 def check_assets(node_modules: Path) -> None:
-    missing = [name for name in (*static_assets(node_modules), *SERVED_ONLY_ASSETS, COUNTRY_OUTLINES, ESBUILD)
+    from geo.fonts import FONT_SOURCES
+
+    missing = [name for name in (*static_assets(node_modules), *SERVED_ONLY_ASSETS, *FONT_SOURCES, COUNTRY_OUTLINES,
+                                 ESBUILD)
                if not (node_modules / name).exists()]
     if missing:
         raise AssetsMissing(

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 from geo.assets import COUNTRY_OUTLINES, PROJECT_ROOT, check_assets, copy_assets
 from geo.atlas import Atlas, load_atlas
 from geo.basemap import country_outlines
-from geo.city_glance import city_glance
 from geo.output import check_output, locked, new_staging, recover, swap_in
-from geo.render import data_script, render_map
+from geo.page_data import page_data_scripts
+from geo.render import render_map
 from geo.route_index import RouteIndex
 from geo.reproducible import deterministic_ids
 
 
-# Data of the sections that load it when first shown (a script: it loads from disk, where fetch cannot).
-DATA_SCRIPT = "assets/data/{name}.js"
+# Data the page loads when first needed (see geo.page_data).
+DATA_DIR = "assets/data"
 
 
 def dump_geojson(data: dict[str, Any]) -> bytes:
@@ -49,15 +50,17 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
     (out_dir / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=2), encoding="utf-8")
     copy_assets(node_modules, out_dir / "assets")
     routes = RouteIndex(atlas).precomputed()
-    # The routes' comparisons and the city card's figures load when those sections are first shown.
-    section_data = {name: data for name, data in (("routes", routes), ("glance", city_glance(atlas))) if data is not None}
-    (out_dir / DATA_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
-    for name, data in section_data.items():
-        (out_dir / DATA_SCRIPT.format(name=name)).write_text(data_script(name, data), encoding="utf-8")
-    page = render_map(atlas, asset_base="assets/", download_href=static_download_href,
-                      outlines=country_outlines(node_modules / COUNTRY_OUTLINES), routes=routes,
-                      data_scripts={name: DATA_SCRIPT.format(name=name) for name in section_data},
-                      node_modules=node_modules)
+    scripts = page_data_scripts(atlas, routes)
+    (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
+    for script in scripts.values():
+        (out_dir / DATA_DIR / script.file_name).write_bytes(script.body)
+    page, fonts = render_map(atlas, asset_base="assets/", download_href=static_download_href,
+                             outlines=country_outlines(node_modules / COUNTRY_OUTLINES), routes=routes,
+                             data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
+                             node_modules=node_modules)
+    for relative, path in fonts.files.items():
+        (out_dir / "assets" / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, out_dir / "assets" / relative)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
 
 

@@ -78,26 +78,27 @@ def _bundles(node_modules: Path, stamps: tuple[tuple[Path, int, int], ...]) -> B
             content = _esbuild(node_modules, entry, extension)
             name = f"cqatlas/atlas.{hashlib.sha256(content).hexdigest()[:12]}.{extension}"
             cache.mkdir(parents=True, exist_ok=True)
-            _write_atomically(cache / name.rpartition("/")[2], content)
-            _write_atomically(done, name.encode())  # last: a bundle is known only once its file is complete
+            write_atomically(cache / name.rpartition("/")[2], content)
+            write_atomically(done, name.encode())  # last: a bundle is known only once its file is complete
         name = done.read_text(encoding="utf-8")
         files[name] = cache / name.rpartition("/")[2]
     script, stylesheet = sorted(files, key=lambda name: not name.endswith(".js"))
     return Bundles(script=script, stylesheet=stylesheet, files=files)
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
     # Servers in several processes may bundle at once: each writes its own file, then swaps it in whole.
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
         handle.write(content)
     os.replace(handle.name, path)
 
 
-_BUNDLE_NAME = re.compile(r"cqatlas/atlas\.[0-9a-f]{12}\.(js|css)")
+# The bundles, and the fonts cut for the page (see geo.fonts): all named by their content's hash.
+_BUNDLE_NAME = re.compile(r"cqatlas/(atlas\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css|fonts/[0-9a-f]{12}\.woff2)")
 
 
 def made_bundle(node_modules: Path, name: str) -> Path | None:
-    """A bundle made from these sources or earlier ones (a page published before its scripts were edited still asks
+    """A bundle (or font file) made from these sources or earlier ones (a page published before its scripts were edited still asks
     for its own): names carry their content's hash, so any one made is the right one."""
     if not _BUNDLE_NAME.fullmatch(name):
         return None

@@ -15,11 +15,13 @@ from geo.errors import BadRequest, NotFound
 from geo.formats import FORMATS, encode, encode_geopackage, feature_collection
 from geo.query import FeatureFilter, select
 from geo.basemap import country_outlines
+from geo.page_data import page_data_scripts
 from geo.render import render_map
 from geo.route_index import RouteIndex
 from geo.reproducible import deterministic_ids
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
+SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class Published:
     # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
     downloads: dict[tuple[str, str], Prepared]
     routes: RouteIndex  # corridor network and route comparisons of this build
+    # What the map page loads when first needed (geo.page_data), by file name.
+    data_scripts: dict[str, Prepared]
+
+
+def data_script_href(file_name: str) -> str:
+    return f"/data/{file_name}"
 
 
 def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str], str]) -> Published:
@@ -51,10 +59,13 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     atlas = load_atlas(layers_dir)
     check_assets(node_modules)
     routes = RouteIndex(atlas, precompute="default")
+    comparisons = routes.precomputed()
+    scripts = page_data_scripts(atlas, comparisons)
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
-        page = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
-                          outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
-                          routes=routes.precomputed(), routes_api="/api/routes", node_modules=node_modules)
+        page, _ = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
+                             outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
+                             routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
+                             data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
                                                 fmt.media_type)
@@ -65,7 +76,8 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
         encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
         FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
-                     downloads=downloads, routes=routes)
+                     downloads=downloads, routes=routes,
+                     data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE) for script in scripts.values()})
 
 
 ATLAS = "atlas"

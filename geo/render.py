@@ -16,12 +16,14 @@ import xyzservices.providers as basemaps
 
 from geo.atlas import Atlas, AtlasLayer
 from geo.basemap import reference_cities
-from geo.assets import FONTS_BY_LANGUAGE, default_node_modules
+from geo.assets import default_node_modules
+from geo.fonts import Fonts, atlas_fonts, page_code_points
+from geo.page_data import catalog_script_name
 from geo.bundle import map_bundles
 from geo.i18n import LANGUAGES, catalog
 from geo.registry import DATA_ATTRIBUTION
 from geo.city_glance import city_glance
-from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block, template
+from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
 # "Chongqing" frames the city's core: the free trade and bonded zones, terminals and universities (the outlying
@@ -94,38 +96,44 @@ def render_map(
     *,
     asset_base: str,
     download_href: Callable[[str], str],
+    data_scripts: dict[str, str],
     outlines: dict[str, Any] | None = None,
     lang: str = "en",
     api_base: str | None = None,
     routes: dict[str, Any] | None = None,
     routes_api: str | None = None,
-    data_scripts: dict[str, str] | None = None,
     node_modules: Path | None = None,
-) -> str:
-    """The whole map page as HTML. ``asset_base`` prefixes local JS/CSS; nothing is loaded from a CDN.
+) -> tuple[str, Fonts]:
+    """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
+    from a CDN.
 
-    ``data_scripts``: sections ("routes", "glance") whose data is not in the page but in a script at the address given
-    (see ``data_script``), loaded when the section is first shown."""
-    data_scripts = data_scripts or {}
+    ``data_scripts``: where each of ``geo.page_data.page_data_scripts`` is (name -> address): the routes' comparisons,
+    the city card's figures and the other languages' messages load from there when first needed."""
+    node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
     page = AtlasPage(title=messages("app.title"), lang=lang)
     feature_count = sum(len(layer.features) for layer in atlas.layers)
     config = map_config(atlas, layers, messages)
-    # Every language's catalog travels with the page (the page's own among them), so switching needs no reload
-    # (and works from disk).
-    config["catalogs"] = {code: catalog(code) for code in LANGUAGES}
-    config["fonts"] = {code: [f"{asset_base}{sheet}" for sheet in sheets] for code, sheets in FONTS_BY_LANGUAGE.items()}
+    # The page's own messages (and English, which fills any gap) travel with it; another language's load on switching.
+    config["languages"] = list(LANGUAGES)
+    config["catalogs"] = {code: catalog(code) for code in dict.fromkeys((lang, "en"))}
     config["api"] = api_base
+    glance = city_glance(atlas)
+    base = {"outlines": outlines, "cities": reference_cities(),
+            "attribution": "Outlines: Natural Earth; cities: GeoNames (CC BY 4.0)"}
+    data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers}
+    # Whatever the page may show in Chinese or Persian: the data, every language's messages, routes and city card.
+    fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,
+                                                       *(catalog(code) for code in LANGUAGES)))
+    config["fonts"] = f"{asset_base}{fonts.stylesheet}"
     # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
     config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
-                         "cluster": f"{asset_base}{CLUSTER_SCRIPT}"}  # loaded only where a layer clusters
+                         "cluster": f"{asset_base}{CLUSTER_SCRIPT}",  # loaded only where a layer clusters
+                         "catalogs": {code: data_scripts[catalog_script_name(code)] for code in LANGUAGES
+                                      if code not in config["catalogs"]}}
     fmap = AtlasMap(
-        page, asset_base, map_bundles(node_modules or default_node_modules()), messages,
-        config=config,
-        base={"outlines": outlines, "cities": reference_cities(),
-              "attribution": "Outlines: Natural Earth; cities: GeoNames (CC BY 4.0)"},
-        data={layer.spec.id: layer.feature_collection() for layer in atlas.layers},
+        page, asset_base, map_bundles(node_modules), messages, config=config, base=base, data=data,
         location=[29.56, 106.55], zoom_start=9, prefer_canvas=feature_count > CANVAS_ABOVE_FEATURES,
         zoom_control="topright", control_scale=True,
     )
@@ -143,23 +151,14 @@ def render_map(
     fmap.add_section(PanelSection("time", messages))
     # Routes and the city card before the (long) feature table.
     if routes is not None:
-        fmap.add_section(PanelSection("routes", messages, routes_api=routes_api, data_src=data_scripts.get("routes"),
-                                      routes_json=json_block(routes)))
-    glance = city_glance(atlas)
+        fmap.add_section(PanelSection("routes", messages, routes_api=routes_api, data_src=data_scripts["routes"]))
     if glance is not None:
-        fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts.get("glance"),
-                                      glance_json=json_block(glance)))
+        fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts["glance"]))
     fmap.add_section(PanelSection("table", messages))
     fmap.add_section(PanelSection("download", messages))
-    return page.render()
+    return page.render(), fonts
 
 
 def tile_origins() -> list[str]:
     urls = [provider.build_url() for _, provider, _ in TILES]
     return sorted({f"{urlsplit(url).scheme}://{urlsplit(url).hostname}" for url in urls})
-
-
-
-def data_script(name: str, data: Any) -> str:
-    """A script handing ``data`` to the page's ``CQAtlas.receive(name, …)`` when loaded."""
-    return template("data.js").render(this={"name": name, "data_json": json_block(data)})

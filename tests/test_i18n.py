@@ -187,33 +187,8 @@ def test_lang_is_documented_on_the_localised_routes(client: TestClient) -> None:
         assert "lang" in names, path
 
 
-FONT_STYLESHEETS = ("@fontsource/noto-sans-sc/400.css", "@fontsource/vazirmatn/400.css")
-
-
-@pytest.mark.parametrize("stylesheet", FONT_STYLESHEETS)
-def test_font_stylesheets_and_every_font_they_use_are_served_locally(client: TestClient, stylesheet: str) -> None:
-    css = client.get(f"/assets/{stylesheet}")
-    assert css.status_code == 200 and "@font-face" in css.text
-    folder = stylesheet.rpartition("/")[0]
-    fonts = re.findall(r"url\(\./(files/[^)]+\.woff2)\)", css.text)
-    assert fonts
-    for font in fonts:
-        response = client.get(f"/assets/{folder}/{font}")
-        assert response.status_code == 200, font
-        assert response.headers["content-type"] == "font/woff2"
-        assert response.content[:4] == b"wOF2"  # the WOFF2 signature
-
-
 def test_font_files_outside_the_stylesheets_are_refused(client: TestClient) -> None:
     for path in ("@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff2",
                  "@fontsource/noto-sans-sc/files/noto-sans-sc-4-400-normal.woff",
                  "@fontsource/noto-sans-sc/package.json", "@fontsource/vazirmatn/files/../package.json"):
         assert client.get(f"/assets/{path}").status_code == 404, path
-
-
-def test_static_site_carries_the_fonts(built_site: Path) -> None:
-    for stylesheet in FONT_STYLESHEETS:
-        css = (built_site / "assets" / stylesheet).read_text(encoding="utf-8")
-        folder = built_site / "assets" / stylesheet.rpartition("/")[0]
-        for font in re.findall(r"url\(\./(files/[^)]+\.woff2)\)", css):
-            assert (folder / font).read_bytes()[:4] == b"wOF2", font

@@ -16,6 +16,7 @@ import pytest
 from geo.atlas import Atlas
 from geo.mapelements import Messages
 from geo.registry import DATA_VERSION, LAYERS
+from geo.page_data import page_data_scripts
 from geo.render import _layer_entries, map_config, render_map, tile_origins
 from tests.conftest import LAYERS_DIR, read_layer
 
@@ -139,15 +140,25 @@ def page_config(page: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def page(atlas: Atlas) -> str:
-    return render_map(atlas, asset_base="assets/", download_href=href, lang="fa", api_base="/api",
-                      routes={"routes": []}, routes_api="/api/routes")
+    scripts = page_data_scripts(atlas, {"routes": []})
+    page, _ = render_map(atlas, asset_base="assets/", download_href=href, lang="fa", api_base="/api",
+                         routes={"routes": []}, routes_api="/api/routes",
+                         data_scripts={name: f"data/{script.file_name}" for name, script in scripts.items()})
+    return page
 
 
-def test_page_carries_the_data_and_every_language(page: str, atlas: Atlas) -> None:
+def test_page_carries_the_data_its_language_and_english(page: str, atlas: Atlas) -> None:
     assert '<html lang="fa"' in page or "lang=\"fa\"" in page
     for spec in LAYERS:
         for feature in read_layer(LAYERS_DIR, spec.id)["features"][:2]:
             assert json.dumps(feature["properties"]["id"]) in page
+    # Persian (the page's) and English (the fallback) in the page; Chinese is named for loading when chosen.
+    config = page_config(page)
+    messages = {code: json.loads((LAYERS_DIR.parent / "geo" / "messages" / f"{code}.json").read_text(encoding="utf-8"))
+                for code in ("en", "zh", "fa")}
+    assert config["catalogs"] == {"fa": messages["fa"], "en": messages["en"]}
+    assert config["languages"] == ["en", "zh", "fa"]
+    assert re.fullmatch(r"data/catalog\.zh\.[0-9a-f]{12}\.js", config["scripts"]["catalogs"]["zh"])
     # Chart.js is named for loading on demand, never as a script tag (tests/test_map_loading.py watches it load).
     assert "chart.umd.min.js" in page and '<script src="assets/chart.js' not in page
 

@@ -32,9 +32,12 @@ def test_closed_panel_loads_one_script_and_charts_come_with_the_routes(mode: str
     page.wait_for_timeout(500)  # anything started by the first drawing has asked by now
     loaded = list(watch.requested)
     assert len(scripts(loaded)) == 1 and "/cqatlas/atlas." in scripts(loaded)[0], scripts(loaded)
-    styles = [url for url in loaded if url.endswith(".css") and "/@fontsource/" not in url]  # fonts: after drawing
+    styles = [url for url in loaded if url.endswith(".css") and "/cqatlas/fonts." not in url]  # fonts: after drawing
     assert len(styles) == 2 and "/leaflet/dist/leaflet.css" in styles[0] and "/cqatlas/atlas." in styles[1], styles
-    assert not [url for url in loaded if "/assets/data/" in url], loaded
+    # The fonts: the atlas's own small cut, never a font package's stylesheet of a hundred faces.
+    assert not [url for url in loaded if "/@fontsource/" in url], loaded
+    # No section data and no other language's messages before they are asked for.
+    assert not [url for url in loaded if "/data/" in url], loaded
     assert page.evaluate("typeof Chart") == "undefined"
 
     page.click("#cq-panel-toggle")

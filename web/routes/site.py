@@ -57,3 +57,14 @@ DOCS_PAGE = get_swagger_ui_html(
 @router.get("/docs", response_class=HTMLResponse, summary="Interactive API documentation (served locally)")
 async def docs() -> HTMLResponse:
     return HTMLResponse(DOCS_PAGE)
+
+
+@router.get("/data/{file_name}", response_class=Response, summary="Data the map page loads when first needed",
+            responses={200: {"content": {"text/javascript": {}}, "description": "A script handing data to the map"},
+                       404: {"description": "Not a data script of the atlas being served"}})
+async def data_script(request: Request, file_name: str, published: PublishedDep) -> Response:
+    # Names carry their content's hash: a page asks for the scripts of the build it came from.
+    script = published.data_scripts.get(file_name)
+    if script is None:
+        raise NotFound(f"no data script {file_name!r}")
+    return prepared_response(request, script)

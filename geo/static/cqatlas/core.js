@@ -35,13 +35,11 @@
     return CQAtlas.loadScript(src).then(function () { return received[name]; });
   };
 
-  /* What a charting section needs once shown: Chart.js, and its data where the page names a script for it
-     (``data-src``; otherwise the section reads its JSON block, and this gives null). A chart that cannot load
-     leaves the figures and tables in place. */
+  /* What a charting section needs once shown: Chart.js, and its data from the script the section names
+     (``data-src``). A chart that cannot load leaves the figures and tables in place. */
   CQAtlas.loadSectionData = function (root, name, app) {
-    var src = root.getAttribute("data-src");
     return Promise.all([CQAtlas.loadScript(app.config.scripts.chart).catch(function () {}),
-                        src ? CQAtlas.loadData(src, name) : null]).then(function (loaded) { return loaded[1]; });
+                        CQAtlas.loadData(root.getAttribute("data-src"), name)]).then(function (loaded) { return loaded[1]; });
   };
 
   /* Start a part of the panel the first time it is shown (scrolled into view, with the panel open) or used: what

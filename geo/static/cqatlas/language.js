@@ -1,6 +1,6 @@
-/* Languages: English, 中文 and فارسی from the message catalogs shipped with the page. Switching relabels the page,
-   mirrors the whole layout for Persian (dir="rtl"), formats numbers the language's way (Persian digits for fa),
-   loads the language's font and redraws what is open — without a reload. */
+/* Languages: English, 中文 and فارسی from the message catalogs (the page's own in the page, the others loaded when
+   chosen). Switching relabels the page, mirrors the whole layout for Persian (dir="rtl"), formats numbers the
+   language's way (Persian digits for fa) and redraws what is open — without a reload. */
 (function () {
   "use strict";
 
@@ -20,7 +20,6 @@
   CQAtlas.section("language", function (app) {
     var catalogs = app.config.catalogs;
     var select = document.getElementById("cq-lang");
-    var loaded = {};
 
     function translator(messages) {
       return function (key, values) {
@@ -30,15 +29,21 @@
       };
     }
 
-    /* The font stylesheets are split by unicode-range, so the browser fetches only the glyph files a page uses. */
-    function loadFont(lang) {
-      (app.config.fonts[lang] || []).forEach(function (href) {
-        if (loaded[href]) { return; }
-        loaded[href] = true;
-        var link = document.createElement("link");
-        link.rel = "stylesheet";
-        link.href = href;
-        document.head.appendChild(link);
+    /* One small stylesheet of the atlas's own cut of the fonts (see geo/fonts.py): the browser fetches only the
+       faces holding characters on screen. */
+    function loadFonts() {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = app.config.fonts;
+      document.head.appendChild(link);
+    }
+
+    /* The page carries its own language's messages and English; another language's load when it is chosen. */
+    function loadCatalog(lang) {
+      if (has(catalogs, lang)) { return Promise.resolve(); }
+      return CQAtlas.loadData(app.config.scripts.catalogs[lang], "catalog." + lang).then(function (messages) {
+        if (!messages) { throw new Error("no messages for " + lang); }
+        catalogs[lang] = messages;
       });
     }
 
@@ -72,8 +77,18 @@
       });
     }
 
+    /* Switch to ``lang`` (English for a language the atlas does not speak), once its messages are there; the
+       promise settles when the page has been relabelled. Only the last language asked for is applied. */
+    var wanted = null;
     app.setLanguage = function (lang) {
-      if (!has(catalogs, lang)) { lang = "en"; }
+      if (app.config.languages.indexOf(lang) < 0) { lang = "en"; }
+      wanted = lang;
+      return loadCatalog(lang).then(function () {
+        if (wanted === lang) { apply(lang); }
+      }, function () { select.value = app.lang; });  // could not load: the page stays in its language
+    };
+
+    function apply(lang) {
       var numbers = new Intl.NumberFormat(lang, {maximumFractionDigits: 3});
       app.lang = app.config.lang = lang;
       app.config.messages = catalogs[lang];
@@ -92,12 +107,12 @@
       app.emit("language", lang);
       if (app.state.selected) { app.open(app.state.selected, {pan: false}); }  // the open popup, in the new language
       app.emit("view", app.map.getBounds());  // lists redraw with the new labels
-    };
+    }
 
     select.addEventListener("change", function () { app.setLanguage(select.value); });
     // Names in all three scripts appear whatever the page's language (popups, the language list, search hints,
-    // the map's credits): every font is loaded, once the first drawing is done (sections start after it).
-    Object.keys(app.config.fonts).forEach(loadFont);
-    app.setLanguage(app.config.lang || "en");
+    // the map's credits): the fonts' stylesheet is loaded once the first drawing is done (sections start after it).
+    loadFonts();
+    apply(app.config.lang || "en");
   });
 }());

@@ -53,7 +53,7 @@ CQAtlas.section("permalink", function (app) {
     var wanted = (navigator.languages || [navigator.language || ""]).map(function (tag) {
       return String(tag).toLowerCase().split("-")[0];
     });
-    return wanted.filter(function (lang) { return app.config.catalogs && app.config.catalogs[lang]; })[0] || null;
+    return wanted.filter(function (lang) { return app.config.languages.indexOf(lang) >= 0; })[0] || null;
   }
 
   function apply(hash, first) {

@@ -472,10 +472,9 @@
 
   function start(app, options, data) {
     var root = document.getElementById("cq-routes");
-    var block = document.getElementById("cq-routes-data");
-    if (!root || !(block || data) || root.getAttribute("data-mounted")) { return; }
+    if (!root || !data || root.getAttribute("data-mounted")) { return; }
     root.setAttribute("data-mounted", "true");
-    window.cqRoutesReady = mount(root, app, data || JSON.parse(block.textContent), options);
+    window.cqRoutesReady = mount(root, app, data, options);
     return window.cqRoutesReady;
   }
 
