@@ -121,5 +121,13 @@ def test_phone_credits_take_one_line_until_opened_by_keyboard(mode: str, browser
     assert button.get_attribute("aria-expanded") == "true"
     page.keyboard.press("Escape")
     assert button.get_attribute("aria-expanded") == "false"
+    # Persian mirrors the controls: still one line, within the screen, the button named in Persian.
+    page.locator("#cq-panel-toggle").click()
+    page.locator("#cq-lang").select_option("fa")
+    page.locator("#cq-panel-toggle").click()
+    persian = json.loads((REPO / "geo" / "messages" / "fa.json").read_text(encoding="utf-8"))
+    assert button.get_attribute("aria-label") == persian["credits.button"]
+    line = corner.bounding_box()
+    assert line["height"] <= 25 and line["x"] >= 0 and line["x"] + line["width"] <= PHONE["width"] + 0.5, line
     watch.check()
     page.context.close()
