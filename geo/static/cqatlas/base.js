@@ -60,7 +60,7 @@ CQAtlas.section("base", function (app) {
   app.setBaseLayer = function (name, visible) {
     var changed = visible !== map.hasLayer(layers[name]);
     if (visible) { layers[name].addTo(map); } else { map.removeLayer(layers[name]); }
-    if (changed && name === "outlines") { app.credit(base.attribution, visible); }
+    if (changed && name === "outlines") { app.credit(base.credits, visible); }
     app.state[name] = visible;
     placeLabels();
     app.emit("base", {name: name, visible: visible});

@@ -8,6 +8,7 @@ import "./base.js";
 import "./panel.js";
 import "./permalink.js";
 import "./language.js";
+import "./credits.js";
 import "./frame.js";
 import "./search.js";
 import "./layers.js";

@@ -184,18 +184,22 @@
       areas.forEach(function (entry) { entry.shape.bringToBack(); });
     }
 
-    /* What a layer owes others (escaped by the build), credited while the layer is on. Once for the layer, not as
-       an option of the layer: GeoJSON hands its options to every shape, and each would rewrite the credits. */
-    var credit = app.credit = function (text, shown) {
-      if (!text || !map.attributionControl) { return; }
-      if (shown) { map.attributionControl.addAttribution(text); } else { map.attributionControl.removeAttribution(text); }
+    /* What a layer owes others (a list of credits, escaped by the build), credited while the layer is on. Once for
+       the layer, not as an option of the layer: GeoJSON hands its options to every shape, and each would rewrite the
+       credits. Each credit is added on its own: Leaflet counts identical texts, so a credit two visible layers owe
+       shows once and stays until neither is on. */
+    var credit = app.credit = function (credits, shown) {
+      if (!map.attributionControl) { return; }
+      (credits || []).forEach(function (text) {
+        if (shown) { map.attributionControl.addAttribution(text); } else { map.attributionControl.removeAttribution(text); }
+      });
     };
 
     app.setLayerVisible = function (id, visible) {
       var layer = app.layerById[id];
       if (!layer || map.hasLayer(layer.group) === visible) { return; }
       if (visible) { layer.group.addTo(map); restack(); } else { map.removeLayer(layer.group); }
-      credit(layer.spec.attribution, visible);
+      credit(layer.spec.credits, visible);
       app.state.layers[id] = visible;
       app.emit("layers", {id: id, visible: visible});
     };
