@@ -132,3 +132,10 @@ def wait_for_rows(page: Any, expected: set[str]) -> set[str]:
     except PlaywrightTimeout:
         pass  # the caller's assertion shows the difference
     return set(table_rows(page))
+
+
+def choose_language(page: Any, lang: str) -> None:
+    """Pick a language in the panel as a reader does, and wait until the page speaks it (another language's messages
+    load when it is first chosen)."""
+    page.select_option("#cq-lang", lang)
+    page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)

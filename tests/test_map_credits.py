@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from geo.registry import DATA_ATTRIBUTION, LAYERS
-from tests.browsing import DESKTOP, PHONE, PageWatch, axe_violations, open_map, page_url
+from tests.browsing import choose_language, DESKTOP, PHONE, PageWatch, axe_violations, open_map, page_url
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -123,7 +123,7 @@ def test_phone_credits_take_one_line_until_opened_by_keyboard(mode: str, browser
     assert button.get_attribute("aria-expanded") == "false"
     # Persian mirrors the controls: still one line, within the screen, the button named in Persian.
     page.locator("#cq-panel-toggle").click()
-    page.locator("#cq-lang").select_option("fa")
+    choose_language(page, "fa")
     page.locator("#cq-panel-toggle").click()
     persian = json.loads((REPO / "geo" / "messages" / "fa.json").read_text(encoding="utf-8"))
     assert button.get_attribute("aria-label") == persian["credits.button"]

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geo.places import PLACES_BY_ID
-from tests.browsing import PageWatch, map_page, open_map, page_url  # noqa: F401  (fixture)
+from tests.browsing import choose_language, PageWatch, map_page, open_map, page_url  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, LAYERS_DIR, REPO, LiveServer, edit_feature, read_layer, serve
 
 LANGUAGES = ("en", "zh", "fa")
@@ -97,7 +97,7 @@ def expected_labels(lang: str, origin: str = "chongqing", destination: str = "du
 def test_routes_panel_speaks_the_language_and_mirrors_in_persian(map_page: PageWatch, lang: str) -> None:
     page = map_page.page
     catalog = CATALOGS[lang]
-    page.select_option("#cq-lang", lang)
+    choose_language(page, lang)
     open_routes(page)
     rows = page.locator("#cq-routes-table tbody tr")
     assert rows.locator("th").all_inner_texts() == expected_labels(lang)
@@ -147,13 +147,13 @@ def test_routes_panel_speaks_the_language_and_mirrors_in_persian(map_page: PageW
 @pytest.mark.browser
 def test_switching_language_relabels_a_comparison_already_shown(map_page: PageWatch) -> None:
     page = map_page.page
-    page.select_option("#cq-lang", "en")
+    choose_language(page, "en")
     open_routes(page)
     page.select_option("#cq-routes-to", "singapore")
     page.wait_for_selector("#cq-routes[data-shown='chongqing/singapore']")
     page.locator("#cq-routes-table tbody tr").nth(1).click()
     for lang in ("zh", "fa"):
-        page.select_option("#cq-lang", lang)
+        choose_language(page, lang)
         assert page.locator("#cq-routes-table tbody th").all_inner_texts() == expected_labels(lang, "chongqing", "singapore")
         assert page.locator("#cq-routes-table tbody tr.cq-selected").get_attribute("data-rank") == "2"
         assert page.locator("#cq-routes-to option:checked").inner_text() == PLACES_BY_ID["singapore"].__getattribute__(f"name_{lang}")
@@ -172,7 +172,7 @@ def test_hostile_corridor_names_stay_text_in_the_routes_panel(browser: Any, laye
         try:
             open_routes(page)
             for lang in LANGUAGES:
-                page.select_option("#cq-lang", lang)
+                choose_language(page, lang)
                 page.locator("#cq-routes-table tbody tr").first.click()
                 assert f"name_{lang} {HOSTILE}" in page.locator("#cq-routes-detail").inner_text()
                 tooltips = page.evaluate("""() => { const texts = []; cqAtlasMap.eachLayer(layer => {

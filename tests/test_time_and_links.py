@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 from shapely.geometry import box, shape
 
-from tests.browsing import PageWatch, map_page, open_map, page_url, table_rows  # noqa: F401  (fixture)
+from tests.browsing import choose_language, PageWatch, map_page, open_map, page_url, table_rows  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR, REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -112,7 +112,7 @@ def map_state(page: Any) -> dict[str, Any]:
 def test_a_shared_link_reopens_the_same_map(map_page: PageWatch, browser: Any) -> None:
     page = map_page.page
     # Set every part of the state through the page's own controls.
-    page.select_option("#cq-lang", "fa")
+    choose_language(page, "fa")
     page.locator('input[data-layer="universities"]').uncheck()
     page.locator('input[data-layer="rail_europe"]').uncheck()
     set_year(page, 2012)
@@ -143,7 +143,7 @@ def test_a_shared_link_reopens_the_same_map(map_page: PageWatch, browser: Any) -
 def test_the_address_follows_each_change_without_reloading(map_page: PageWatch) -> None:
     page = map_page.page
     page.evaluate("() => { window.__sameDocument = true; }")
-    page.select_option("#cq-lang", "zh")
+    choose_language(page, "zh")
     set_year(page, 2005)
     page.locator('input[data-layer="bonded_zones"]').uncheck()
     page.evaluate("() => cqAtlasMap.setView([30.0, 107.0], 8, {animate: false})")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.browsing import PageWatch, map_page, open_map  # noqa: F401  (fixture)
+from tests.browsing import choose_language, PageWatch, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR, REPO, make_settings, read_layer, serve, write_layer
 from web.app import create_app
 
@@ -79,7 +79,7 @@ def popup_rule(page: Any, feature_id: str) -> tuple[str, str]:
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_popups_say_which_year_rule_places_a_corridor(map_page: PageWatch, lang: str) -> None:
     page = map_page.page
-    page.select_option("#cq-lang", lang)
+    choose_language(page, lang)
     opened = feature(LAYERS_DIR, "rail_europe", RAILWAY)["properties"]["established"]
     rule, text = popup_rule(page, RAILWAY)
     year = page.evaluate("y => new Intl.NumberFormat(document.documentElement.lang, {useGrouping: false}).format(y)", opened)
