@@ -26,4 +26,5 @@ def city_glance(atlas: Atlas) -> dict[str, Any] | None:
     figures = [fig for fig in (figure(feature, name) for name in names) if fig is not None]
     key = [name for name in KEY_FIGURES if name in names] or names[:8]
     return {"id": feature.id, "name_en": feature.properties["name_en"], "name_zh": feature.properties["name_zh"],
+            "name_fa": feature.properties.get("name_fa"),
             "key_figures": key, "figures": figures}

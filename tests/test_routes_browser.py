@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
 
 from geo.atlas import Atlas
 from geo.route_index import RouteIndex
-from tests.conftest import ARTIFACTS
-from tests.browsing import PageWatch, map_page  # noqa: F401  (fixture)
+from tests.conftest import ARTIFACTS, REPO
+from tests.browsing import PageWatch, choose_language, map_page  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -128,6 +130,33 @@ def test_city_at_a_glance_shows_each_figure_with_its_source(map_page: PageWatch,
             assert words in key
     for name in series:
         assert page.locator(f"#cq-glance-charts figure[data-figure='{name}'] canvas").count() == 1
+
+
+def test_city_at_a_glance_speaks_the_page_language(map_page: PageWatch, atlas: Atlas) -> None:
+    from geo.city_glance import CITY_FEATURE_ID
+
+    city = next((f for f in atlas.features() if f.id == CITY_FEATURE_ID), None)
+    if city is None:
+        pytest.skip("no city_profile feature in the layers")
+    page = map_page.page
+    page.locator("#cq-glance").scroll_into_view_if_needed()
+    page.wait_for_selector("#cq-glance[data-mounted]")
+    try:
+        for lang in ("zh", "fa"):
+            messages = json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8"))
+            choose_language(page, lang)
+            name = city.properties.get(f"name_{lang}") or city.properties["name_en"]
+            assert page.locator("#cq-glance-heading").text_content() == messages["glance.heading"].replace("{name}", name)
+            terms = page.locator("#cq-glance dt").all_text_contents()
+            population = page.locator("#cq-glance dd[data-figure='population_mn']").text_content()
+            assert messages["figure.population_mn.label"] in terms
+            assert messages["figure.population_mn.unit"] in population
+            if lang == "fa":  # Persian digits, no Latin ones, in the figure itself (its date and sources aside)
+                figure_text = population.split("(")[0]
+                assert re.search("[۰-۹]", figure_text) and not re.search("[0-9]", figure_text), figure_text
+    finally:
+        choose_language(page, "en")
+    assert "at a glance" in page.locator("#cq-glance-heading").text_content()
 
 
 def test_traffic_by_year_is_charted_for_a_route_whose_corridors_have_series(map_page: PageWatch,

@@ -1,9 +1,7 @@
-/* "At a glance" card: each city-wide figure with its unit, date and source links; series drawn as small charts.
-   Attribute text is data: written with textContent only. */
+/* "At a glance" card: each city-wide figure with its unit, date and source links, in the page's language; series
+   drawn as small charts. Attribute text is data: written with textContent only. */
 (function () {
   "use strict";
-  var numbers = null;  // made when the card is first filled: a number format costs the first drawing ~30 ms
-  var QUALIFIERS = {more_than: "more than ", at_least: "at least ", about: "about ", less_than: "less than ", up_to: "up to "};
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -12,14 +10,10 @@
     return node;
   }
 
-  function valueText(value) {
-    numbers = numbers || new Intl.NumberFormat("en", {maximumFractionDigits: 3});
-    if (typeof value === "number") { return numbers.format(value); }
-    if (value && typeof value.value === "number") { return (QUALIFIERS[value.qualifier] || "") + numbers.format(value.value); }
-    if (value && typeof value.min === "number") {
-      return (value.qualifier === "about" ? "about " : "") + numbers.format(value.min) + "–" + numbers.format(value.max);
-    }
-    return "";
+  /* A figure's label and unit in the page's language (the catalogs' figure names), else as the data gives them. */
+  function labelled(figure, app) {
+    var named = app.config.figures.documented[figure.name];
+    return named ? {label: named[0], unit: named[1]} : {label: figure.label, unit: figure.unit};
   }
 
   function sources(figure) {
@@ -36,38 +30,44 @@
     return span;
   }
 
-  function start(given) {
-    var root = document.getElementById("cq-glance");
-    if (!root || !given || root.getAttribute("data-mounted")) { return; }
-    root.setAttribute("data-mounted", "true");
-    var data = given;
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  /* Fills the card (again, when the language changes): numbers, units and qualifiers the page's way. */
+  function fill(root, data, app) {
     var keyList = root.querySelector("#cq-glance-figures");
     var moreList = root.querySelector("#cq-glance-more");
     var charts = root.querySelector("#cq-glance-charts");
+    if (typeof Chart !== "undefined") {  // charts of the previous language go with their canvases
+      charts.querySelectorAll("canvas").forEach(function (canvas) { var chart = Chart.getChart(canvas); if (chart) { chart.destroy(); } });
+    }
+    [keyList, moreList, charts].forEach(clear);
+    var name = CQAtlas.featureName(data, app.lang, app.t);
+    root.querySelector("#cq-glance-heading").textContent = app.t("glance.heading", {name: name.text});
     data.figures.forEach(function (figure) {
+      var words = labelled(figure, app);
       if (figure.value && figure.value.series) {
         var box = el("figure", "cq-glance-chart");
         box.setAttribute("data-figure", figure.name);
-        var caption = el("figcaption", "", figure.label + (figure.unit ? " (" + figure.unit + ")" : ""));
+        var caption = el("figcaption", "", words.label + (words.unit ? " (" + words.unit + ")" : ""));
         caption.appendChild(sources(figure));
         var canvas = el("canvas");
         canvas.setAttribute("role", "img");
-        canvas.setAttribute("aria-label", figure.label);
+        canvas.setAttribute("aria-label", words.label);
         box.appendChild(caption);
         box.appendChild(canvas);
         charts.appendChild(box);
         if (typeof Chart !== "undefined") {
           var years = Object.keys(figure.value.series).sort();
           new Chart(canvas, {type: "bar", options: {animation: false, plugins: {legend: {display: false}}},
-            data: {labels: years, datasets: [{label: figure.label, backgroundColor: "#b45309",
-                                              data: years.map(function (y) { return figure.value.series[y]; })}]}});
+            data: {labels: years.map(function (year) { return app.formatYear ? app.formatYear(year) : year; }),
+                   datasets: [{label: words.label, backgroundColor: "#b45309",
+                               data: years.map(function (y) { return figure.value.series[y]; })}]}});
         }
         return;
       }
       var list = data.key_figures.indexOf(figure.name) >= 0 ? keyList : moreList;
-      var term = el("dt", "", figure.label);
-      var detail = el("dd", "", valueText(figure.value) + (figure.unit ? " " + figure.unit : "") +
-                      (figure.as_of ? " (" + figure.as_of + ")" : ""));
+      var term = el("dt", "", words.label);
+      var detail = el("dd", "", CQAtlas.figureText(figure.value, words.unit, figure.as_of, app));
       detail.setAttribute("data-figure", figure.name);
       detail.setAttribute("data-sources", String(figure.sources.length));
       detail.appendChild(sources(figure));
@@ -76,10 +76,19 @@
     });
   }
 
+  function start(root, data, app) {
+    if (!data || root.getAttribute("data-mounted")) { return; }
+    root.setAttribute("data-mounted", "true");
+    fill(root, data, app);
+    app.on("language", function () { fill(root, data, app); });
+  }
+
   /* Filled in once the card is shown, with Chart.js (and the data, where it is a script of its own) loaded then. */
   CQAtlas.section("glance", function (app) {
     var root = document.getElementById("cq-glance");
     if (!root) { return; }
-    CQAtlas.whenShown(root, function () { CQAtlas.loadSectionData(root, "glance", app).then(start); });
+    CQAtlas.whenShown(root, function () {
+      CQAtlas.loadSectionData(root, "glance", app).then(function (data) { start(root, data, app); });
+    });
   });
 })();
