@@ -7,6 +7,10 @@ over HTTP.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import json
 from datetime import datetime, timezone
 
@@ -248,6 +252,34 @@ def test_filters_are_refused_with_their_reason() -> None:
     assert "'colour' is not a queryable" in refused(parse_filter, "colour = 'red'", None, storage)
     assert "'colour' is not a queryable" in refused(parse_filter, "NOT (colour = 'red')", None, storage)
     assert "filter must be a boolean expression" in refused(parse_filter, "TRUE", None, storage)
+
+
+def test_deeply_nested_filters_are_refused_at_once_and_shallow_ones_still_parse() -> None:
+    # Inputs that kept cql2's parser busy for seconds (20 levels) or for ever (5,000), holding the interpreter: they
+    # run in a process of their own, so a stalled parse fails the test after 60 s instead of hanging it.
+    cases = {"open": "(" * 5000, "balanced": "(" * 20 + "established =" + ")" * 20,
+             "shallow": "(" * 10 + "established > 2000" + ")" * 10,
+             "quoted": "name_en = '" + "(" * 50 + "' AND (established > 2000)"}
+    script = """
+import json, sys
+from geo.crs import parse_crs
+from geo.errors import BadRequest
+from geo.filtering import parse_filter
+outcome = {}
+for name, text in json.loads(sys.stdin.read()).items():
+    try:
+        parse_filter(text, None, parse_crs(None, "filter-crs"))
+        outcome[name] = "parsed"
+    except BadRequest as error:
+        outcome[name] = str(error)
+print(json.dumps(outcome))
+"""
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(cases), capture_output=True, text=True,
+                          timeout=60, check=True, cwd=Path(__file__).resolve().parent.parent)
+    outcome = json.loads(done.stdout)
+    assert outcome["open"] == outcome["balanced"] == "filter nests parentheses more than 10 levels deep"
+    assert outcome["shallow"] == "parsed"  # ten levels are allowed
+    assert outcome["quoted"] == "parsed"  # parentheses inside a string are text, not nesting
 
 
 @pytest.mark.parametrize(("text", "message"), [
