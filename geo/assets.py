@@ -86,11 +86,14 @@ def check_assets(node_modules: Path) -> None:
         )
 
 
-def copy_assets(node_modules: Path, destination: Path) -> None:
+def copy_assets(node_modules: Path, destination: Path, made: dict[str, Path]) -> None:
+    """The packages' files the page loads, its bundles, and ``made`` (asset name -> file: the fonts cut for it)."""
     from geo.bundle import map_bundles
 
     check_assets(node_modules)
-    for relative in (*static_assets(node_modules), *map_bundles(node_modules).files):
+    sources = {relative: asset_path(node_modules, relative)
+               for relative in (*static_assets(node_modules), *map_bundles(node_modules).files)} | made
+    for relative, source in sources.items():
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(asset_path(node_modules, relative), target)
+        shutil.copyfile(source, target)

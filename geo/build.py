@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,6 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
     for entry in catalog["layers"]:
         entry["download"] = static_download_href(entry["id"])
     (out_dir / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=2), encoding="utf-8")
-    copy_assets(node_modules, out_dir / "assets")
     routes = RouteIndex(atlas).precomputed()
     scripts = page_data_scripts(atlas, routes)
     (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
@@ -58,9 +56,7 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
                              outlines=country_outlines(node_modules / COUNTRY_OUTLINES), routes=routes,
                              data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
                              node_modules=node_modules)
-    for relative, path in fonts.files.items():
-        (out_dir / "assets" / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, out_dir / "assets" / relative)
+    copy_assets(node_modules, out_dir / "assets", fonts.files)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
 
 

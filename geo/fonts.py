@@ -140,13 +140,9 @@ def _write(path: Path, content: bytes) -> None:
     write_atomically(path, content)
 
 
+@lru_cache(maxsize=16)
 def atlas_fonts(node_modules: Path, code_points: frozenset[int]) -> Fonts:
     """The page's font stylesheet and files for the characters ``code_points`` (see ``page_code_points``)."""
-    return _atlas_fonts(node_modules, code_points)
-
-
-@lru_cache(maxsize=16)
-def _atlas_fonts(node_modules: Path, code_points: frozenset[int]) -> Fonts:
     cache = node_modules / FONT_CACHE
     rules, files = [], {}
     for family in FAMILIES:
