@@ -25,6 +25,7 @@ derive: install $(VENV)/.test-installed
 	$(PY) -m geo derive
 
 test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 install: $(VENV)/.installed node_modules/.installed

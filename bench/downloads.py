@@ -14,8 +14,8 @@ import urllib.request
 from functools import partial
 from pathlib import Path
 
-from geo.assets import default_node_modules
-from geo.publish import publish
+from geo.map.sources import default_node_modules
+from geo.publish.prepared import publish
 from servers import PYTHON, WORK, Contender, atlas_command, interleaved, nginx, process
 from web.cli import default_workers
 from web.urls import layer_download_path

@@ -17,10 +17,10 @@ import numpy
 import shapely
 from shapely.geometry import shape
 
-from geo.assets import default_node_modules
-from geo.build import build
-from geo.render import CANVAS_ABOVE_FEATURES, CLUSTER_ABOVE_POINTS
-from geo.schema import DOCUMENTED_FIGURES
+from geo.map.sources import default_node_modules
+from geo.publish.build import build
+from geo.map.render import CANVAS_ABOVE_FEATURES, CLUSTER_ABOVE_POINTS
+from geo.data.schema import DOCUMENTED_FIGURES
 
 HEADING = "## Map page vs a bare Leaflet page with the same GeoJSON"
 
@@ -182,7 +182,7 @@ def bench_map(work: Path, sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> 
         "(leaflet.markercluster, loaded only by such a page); the bare page draws every point. The atlas loads one "
         "bundled script; Chart.js, the route comparisons and the city card's figures load when their part of the panel "
         "is first shown, and the other languages' messages when chosen, so they are not in these bytes. The Chinese "
-        "and Persian fonts (cut to the atlas's characters, see geo/fonts.py) load after the first drawing, and the "
+        "and Persian fonts (cut to the atlas's characters, see geo/map/fonts.py) load after the first drawing, and the "
         "faces the page shows are counted.",
         "",
         "| features | renderer | atlas bytes | bare bytes | weight ratio | without base | first feature ms (atlas / bare) | "

@@ -25,10 +25,10 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from against_pygeoapi import HEADING as PYGEOAPI_HEADING, bench_pygeoapi  # noqa: E402
 from downloads import HEADING as DOWNLOADS_HEADING, bench_downloads  # noqa: E402
-from geo.assets import default_node_modules  # noqa: E402
-from geo.atlas import load_atlas  # noqa: E402
-from geo.build import build  # noqa: E402
-from geo.query import FeatureFilter, select  # noqa: E402
+from geo.map.sources import default_node_modules  # noqa: E402
+from geo.data.atlas import load_atlas  # noqa: E402
+from geo.publish.build import build  # noqa: E402
+from geo.data.query import FeatureFilter, select  # noqa: E402
 from map_page import HEADING as MAP_HEADING, bench_map, synthetic_layers  # noqa: E402
 from report import stamp, write  # noqa: E402
 from servers import WORK, Contender, atlas_command, interleaved, loadavg, process  # noqa: E402

@@ -13,10 +13,10 @@ from typing import Annotated
 
 import typer
 
-from geo.assets import AssetsMissing, default_node_modules
-from geo.output import OutputRefused
-from geo.problems import AtlasInvalid, clip
-from geo.validate import validate_layers
+from geo.map.sources import AssetsMissing, default_node_modules
+from geo.publish.output import OutputRefused
+from geo.data.problems import AtlasInvalid, clip
+from geo.data.validate import validate_layers
 
 DEFAULT_LAYERS = Path("layers")
 
@@ -74,7 +74,7 @@ def derive(layers: LayersOption = DEFAULT_LAYERS) -> None:
     """Re-derive traced geometry from layers/derivation/ and the reference datasets; rewrites only geometry and
     provenance fields of the layers it touches (needs the 'reference' extra)."""
     from geo.derive import derive as derive_geometry
-    from geo.reference import ReferenceMissing
+    from geo.derive.reference import ReferenceMissing
 
     try:
         report = derive_geometry(layers)
@@ -93,7 +93,7 @@ def build(
     node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
 ) -> None:
     """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json and OUT/index.html."""
-    from geo.build import build as build_atlas
+    from geo.publish.build import build as build_atlas
 
     with clean_failures():
         atlas = build_atlas(layers, out, node_modules or default_node_modules())
@@ -108,10 +108,10 @@ def routes(
     layers: LayersOption = DEFAULT_LAYERS,
 ) -> None:
     """Compare the routes between two places: km, transit days, CO2 estimate and documented traffic."""
-    from geo.atlas import load_atlas
-    from geo.route_index import RouteIndex
-    from geo.routes import UnknownPlace
-    from geo.routes_table import print_comparison
+    from geo.data.atlas import load_atlas
+    from geo.corridors.route_index import RouteIndex
+    from geo.corridors.routes import UnknownPlace
+    from geo.corridors.routes_table import print_comparison
 
     with clean_failures():
         atlas = load_atlas(layers)
@@ -125,9 +125,9 @@ def routes(
 @app.command("trace-reference-routes")
 def trace_reference_routes(layers: LayersOption = DEFAULT_LAYERS) -> None:
     """Re-trace layers/reference_routes.geojson from the corridor layers (needs the 'reference' extra: searoute)."""
-    from geo.atlas import load_atlas
-    from geo.reference_routes import trace_reference_routes as trace
-    from geo.registry import LAYERS
+    from geo.data.atlas import load_atlas
+    from geo.derive.reference_routes import trace_reference_routes as trace
+    from geo.data.registry import LAYERS
 
     target = layers / "reference_routes.geojson"
     corridors_only = tuple(spec for spec in LAYERS if spec.id != "reference_routes")

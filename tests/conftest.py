@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import uvicorn
 
-from geo.assets import default_node_modules
-from geo.atlas import Atlas, load_atlas
-from geo.build import build
+from geo.map.sources import default_node_modules
+from geo.data.atlas import Atlas, load_atlas
+from geo.publish.build import build
 from web.app import create_app
 from web.settings import Settings
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import box
 
-from geo.atlas import Atlas
-from geo.formats import FORMATS
+from geo.data.atlas import Atlas
+from geo.publish.formats import FORMATS
 
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from shapely.geometry import box
 
-from geo.atlas import Atlas, AtlasFeature
-from geo.schema import DOCUMENTED_FIGURES
+from geo.data.atlas import Atlas, AtlasFeature
+from geo.data.schema import DOCUMENTED_FIGURES
 from tests.browsing import PageWatch, map_page, open_popup_text, table_rows, wait_for_rows  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, LAYERS_DIR
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from geo.assets import AssetsMissing, default_node_modules
-from geo.atlas import Atlas
-from geo.build import build
-from geo.problems import AtlasInvalid
-from geo.registry import LAYERS
+from geo.map.sources import AssetsMissing, default_node_modules
+from geo.data.atlas import Atlas
+from geo.publish.build import build
+from geo.data.problems import AtlasInvalid
+from geo.data.registry import LAYERS
 from tests.conftest import LAYERS_DIR, REPO, edit_feature
 
 

@@ -88,7 +88,7 @@ def test_csv_selection_reads_back_in_gdal(client: TestClient) -> None:
     assert set(frame["id"]) == expected_ids("development_zones", 2010)
 
 
-KINDS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh", "fa")}
+KINDS = {lang: json.loads((REPO / "geo" / "data" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh", "fa")}
 
 
 def text_matches(layer_id: str, text: str, lang: str = "en") -> set[str]:

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from shapely.geometry import shape
 
-from geo import strict_json
-from geo.figures import as_text, check_figure, figure_columns_of, headline_number, shape_of
-from geo.geodesy import geodesic_area_km2
-from geo.problems import Problem
-from geo.registry import LAYERS
-from geo.schema import DOCUMENTED_FIGURES
-from geo.validate import (is_editor_file, read_json, validate_feature, validate_feature_collection,
+from geo.data import strict_json
+from geo.data.figures import as_text, check_figure, figure_columns_of, headline_number, shape_of
+from geo.data.geodesy import geodesic_area_km2
+from geo.data.problems import Problem
+from geo.data.registry import LAYERS
+from geo.data.schema import DOCUMENTED_FIGURES
+from geo.data.validate import (is_editor_file, read_json, validate_feature, validate_feature_collection,
                           validate_layers)
 from tests.conftest import LAYERS_DIR, read_layer
 from tests.test_validation import BOWTIE, CASES
@@ -258,7 +258,7 @@ def test_files_and_folders(tmp_path: Path) -> None:
         write(folder, name, "{}")
     layers, problems = validate_layers(folder, specs)
     assert problems == [
-        Problem("stray.geojson", None, None, "not a declared layer (declare it in geo/registry.py or remove it)"),
+        Problem("stray.geojson", None, None, "not a declared layer (declare it in geo/data/registry.py or remove it)"),
         Problem("logistics_hubs.geojson", taken, "id", "duplicate id (also in universities.geojson)")]
     assert len(layers["universities"]) == len(universities["features"])
     assert len(layers["logistics_hubs"]) == len(hubs["features"])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from geo.validate import validate_layers
+from geo.data.validate import validate_layers
 from tests.conftest import REPO, edit_feature
 
 Edit = Callable[[dict[str, Any]], None]

@@ -25,7 +25,7 @@ def _is_persian(character: str) -> bool:
 
 def _atlas_text() -> str:
     """Every layer file and message catalog as text, read straight from the repository."""
-    files = sorted((ROOT / "layers").glob("*.geojson")) + sorted((ROOT / "geo" / "messages").glob("*.json"))
+    files = sorted((ROOT / "layers").glob("*.geojson")) + sorted((ROOT / "geo" / "data" / "messages").glob("*.json"))
     return "".join(json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False) for path in files)
 
 

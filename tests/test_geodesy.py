@@ -7,8 +7,8 @@ import math
 import pytest
 from shapely.geometry import LineString, Polygon
 
-from geo.atlas import Atlas
-from geo.geodesy import geodesic_area_km2, geodesic_length_km
+from geo.data.atlas import Atlas
+from geo.data.geodesy import geodesic_area_km2, geodesic_length_km
 
 WGS84_A = 6378137.0
 WGS84_F = 1 / 298.257223563

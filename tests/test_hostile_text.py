@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from geo.assets import default_node_modules
-from geo.build import build
+from geo.map.sources import default_node_modules
+from geo.publish.build import build
 from tests.browsing import wait_for_rows
 from tests.conftest import edit_feature, serve
 

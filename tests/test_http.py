@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.assets import ASSET_FILES, default_node_modules
-from geo.bundle import map_bundles
-from geo.atlas import Atlas
-from geo.problems import AtlasInvalid
+from geo.map.assets import ASSET_FILES
+from geo.map.sources import default_node_modules
+from geo.map.bundle import map_bundles
+from geo.data.atlas import Atlas
+from geo.data.problems import AtlasInvalid
 from tests.conftest import edit_feature
 from web.app import create_app
 from web.settings import Settings

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.i18n import FIGURE_QUALIFIERS
-from geo.network import KIND_MODES
-from geo.registry import LAYERS
-from geo.render import TILES
-from geo.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
+from geo.data.i18n import FIGURE_QUALIFIERS
+from geo.corridors.network import KIND_MODES
+from geo.data.registry import LAYERS
+from geo.map.render import TILES
+from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 from tests.conftest import LAYERS_DIR, REPO, read_layer
 
-LOCALES = REPO / "geo" / "messages"
+LOCALES = REPO / "geo" / "data" / "messages"
 LANGUAGES = ("en", "zh", "fa")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -52,7 +52,7 @@ def keys_used_in_source() -> set[str]:
     for path in source_files():
         used |= set(KEY_USES[path.suffix].findall(path.read_text(encoding="utf-8")))
     # Keys a template builds from a list it declares: {% for column in ("name", …) %} … t('table.' + column)
-    for path in (REPO / "geo" / "templates").rglob("*.html"):
+    for path in (REPO / "geo" / "map" / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         for variable, names in re.findall(r"\{%\s*for (\w+) in \(([^)]*)\)\s*%\}", text):
             for prefix in re.findall(r"""t\(\s*'([a-z_.]+\.)'\s*\+\s*%s\s*\)""" % variable, text):

@@ -16,7 +16,7 @@ from tests.conftest import ARTIFACTS, REPO, LiveServer, edit_feature, serve
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ("en", "zh", "fa")
-CATALOGS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
+CATALOGS = {lang: json.loads((REPO / "geo" / "data" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
 PERSIAN_DIGIT = re.compile(r"[۰-۹]")
 LATIN_DIGIT = re.compile(r"[0-9]")
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'

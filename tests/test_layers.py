@@ -9,8 +9,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-from geo.atlas import Atlas, AtlasFeature
-from geo.validate import validate_layers
+from geo.data.atlas import Atlas, AtlasFeature
+from geo.data.validate import validate_layers
 from tests.conftest import LAYERS_DIR
 
 GEOD = Geod(ellps="WGS84")
@@ -157,7 +157,7 @@ def test_sea_legs_stay_at_sea(atlas: Atlas) -> None:
     import pyogrio
     from shapely.ops import unary_union
 
-    from geo.assets import default_node_modules
+    from geo.map.sources import default_node_modules
 
     outlines = pyogrio.read_dataframe(default_node_modules() / "world-atlas/countries-50m.json", layer="countries")
     land = unary_union(outlines.geometry.buffer(0))

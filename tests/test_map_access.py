@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from geo.atlas import Atlas
+from geo.data.atlas import Atlas
 from tests.browsing import PHONE, axe_violations, open_map, open_popup_text, page_url
 from tests.conftest import ARTIFACTS, LiveServer
 

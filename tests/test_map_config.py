@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from geo.atlas import Atlas
-from geo.mapelements import Messages
-from geo.registry import DATA_VERSION, LAYERS
-from geo.page_data import page_data_scripts
-from geo.render import _layer_entries, map_config, render_map, tile_origins
+from geo.data.atlas import Atlas
+from geo.map.mapelements import Messages
+from geo.data.registry import DATA_VERSION, LAYERS
+from geo.map.page_data import page_data_scripts
+from geo.map.render import _layer_entries, map_config, render_map, tile_origins
 from tests.conftest import LAYERS_DIR, read_layer
 
 CORE = ("free_trade_zone", "bonded_zones", "logistics_hubs", "universities")
@@ -89,8 +89,8 @@ def test_third_party_credits_are_listed_one_by_one_without_the_atlas_own(atlas: 
 
 
 def test_third_party_credit_is_text_not_markup(atlas: Atlas) -> None:
-    from geo.registry import DATA_ATTRIBUTION
-    from geo.render import _third_party_credits
+    from geo.data.registry import DATA_ATTRIBUTION
+    from geo.map.render import _third_party_credits
 
     assert _third_party_credits((DATA_ATTRIBUTION, '<b>"A" & B</b>', "C; D")) \
         == ["&lt;b&gt;&quot;A&quot; &amp; B&lt;/b&gt;", "C; D"]
@@ -158,7 +158,7 @@ def test_page_carries_the_data_its_language_and_english(page: str, atlas: Atlas)
             assert json.dumps(feature["properties"]["id"]) in page
     # Persian (the page's) and English (the fallback) in the page; Chinese is named for loading when chosen.
     config = page_config(page)
-    messages = {code: json.loads((LAYERS_DIR.parent / "geo" / "messages" / f"{code}.json").read_text(encoding="utf-8"))
+    messages = {code: json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / f"{code}.json").read_text(encoding="utf-8"))
                 for code in ("en", "zh", "fa")}
     assert config["catalogs"] == {"fa": messages["fa"], "en": messages["en"]}
     assert config["languages"] == ["en", "zh", "fa"]

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from geo.schema import DOCUMENTED_FIGURES
+from geo.data.schema import DOCUMENTED_FIGURES
 from tests.browsing import open_map, page_url
 from tests.conftest import LAYERS_DIR, LiveServer
 

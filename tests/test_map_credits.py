@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from geo.registry import DATA_ATTRIBUTION, LAYERS
+from geo.data.registry import DATA_ATTRIBUTION, LAYERS
 from tests.browsing import choose_language, DESKTOP, PHONE, PageWatch, axe_violations, open_map, page_url
 from tests.conftest import REPO, LiveServer
 
@@ -24,7 +24,7 @@ OWED = {spec.id: [c for c in spec.credits if c != DATA_ATTRIBUTION] for spec in 
 # The offline base map (on at first): Natural Earth outlines and GeoNames city labels.
 BASE_MAP = ["Outlines: Natural Earth", "GeoNames (CC BY 4.0)"]
 EVERY_CREDIT = {credit for credits in OWED.values() for credit in credits} | set(BASE_MAP)
-ENGLISH = json.loads((REPO / "geo" / "messages" / "en.json").read_text(encoding="utf-8"))
+ENGLISH = json.loads((REPO / "geo" / "data" / "messages" / "en.json").read_text(encoding="utf-8"))
 
 
 def shown_text(page: Any) -> str:
@@ -125,7 +125,7 @@ def test_phone_credits_take_one_line_until_opened_by_keyboard(mode: str, browser
     page.locator("#cq-panel-toggle").click()
     choose_language(page, "fa")
     page.locator("#cq-panel-toggle").click()
-    persian = json.loads((REPO / "geo" / "messages" / "fa.json").read_text(encoding="utf-8"))
+    persian = json.loads((REPO / "geo" / "data" / "messages" / "fa.json").read_text(encoding="utf-8"))
     assert button.get_attribute("aria-label") == persian["credits.button"]
     line = corner.bounding_box()
     assert line["height"] <= 25 and line["x"] >= 0 and line["x"] + line["width"] <= PHONE["width"] + 0.5, line

@@ -13,7 +13,7 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import box, shape
 
-from geo.atlas import Atlas
+from geo.data.atlas import Atlas
 from tests.conftest import LAYERS_DIR, serve
 
 # OGC 17-069r4 (Part 1) §7.4, OGC 18-058r1 (Part 2) §6.2, OGC 19-079r2 (Part 3) §6–8, OGC 21-065r2 (CQL2) Annex A.

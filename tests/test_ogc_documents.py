@@ -17,12 +17,12 @@ from datetime import datetime, timezone
 import pytest
 from shapely.geometry import box
 
-from geo import ogc
-from geo.atlas import Atlas
-from geo.crs import parse_crs
-from geo.errors import BadRequest, NotFound
-from geo.filtering import parse_filter, property_queryables, queryables
-from geo.ogc_params import parse_items_query
+from geo.ogc import documents as ogc
+from geo.data.atlas import Atlas
+from geo.ogc.crs import parse_crs
+from geo.data.errors import BadRequest, NotFound
+from geo.ogc.filtering import parse_filter, property_queryables, queryables
+from geo.ogc.params import parse_items_query
 from tests.conftest import LAYERS_DIR
 from tests.test_ogc import STANDARD_CLASSES
 from web.urls import Urls
@@ -262,9 +262,9 @@ def test_deeply_nested_filters_are_refused_at_once_and_shallow_ones_still_parse(
              "quoted": "name_en = '" + "(" * 50 + "' AND (established > 2000)"}
     script = """
 import json, sys
-from geo.crs import parse_crs
-from geo.errors import BadRequest
-from geo.filtering import parse_filter
+from geo.ogc.crs import parse_crs
+from geo.data.errors import BadRequest
+from geo.ogc.filtering import parse_filter
 outcome = {}
 for name, text in json.loads(sys.stdin.read()).items():
     try:

@@ -9,10 +9,10 @@ from itertools import combinations
 import pytest
 from coloraide import Color
 
-from geo.atlas import Atlas
-from geo.registry import KindStyle
+from geo.data.atlas import Atlas
+from geo.data.registry import KindStyle
 
-# The offline base the symbols are drawn on (geo/static/cqatlas/base.js and atlas.css): land and sea.
+# The offline base the symbols are drawn on (geo/map/static/cqatlas/base.js and atlas.css): land and sea.
 BACKGROUNDS = {"land": "#f8f8f6", "sea": "#d7e3ec"}
 VISIONS = (None, "protan", "deutan")  # normal vision and the two common colour-vision deficiencies
 MIN_CONTRAST = 3.0  # WCAG 2.1 SC 1.4.11, graphical objects

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from geo.atlas import Atlas
-from geo.geodesy import geodesic_area_km2
-from geo.validate import validate_layers
+from geo.data.atlas import Atlas
+from geo.data.geodesy import geodesic_area_km2
+from geo.data.validate import validate_layers
 from tests.conftest import read_layer, write_layer
 
 

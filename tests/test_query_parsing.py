@@ -12,11 +12,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from shapely.geometry import box
 
-from geo.atlas import Atlas
-from geo.crs import parse_crs
-from geo.errors import BadRequest
-from geo.ogc_params import established_overlaps, parse_datetime, parse_item_query, parse_items_query
-from geo.query import FeatureFilter, bbox_numbers, features_in_bbox, make_filter, parse_bbox, select
+from geo.data.atlas import Atlas
+from geo.ogc.crs import parse_crs
+from geo.data.errors import BadRequest
+from geo.ogc.params import established_overlaps, parse_datetime, parse_item_query, parse_items_query
+from geo.data.query import FeatureFilter, bbox_numbers, features_in_bbox, make_filter, parse_bbox, select
 
 UTC = timezone.utc
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

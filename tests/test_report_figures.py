@@ -16,7 +16,7 @@ import pyogrio
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.schema import DOCUMENTED_FIGURES
+from geo.data.schema import DOCUMENTED_FIGURES
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures"

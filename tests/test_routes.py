@@ -11,11 +11,11 @@ from pyproj import Geod
 from shapely.geometry import Point, shape
 from shapely.ops import substring
 
-from geo.atlas import Atlas, load_atlas
-from geo.geodesy import geodesic_length_km
-from geo.network import build_network
-from geo.route_index import RouteIndex
-from geo.schema import FeatureProperties
+from geo.data.atlas import Atlas, load_atlas
+from geo.data.geodesy import geodesic_length_km
+from geo.corridors.network import build_network
+from geo.corridors.route_index import RouteIndex
+from geo.data.schema import FeatureProperties
 from tests.conftest import REPO, edit_feature
 
 # The six comparisons the atlas is built to answer, with the corridor each must offer.

@@ -6,8 +6,8 @@ import httpx
 import pyogrio
 import pytest
 
-from geo.atlas import Atlas
-from geo.route_index import RouteIndex
+from geo.data.atlas import Atlas
+from geo.corridors.route_index import RouteIndex
 from tests.conftest import LiveServer
 
 SIX = ("duisburg", "moscow", "singapore", "bangkok", "shanghai", "rotterdam")

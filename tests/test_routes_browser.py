@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from geo.atlas import Atlas
-from geo.route_index import RouteIndex
+from geo.data.atlas import Atlas
+from geo.corridors.route_index import RouteIndex
 from tests.conftest import ARTIFACTS, REPO
 from tests.browsing import PageWatch, choose_language, map_page  # noqa: F401  (fixture)
 
@@ -106,7 +106,7 @@ def test_served_page_compares_any_two_places_through_the_api(map_page: PageWatch
 
 
 def test_city_at_a_glance_shows_each_figure_with_its_source(map_page: PageWatch, atlas: Atlas) -> None:
-    from geo.city_glance import CITY_FEATURE_ID
+    from geo.map.city_glance import CITY_FEATURE_ID
 
     city = next((f for f in atlas.features() if f.id == CITY_FEATURE_ID), None)
     if city is None:
@@ -114,7 +114,7 @@ def test_city_at_a_glance_shows_each_figure_with_its_source(map_page: PageWatch,
     page = map_page.page
     page.locator("#cq-glance").scroll_into_view_if_needed()  # the card fills in once it is shown
     page.wait_for_selector("#cq-glance[data-mounted]")
-    from geo.schema import DOCUMENTED_FIGURES
+    from geo.data.schema import DOCUMENTED_FIGURES
 
     plain = [n for n in DOCUMENTED_FIGURES if city.properties.get(n) is not None
              and not (isinstance(city.properties[n], dict) and "series" in city.properties[n])]
@@ -133,7 +133,7 @@ def test_city_at_a_glance_shows_each_figure_with_its_source(map_page: PageWatch,
 
 
 def test_city_at_a_glance_speaks_the_page_language(map_page: PageWatch, atlas: Atlas) -> None:
-    from geo.city_glance import CITY_FEATURE_ID
+    from geo.map.city_glance import CITY_FEATURE_ID
 
     city = next((f for f in atlas.features() if f.id == CITY_FEATURE_ID), None)
     if city is None:
@@ -143,7 +143,7 @@ def test_city_at_a_glance_speaks_the_page_language(map_page: PageWatch, atlas: A
     page.wait_for_selector("#cq-glance[data-mounted]")
     try:
         for lang in ("zh", "fa"):
-            messages = json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8"))
+            messages = json.loads((REPO / "geo" / "data" / "messages" / f"{lang}.json").read_text(encoding="utf-8"))
             choose_language(page, lang)
             name = city.properties.get(f"name_{lang}") or city.properties["name_en"]
             assert page.locator("#cq-glance-heading").text_content() == messages["glance.heading"].replace("{name}", name)

@@ -12,12 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.places import PLACES_BY_ID
+from geo.corridors.places import PLACES_BY_ID
 from tests.browsing import choose_language, PageWatch, map_page, open_map, page_url  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, LAYERS_DIR, REPO, LiveServer, edit_feature, read_layer, serve
 
 LANGUAGES = ("en", "zh", "fa")
-CATALOGS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
+CATALOGS = {lang: json.loads((REPO / "geo" / "data" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
 PERSIAN_DIGIT = re.compile(r"[۰-۹]")
 LATIN_DIGIT = re.compile(r"[0-9]")
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
@@ -83,10 +83,10 @@ def open_routes(page: Any, shown: str = "chongqing/duisburg") -> None:
 
 
 def expected_labels(lang: str, origin: str = "chongqing", destination: str = "duisburg") -> list[str]:
-    """The labels the API writes for ``lang`` (geo/route_text.py, Python): the panel (JavaScript) must agree."""
-    from geo.atlas import load_atlas
-    from geo.route_index import RouteIndex
-    from geo.route_text import localise
+    """The labels the API writes for ``lang`` (geo/corridors/route_text.py, Python): the panel (JavaScript) must agree."""
+    from geo.data.atlas import load_atlas
+    from geo.corridors.route_index import RouteIndex
+    from geo.corridors.route_text import localise
 
     index = RouteIndex(load_atlas(LAYERS_DIR), precompute="none")
     return [route["label"] for route in localise(index.compare(origin, destination), lang)["alternatives"]]
@@ -202,8 +202,8 @@ def routes_state(page: Any) -> dict[str, Any]:
                                                              ("static", "chongqing", "singapore")])
 def test_a_shared_link_reopens_the_route_comparison(browser: Any, live_server: LiveServer, built_site: Path, mode: str,
                                                     origin: str, destination: str) -> None:
-    from geo.atlas import load_atlas
-    from geo.route_index import RouteIndex
+    from geo.data.atlas import load_atlas
+    from geo.corridors.route_index import RouteIndex
 
     watch = open_map(browser, page_url(mode, live_server, built_site), mode)
     page = watch.page

@@ -13,9 +13,9 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from geo.atlas import Atlas
-from geo.formats import FORMATS, encode, encode_geopackage, feature_collection, to_frame
-from geo.registry import DATA_VERSION
+from geo.data.atlas import Atlas
+from geo.publish.formats import FORMATS, encode, encode_geopackage, feature_collection, to_frame
+from geo.data.registry import DATA_VERSION
 from tests.conftest import LAYERS_DIR, read_layer
 
 

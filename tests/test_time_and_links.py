@@ -166,7 +166,7 @@ STATES = [
     "#map=8/29.60/106.50&layers=universities,development_zones,bonded_zones&year=2012&lang=zh&q=%E4%BF%9D%E7%A8%8E",
     "#map=9/29.60/106.50&layers=universities,logistics_hubs,bonded_zones&lang=fa&q=%D8%AF%D8%A7%D9%86%D8%B4%DA%AF%D8%A7%D9%87",
 ]
-CATALOGS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8"))
+CATALOGS = {lang: json.loads((REPO / "geo" / "data" / "messages" / f"{lang}.json").read_text(encoding="utf-8"))
             for lang in ("en", "zh", "fa")}
 
 

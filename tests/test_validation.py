@@ -13,8 +13,8 @@ import pytest
 from shapely.affinity import scale, translate
 from shapely.geometry import mapping, shape
 
-from geo.problems import Problem
-from geo.validate import validate_layers
+from geo.data.problems import Problem
+from geo.data.validate import validate_layers
 from tests.conftest import REPO, edit_feature, read_layer, write_layer
 
 Edit = Callable[[dict[str, Any]], None]

@@ -14,7 +14,7 @@ from tests.browsing import choose_language, PageWatch, map_page, open_map  # noq
 from tests.conftest import LAYERS_DIR, REPO, make_settings, read_layer, serve, write_layer
 from web.app import create_app
 
-CATALOGS = {lang: json.loads((REPO / "geo" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh", "fa")}
+CATALOGS = {lang: json.loads((REPO / "geo" / "data" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh", "fa")}
 ZONE = "liangjiang-new-area"  # carries a by-year series of its own (digital economy firms)
 RAILWAY = "chongqing-xinjiang-europe-railway"  # carries a by-year series of the whole China–Europe network only
 

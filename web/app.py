@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
-from geo.publish import Published
-from geo.render import tile_origins
+from geo.publish.prepared import Published
+from geo.map.render import tile_origins
 from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
 from web.openapi import openapi_30, served_names
@@ -33,7 +33,7 @@ class AtlasApp(FastAPI):
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; raises ``geo.problems.AtlasInvalid`` (with every problem) if the layers are bad."""
+    """Build the app; raises ``geo.data.problems.AtlasInvalid`` (with every problem) if the layers are bad."""
     settings = settings or Settings()
     fingerprint = layers_fingerprint(settings.layers_dir)  # before loading: later edits must differ from it
     published = publish_served(settings)

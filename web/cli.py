@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from geo.assets import default_node_modules
+from geo.map.sources import default_node_modules
 from geo.cli import DEFAULT_LAYERS, LayersOption, app, clean_failures
 from web.asgi import SETTINGS_ENV
 from web.serving import ServerLimits, run_server

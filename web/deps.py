@@ -9,8 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response
 
-from geo.i18n import LANGUAGES, resolve_language
-from geo.publish import Published
+from geo.data.i18n import LANGUAGES, resolve_language
+from geo.publish.prepared import Published
 from web.settings import Settings
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from geo.errors import AtlasError
+from geo.data.errors import AtlasError
 
 log = logging.getLogger("cqatlas.errors")
 MAX_MESSAGE = 500  # a message quotes the request at most this far

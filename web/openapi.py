@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from geo.publish import Published
+from geo.publish.prepared import Published
 
 OPENAPI_VERSION = "3.0.3"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import watchfiles
 
-from geo.problems import AtlasInvalid, clip
-from geo.publish import Published, publish
-from geo.validate import is_editor_file
+from geo.data.problems import AtlasInvalid, clip
+from geo.publish.prepared import Published, publish
+from geo.data.validate import is_editor_file
 from web.settings import Settings
 from web.urls import layer_download_path
 

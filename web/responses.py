@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi import Request, Response
 from starlette.types import Scope, Send
 
-from geo.publish import Prepared, Published
+from geo.publish.prepared import Prepared, Published
 from web.security import BASE_HEADERS, CORS_HEADERS
 from web.urls import layer_download_path
 

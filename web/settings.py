@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from geo.assets import default_node_modules
+from geo.map.sources import default_node_modules
 
 
 class Settings(BaseModel):

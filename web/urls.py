@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from web.settings import Settings
 
-from geo.publish import ATLAS
+from geo.publish.prepared import ATLAS
 
 
 def layer_download_path(layer_id: str, extension: str) -> str:
@@ -25,7 +25,7 @@ def catalog_path() -> str:
 
 
 class Urls:
-    """Absolute hrefs below ``base`` (no trailing slash); implements ``geo.ogc.OgcUrls``."""
+    """Absolute hrefs below ``base`` (no trailing slash); implements ``geo.ogc.documents.OgcUrls``."""
 
     def __init__(self, base: str):
         self.base = base.rstrip("/")

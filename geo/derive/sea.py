@@ -10,9 +10,10 @@ from shapely import STRtree
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.ops import nearest_points, substring
 
-from geo import reference
+from geo.derive import reference
 from geo.derive.inputs import Waypoint
-from geo.derive.routing import Leg, km_between
+from geo.data.geodesy import distance_km
+from geo.derive.legs import Leg
 
 OFFSHORE_DEG = 0.01  # how far off the coast a repaired piece runs (~1 km)
 POCKET_DEG = 0.15  # crossings this close to a lane's port end are harbour channels, not capes
@@ -94,7 +95,7 @@ def sea_leg(start: Waypoint, end: Waypoint) -> Leg:
         local = crossed[0].intersection(box(x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5))
         local = max(getattr(local, "geoms", [local]), key=lambda p: p.intersection(piece).length)
         lane = _around(lane, local)
-    approach = [km_between((start.lon, start.lat), lane.coords[0]), km_between(lane.coords[-1], (end.lon, end.lat))]
+    approach = [distance_km(start.lon, start.lat, *lane.coords[0]), distance_km(*lane.coords[-1], end.lon, end.lat)]
     note = (f"{start.name}–{end.name}: the approaches from the ports to the lane network ({approach[0]:.0f} and "
             f"{approach[1]:.0f} km) are drawn straight")
     return Leg(start, end, [(start.lon, start.lat), *lane.coords, (end.lon, end.lat)],

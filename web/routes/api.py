@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from geo.formats import FORMATS
-from geo.publish import ATLAS, ATLAS_FORMATS, download, parse_layer_ids
-from geo.query import BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, FeatureFilter, make_filter
-from geo.i18n import layer_text
+from geo.publish.formats import FORMATS
+from geo.publish.prepared import ATLAS, ATLAS_FORMATS, download, parse_layer_ids
+from geo.data.query import BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, FeatureFilter, make_filter
+from geo.data.i18n import layer_text
 from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
 from web.models import Catalog
@@ -25,7 +25,7 @@ DOWNLOAD_CONTENT = {fmt.media_type.split(";")[0]: {"schema": {"type": "string", 
                     for fmt in FORMATS.values()}
 
 
-# The pattern is stated for clients (and fuzzers) but checked by geo.query, whose messages say what is wrong.
+# The pattern is stated for clients (and fuzzers) but checked by geo.data.query, whose messages say what is wrong.
 BBOX_QUERY = Query(description=BBOX_DESCRIPTION, max_length=200, examples=BBOX_EXAMPLES,
                    json_schema_extra={"pattern": BBOX_PATTERN})
 

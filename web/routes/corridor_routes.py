@@ -9,9 +9,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from geo.route_index import comparison_geojson
-from geo.route_text import localise
-from geo.routes import UnknownPlace
+from geo.corridors.route_index import comparison_geojson
+from geo.corridors.route_text import localise
+from geo.corridors.routes import UnknownPlace
 from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
 

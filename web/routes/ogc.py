@@ -1,4 +1,4 @@
-"""OGC API – Features: thin routes over geo.ogc (documents) and geo.ogc_params (parameters)."""
+"""OGC API – Features: thin routes over geo.ogc.documents (documents) and geo.ogc.params (parameters)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from geo import ogc
-from geo.crs import SUPPORTED_CRS
-from geo.filtering import FILTER_LANGS
-from geo.ogc_params import DEFAULT_LIMIT, MAX_LIMIT, parse_item_query, parse_items_query, reject_unknown
+from geo.ogc import documents as ogc
+from geo.ogc.crs import SUPPORTED_CRS
+from geo.ogc.filtering import FILTER_LANGS
+from geo.ogc.params import DEFAULT_LIMIT, MAX_LIMIT, parse_item_query, parse_items_query, reject_unknown
 from web.deps import LanguageDep, PublishedDep
 from web.errors import OgcException
 from web.models import GEOJSON_SCHEMA, Collection, Collections, Conformance, LandingPage

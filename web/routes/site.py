@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
-from geo.assets import asset_path
-from geo.errors import NotFound
+from geo.map.assets import asset_path
+from geo.data.errors import NotFound
 from web.deps import PublishedDep, SettingsDep
 from web.models import Health
 from web.responses import prepared_response

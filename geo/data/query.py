@@ -1,0 +1,127 @@
+"""Feature selection shared by every output format: bbox (spatially indexed), kind, established range, text."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from shapely.geometry import box
+
+from geo.data.atlas import AtlasFeature, AtlasLayer
+from geo.data.errors import BadRequest
+from geo.data.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
+from geo.data.year_rule import placed_year
+
+
+# The bbox parameter, described exactly as it is accepted (so API descriptions and fuzzers agree with the server):
+# plain decimal degrees, longitudes within ±180, latitudes within ±90.
+_LON = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+_LAT = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
+BBOX_DESCRIPTION = (
+    "minx,miny,maxx,maxy in WGS 84 decimal degrees (no exponent): features intersecting the box. "
+    "minx greater than maxx is a box crossing the antimeridian (OGC API – Features, 7.15.3); "
+    "miny greater than maxy is a box holding nothing, so no feature matches.")
+BBOX_EXAMPLES = ["106.2,29.4,106.8,29.8", "-180,-90,180,90", "170,-10,-170,10"]
+
+
+@dataclass(frozen=True)
+class FeatureFilter:
+    bbox: tuple[float, float, float, float] | None = None
+    kinds: frozenset[str] | None = None
+    established_from: int | None = None
+    established_to: int | None = None
+    # Features without a documented year: left out by a year range unless asked for (as the map's year slider keeps them).
+    include_undated: bool = False
+    # The map's filter: lower-case text and the language whose kind labels it is matched against.
+    text: str | None = None
+    text_language: str = DEFAULT_LANGUAGE
+
+    @property
+    def is_empty(self) -> bool:
+        return self == FeatureFilter()
+
+    def matches_text(self, props: dict) -> bool:
+        """As the map's filter matches (table.js): the names in three scripts and the id, joined by spaces, or the
+        kind's label in the language, containing the text, any case."""
+        names = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")).lower()
+        kind = catalog(self.text_language).get(f"kind.{props['kind']}") or props["kind"]
+        return self.text in names or self.text in kind.lower()
+
+    def matches_attributes(self, feature: AtlasFeature) -> bool:
+        props = feature.properties
+        if self.kinds is not None and props["kind"] not in self.kinds:
+            return False
+        if self.text and not self.matches_text(props):
+            return False
+        if self.established_from is None and self.established_to is None:
+            return True
+        year = placed_year(props).year  # the year the map's slider places the feature at
+        if year is None:
+            return self.include_undated
+        return (self.established_from is None or year >= self.established_from) and (
+            self.established_to is None or year <= self.established_to)
+
+
+def bbox_numbers(parts: list[str]) -> list[float]:
+    """The comma-separated parts of a ``bbox`` as numbers; a 400 for text, NaN or infinity."""
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        raise BadRequest("bbox values must be numbers") from None
+    if not all(math.isfinite(v) for v in values):
+        raise BadRequest("bbox values must be finite numbers (no NaN or infinity)")
+    return values
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """``minx,miny,maxx,maxy`` in WGS 84 degrees; a clear 400 for anything else."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise BadRequest(f"bbox must be four comma-separated numbers minx,miny,maxx,maxy; got {len(parts)} value(s)")
+    minx, miny, maxx, maxy = bbox_numbers(parts)
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180):
+        raise BadRequest("bbox longitudes must be within -180..180")
+    if not (-90 <= miny <= 90 and -90 <= maxy <= 90):
+        raise BadRequest("bbox latitudes must be within -90..90")
+    if not re.fullmatch(BBOX_PATTERN, text):
+        raise BadRequest("bbox values must be plain decimal numbers such as 106.2 (no exponent, no spaces)")
+    return minx, miny, maxx, maxy
+
+
+def make_filter(bbox: str | None = None, kind: str | None = None, established_from: int | None = None,
+                established_to: int | None = None, include_undated: bool = False, text: str | None = None,
+                text_language: str | None = None) -> FeatureFilter:
+    # established_from later than established_to is an empty range: each bound is a condition, and no year
+    # meets both (the same holds for a bbox whose miny exceeds maxy).
+    kinds = frozenset(k.strip() for k in kind.split(",") if k.strip()) if kind else None
+    year_range = established_from is not None or established_to is not None
+    text = (text or "").strip().lower() or None
+    language = text_language if text and text_language in LANGUAGES else DEFAULT_LANGUAGE
+    return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range,
+                         text, language)
+
+
+def features_in_bbox(layer: AtlasLayer, bbox: tuple[float, float, float, float]) -> tuple[AtlasFeature, ...]:
+    """Features intersecting a lon/lat box, in layer order; south edge north of the north edge selects nothing."""
+    minx, miny, maxx, maxy = bbox
+    if miny > maxy:
+        return ()
+    # West edge east of the east edge: the box crosses the antimeridian, i.e. two boxes either side of it.
+    boxes = [box(minx, miny, maxx, maxy)] if minx <= maxx else [box(minx, miny, 180, maxy), box(-180, miny, maxx, maxy)]
+    hits = {int(i) for part in boxes for i in layer.spatial_index.query(part, predicate="intersects")}
+    return tuple(layer.features[i] for i in sorted(hits))
+
+
+def select(layer: AtlasLayer, feature_filter: FeatureFilter) -> list[AtlasFeature]:
+    """Features of ``layer`` matching the filter, in layer order."""
+    if feature_filter.is_empty:
+        return list(layer.features)
+    if feature_filter.bbox is None:
+        candidates = layer.features
+    else:
+        candidates = features_in_bbox(layer, feature_filter.bbox)
+    return [feature for feature in candidates if feature_filter.matches_attributes(feature)]

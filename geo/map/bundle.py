@@ -1,0 +1,97 @@
+"""The map page's one script and one stylesheet, bundled and minified by esbuild (an npm devDependency).
+
+The readable sources stay in ``geo/map/static/cqatlas``; ``bundle.js`` and ``bundle.css`` there list what goes in, in
+order. A page loads two files instead of sixteen, and nothing it does not need before the first drawing. The bundles
+are made when a page is rendered (``geo build``, or when the server publishes the atlas) and kept under
+``node_modules/.cache/cqatlas``; their names carry a hash of their content, so a browser never keeps a stale copy,
+and the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from geo.map.sources import ESBUILD, STATIC_DIR, AssetsMissing, write_atomically
+
+ENTRIES = {"js": STATIC_DIR / "cqatlas" / "bundle.js", "css": STATIC_DIR / "cqatlas" / "bundle.css"}
+# What the bundle must still run on: browsers of the last few years (Leaflet's own floor is lower).
+TARGET = "es2017,chrome80,firefox78,safari13"
+
+
+@dataclass(frozen=True)
+class Bundles:
+    """Asset names (relative to the assets folder) of the bundles, and the files holding them."""
+
+    script: str
+    stylesheet: str
+    files: dict[str, Path]
+
+
+def _inputs(node_modules: Path) -> list[Path]:
+    """Everything a bundle is made from: the atlas's static files, Leaflet, and esbuild's version."""
+    return sorted((STATIC_DIR / "cqatlas").glob("*")) + [node_modules / "leaflet" / "dist" / "leaflet.js",
+                                                         node_modules / "esbuild" / "package.json"]
+
+
+def _sources_digest(inputs: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _esbuild(node_modules: Path, entry: Path, extension: str) -> bytes:
+    command = [str(node_modules / ESBUILD), str(entry), "--bundle", "--minify", "--charset=utf8",
+               f"--target={TARGET}", "--log-level=warning"]
+    if extension == "js":
+        command.append("--format=iife")
+    # NODE_PATH: the bundle's npm imports (Leaflet) come from this node_modules, wherever the sources are.
+    result = subprocess.run(command, capture_output=True, check=False, env={**os.environ, "NODE_PATH": str(node_modules)})
+    if result.returncode != 0:
+        raise RuntimeError(f"esbuild could not bundle {entry.name}: {result.stderr.decode(errors='replace')}")
+    return result.stdout
+
+
+def map_bundles(node_modules: Path) -> Bundles:
+    """Bundle (or find already bundled) the page's script and stylesheet for the current sources."""
+    if not (node_modules / ESBUILD).exists() or not (node_modules / "leaflet").is_dir():
+        raise AssetsMissing(f"esbuild or leaflet missing under {node_modules}; run `make` or `npm ci`")
+    inputs = _inputs(node_modules)
+    # Asked whenever a page is rendered: the files' sizes and times say cheaply whether anything changed.
+    return _bundles(node_modules, tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in inputs))
+
+
+@lru_cache(maxsize=8)
+def _bundles(node_modules: Path, stamps: tuple[tuple[Path, int, int], ...]) -> Bundles:
+    cache = node_modules / ".cache" / "cqatlas" / _sources_digest([path for path, _, _ in stamps])[:16]
+    files: dict[str, Path] = {}
+    for extension, entry in ENTRIES.items():
+        done = cache / f"atlas.{extension}.name"
+        if not done.is_file():
+            content = _esbuild(node_modules, entry, extension)
+            name = f"cqatlas/atlas.{hashlib.sha256(content).hexdigest()[:12]}.{extension}"
+            cache.mkdir(parents=True, exist_ok=True)
+            write_atomically(cache / name.rpartition("/")[2], content)
+            write_atomically(done, name.encode())  # last: a bundle is known only once its file is complete
+        name = done.read_text(encoding="utf-8")
+        files[name] = cache / name.rpartition("/")[2]
+    script, stylesheet = sorted(files, key=lambda name: not name.endswith(".js"))
+    return Bundles(script=script, stylesheet=stylesheet, files=files)
+
+
+# The bundles, and the fonts cut for the page (see geo.map.fonts): all named by their content's hash.
+_BUNDLE_NAME = re.compile(r"cqatlas/(atlas\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css|fonts/[0-9a-f]{12}\.woff2)")
+
+
+def made_bundle(node_modules: Path, name: str) -> Path | None:
+    """A bundle (or font file) made from these sources or earlier ones (a page published before its scripts were edited still asks
+    for its own): names carry their content's hash, so any one made is the right one."""
+    if not _BUNDLE_NAME.fullmatch(name):
+        return None
+    return next((node_modules / ".cache" / "cqatlas").glob(f"*/{name.rpartition('/')[2]}"), None)

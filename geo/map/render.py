@@ -1,0 +1,166 @@
+"""The interactive map: the atlas's data and display options handed to the map page's folium elements.
+
+The page ships every feature once, as GeoJSON; popups, the layer list's behaviour and the feature table are drawn in
+the browser by the static scripts in ``geo/map/static/cqatlas`` (see ``geo/map/mapelements.py``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import xyzservices.providers as basemaps
+
+from geo.data.atlas import Atlas, AtlasLayer
+from geo.map.basemap import reference_cities
+from geo.map.sources import default_node_modules
+from geo.map.fonts import Fonts, atlas_fonts, page_code_points
+from geo.map.page_data import catalog_script_name
+from geo.map.bundle import map_bundles
+from geo.data.i18n import LANGUAGES, catalog
+from geo.data.registry import DATA_ATTRIBUTION, GEONAMES_ATTRIBUTION
+from geo.map.city_glance import city_glance
+from geo.map.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
+from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
+
+# "Chongqing" frames the city's core: the free trade and bonded zones, terminals and universities (the outlying
+# development zones come into view as one zooms out).
+CITY_CORE_LAYERS = ("free_trade_zone", "bonded_zones", "logistics_hubs", "universities")
+# Beyond this many features the map draws on one canvas: thousands of SVG nodes make panning and zooming stall.
+CANVAS_ABOVE_FEATURES = 3000
+# A layer with more points than this draws them in clusters (leaflet.markercluster, npm): tens of thousands of
+# points, even on canvas, make every pan and zoom redraw them all.
+CLUSTER_ABOVE_POINTS = 2000
+CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
+# Areas do not date the way counts do: the feature's ``figures_as_of`` is not shown beside them.
+UNDATED_FIGURES = ("documented_area_km2", "documented_built_area_km2", "documented_floor_area_m2")
+TILES = (("grey", basemaps.Esri.WorldGrayCanvas, "Light grey map (Esri, online)"),
+         ("osm", basemaps.OpenStreetMap.Mapnik, "OpenStreetMap (online)"))
+# The offline base map's sources: credited while its outlines are shown.
+BASE_CREDITS = ("Outlines: Natural Earth", GEONAMES_ATTRIBUTION)
+GEOMETRY_CLASSES = {"Polygon": "area", "MultiPolygon": "area", "LineString": "line", "MultiLineString": "line",
+                    "Point": "point"}
+
+
+def _kinds_drawn(layer: AtlasLayer) -> list[dict[str, Any]]:
+    """Each kind that occurs in the layer, with its style and the geometries it is drawn with (for the legend)."""
+    drawn: dict[str, set[str]] = {}
+    for feature in layer.features:
+        drawn.setdefault(feature.properties["kind"], set()).add(GEOMETRY_CLASSES[feature.geometry.geom_type])
+    return [{"kind": kind, "label": style.label, "style": style.model_dump(),
+             "geometries": [g for g in ("area", "line", "point") if g in drawn[kind]]}
+            for kind, style in layer.spec.kinds.items() if kind in drawn]
+
+
+def _third_party_credits(credits: tuple[str, ...]) -> list[str]:
+    """What a layer owes others (e.g. OpenStreetMap under the ODbL), one item per credit, shown on the map while the
+    layer is on. The page adds each credit on its own, so a credit two visible layers owe is shown once.
+
+    Leaflet inserts attributions as HTML, so each text is escaped here.
+    """
+    return [html.escape(credit) for credit in credits if credit != DATA_ATTRIBUTION]
+
+
+def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[dict[str, Any]]:
+    return [{"id": layer.spec.id, "title": layer.spec.title, "group": layer.spec.group, "count": len(layer.features),
+             "shown": layer.spec.shown_initially, "download": download_href(layer.spec.id),
+             "cluster": sum(f.geometry.geom_type == "Point" for f in layer.features) > CLUSTER_ABOVE_POINTS,
+             "credits": _third_party_credits(layer.spec.credits),
+             "kinds": _kinds_drawn(layer)} for layer in atlas.layers]
+
+
+def _union_bounds(layers: list[AtlasLayer]) -> list[list[float]]:
+    boxes = [layer.bbox for layer in layers if layer.features]
+    return [[min(b[1] for b in boxes), min(b[0] for b in boxes)], [max(b[3] for b in boxes), max(b[2] for b in boxes)]]
+
+
+def map_config(atlas: Atlas, layers: list[dict[str, Any]], messages: Messages) -> dict[str, Any]:
+    """Everything the page's scripts need besides the features: styles, figure metadata, frames, messages."""
+    corridors = [layer for layer in atlas.layers if layer.spec.group == "Corridors"]
+    core = [layer for layer in atlas.layers if layer.spec.id in CITY_CORE_LAYERS]
+    return {
+        "lang": messages.lang,
+        "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "credits", "cluster")}
+                   | {"kinds": {k["kind"]: k["style"] | {"label": k["label"]} for k in entry["kinds"]}}
+                   for entry in layers],
+        "figures": {"documented": DOCUMENTED_FIGURES, "computed": COMPUTED_FIGURES, "undated": UNDATED_FIGURES},
+        "quality": QUALITY_WORDING,
+        "frames": {"chongqing": _union_bounds(core), "corridors": _union_bounds(corridors)},
+        "tiles": [{"id": tile_id, "url": provider.build_url(), "attribution": provider.html_attribution,
+                   "maxZoom": provider.get("max_zoom", 19)} for tile_id, provider, _ in TILES],
+    }
+
+
+def render_map(
+    atlas: Atlas,
+    *,
+    asset_base: str,
+    download_href: Callable[[str], str],
+    data_scripts: dict[str, str],
+    outlines: dict[str, Any] | None = None,
+    lang: str = "en",
+    api_base: str | None = None,
+    routes: dict[str, Any] | None = None,
+    routes_api: str | None = None,
+    node_modules: Path | None = None,
+) -> tuple[str, Fonts]:
+    """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
+    from a CDN.
+
+    ``data_scripts``: where each of ``geo.map.page_data.page_data_scripts`` is (name -> address): the routes' comparisons,
+    the city card's figures and the other languages' messages load from there when first needed."""
+    node_modules = node_modules or default_node_modules()
+    messages = Messages(lang)
+    layers = _layer_entries(atlas, download_href)
+    page = AtlasPage(title=messages("app.title"), lang=lang)
+    feature_count = sum(len(layer.features) for layer in atlas.layers)
+    config = map_config(atlas, layers, messages)
+    # The page's own messages (and English, which fills any gap) travel with it; another language's load on switching.
+    config["languages"] = list(LANGUAGES)
+    config["catalogs"] = {code: catalog(code) for code in dict.fromkeys((lang, "en"))}
+    config["api"] = api_base
+    glance = city_glance(atlas)
+    base = {"outlines": outlines, "cities": reference_cities(), "credits": _third_party_credits(BASE_CREDITS)}
+    data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers}
+    # Whatever the page may show in Chinese or Persian: the data, every language's messages, routes and city card.
+    fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,
+                                                       *(catalog(code) for code in LANGUAGES)))
+    config["fonts"] = f"{asset_base}{fonts.stylesheet}"
+    # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
+    config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
+                         "cluster": f"{asset_base}{CLUSTER_SCRIPT}",  # loaded only where a layer clusters
+                         "catalogs": {code: data_scripts[catalog_script_name(code)] for code in LANGUAGES
+                                      if code not in config["catalogs"]}}
+    fmap = AtlasMap(
+        page, asset_base, map_bundles(node_modules), messages, config=config, base=base, data=data,
+        location=[29.56, 106.55], zoom_start=9, prefer_canvas=feature_count > CANVAS_ABOVE_FEATURES,
+        zoom_control="topright", control_scale=True,
+    )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in layers:
+        groups.setdefault(entry["group"], []).append(entry)
+    fmap.add_section(PanelSection("language", messages, languages=LANGUAGES))
+    fmap.add_section(PanelSection("frame", messages, frames=[
+        {"id": "chongqing", "label": messages("frame.chongqing")},
+        {"id": "corridors", "label": messages("frame.corridors")}]))
+    fmap.add_section(PanelSection("search", messages))
+    fmap.add_section(PanelSection("layers", messages,
+                                  groups=[{"name": name, "layers": entries} for name, entries in groups.items()],
+                                  tiles=[{"id": tile_id, "name": name} for tile_id, _, name in TILES]))
+    fmap.add_section(PanelSection("time", messages))
+    # Routes and the city card before the (long) feature table.
+    if routes is not None:
+        fmap.add_section(PanelSection("routes", messages, routes_api=routes_api, data_src=data_scripts["routes"]))
+    if glance is not None:
+        fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts["glance"]))
+    fmap.add_section(PanelSection("table", messages))
+    fmap.add_section(PanelSection("download", messages))
+    return page.render(), fonts
+
+
+def tile_origins() -> list[str]:
+    urls = [provider.build_url() for _, provider, _ in TILES]
+    return sorted({f"{urlsplit(url).scheme}://{urlsplit(url).hostname}" for url in urls})

@@ -1,0 +1,50 @@
+"""Where the map page's sources are: the atlas's own scripts, styles and templates, and the npm packages it uses.
+
+Every other module of ``geo.map`` reads its files through these names, so the modules can stand in a row
+(sources -> bundle -> fonts -> elements -> assets -> render) with no circle between them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from folium.template import Environment
+from jinja2 import FileSystemLoader, Template
+
+from geo.data.errors import Unavailable
+
+PACKAGE = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE.parents[1]
+# The atlas's own map scripts and styles: the page loads them bundled (see geo/map/bundle.py).
+STATIC_DIR = PACKAGE / "static"
+TEMPLATES = PACKAGE / "templates"
+
+# The bundler that makes the map's script and stylesheet (a devDependency: needed to build, not to view).
+ESBUILD = ".bin/esbuild"
+
+# Natural Earth country outlines (public domain) from the world-atlas package: the offline base map.
+COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
+
+# Autoescaped: attribute text and messages are data, never markup.
+ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+
+
+class AssetsMissing(Unavailable):
+    pass
+
+
+def default_node_modules() -> Path:
+    return Path(os.environ.get("CQATLAS_NODE_MODULES", PROJECT_ROOT / "node_modules"))
+
+
+def template(name: str) -> Template:
+    return ENVIRONMENT.get_template(name)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    # Servers in several processes may bundle at once: each writes its own file, then swaps it in whole.
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+        handle.write(content)
+    os.replace(handle.name, path)

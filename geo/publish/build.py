@@ -1,0 +1,85 @@
+"""Write the atlas to a folder: per-layer GeoJSON, catalog, and a map that works opened straight from disk.
+
+The build is atomic: everything is written to a sibling folder which then replaces OUT in one step, so a
+failed or killed build (bad layers, missing packages, a full disk, kill -9) leaves the previous OUT as it was.
+Only a folder a build made is ever replaced (see ``geo.publish.output``), and the same layers give the same bytes
+(see ``geo.publish.reproducible``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from geo.map.assets import check_assets, copy_assets
+from geo.map.sources import COUNTRY_OUTLINES, PROJECT_ROOT
+from geo.data.atlas import Atlas, load_atlas
+from geo.map.basemap import country_outlines
+from geo.publish.output import check_output, locked, new_staging, recover, swap_in
+from geo.map.page_data import page_data_scripts
+from geo.map.render import render_map
+from geo.corridors.route_index import RouteIndex
+from geo.publish.reproducible import deterministic_ids
+
+
+# Data the page loads when first needed (see geo.map.page_data).
+DATA_DIR = "assets/data"
+
+
+def dump_geojson(data: dict[str, Any]) -> bytes:
+    # Compact separators: these files are downloaded; ensure_ascii=False keeps Chinese and Persian readable.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def static_download_href(layer_id: str) -> str:
+    return f"layers/{layer_id}.geojson"
+
+
+def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
+    """Write every output of the atlas into the folder ``out_dir``."""
+    layers_dir = out_dir / "layers"
+    layers_dir.mkdir(parents=True, exist_ok=True)
+    for layer in atlas.layers:
+        (layers_dir / f"{layer.spec.id}.geojson").write_bytes(dump_geojson(layer.feature_collection()))
+    (out_dir / "atlas.geojson").write_bytes(dump_geojson(atlas.feature_collection()))
+    catalog = atlas.catalog()
+    for entry in catalog["layers"]:
+        entry["download"] = static_download_href(entry["id"])
+    (out_dir / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=2), encoding="utf-8")
+    routes = RouteIndex(atlas).precomputed()
+    scripts = page_data_scripts(atlas, routes)
+    (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
+    for script in scripts.values():
+        (out_dir / DATA_DIR / script.file_name).write_bytes(script.body)
+    page, fonts = render_map(atlas, asset_base="assets/", download_href=static_download_href,
+                             outlines=country_outlines(node_modules / COUNTRY_OUTLINES), routes=routes,
+                             data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
+                             node_modules=node_modules)
+    copy_assets(node_modules, out_dir / "assets", fonts.files)
+    (out_dir / "index.html").write_text(page, encoding="utf-8")
+
+
+def build(layers_dir: Path, out_dir: Path, node_modules: Path) -> Atlas:
+    """Validate, enrich and write; raises before touching ``out_dir`` if anything is wrong.
+
+    Raises ``OutputRefused`` if ``out_dir`` is not a folder a build may replace.
+    """
+    out = Path(os.path.abspath(out_dir))  # absolute, but a symbolic link stays a link (and is refused)
+    check_output(out, layers_dir, PROJECT_ROOT)
+    atlas = load_atlas(layers_dir)
+    check_assets(node_modules)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with locked(out.parent):
+        recover(out)
+        check_output(out, layers_dir, PROJECT_ROOT)  # again under the lock: another build may have run meanwhile
+        staging = new_staging(out)
+        try:
+            with deterministic_ids():
+                write_site(atlas, staging, node_modules)
+            swap_in(staging, out)
+        finally:
+            if staging.exists():
+                recover(out)
+    return atlas

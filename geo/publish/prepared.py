@@ -1,0 +1,122 @@
+"""Responses prepared once per build: serialized, compressed and tagged, so serving is a lookup."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.map.assets import check_assets
+from geo.map.sources import COUNTRY_OUTLINES
+from geo.data.atlas import Atlas, load_atlas
+from geo.publish.build import dump_geojson
+from geo.data.errors import BadRequest, NotFound
+from geo.publish.formats import FORMATS, encode, encode_geopackage, feature_collection
+from geo.data.query import FeatureFilter, select
+from geo.map.basemap import country_outlines
+from geo.map.page_data import page_data_scripts
+from geo.map.render import render_map
+from geo.corridors.route_index import RouteIndex
+from geo.publish.reproducible import deterministic_ids
+
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    body: bytes
+    gzip_body: bytes
+    etag: str  # strong validator: a hash of the exact bytes
+    media_type: str
+
+
+def prepare(body: bytes, media_type: str) -> Prepared:
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    # mtime=0 keeps the compressed bytes identical across builds of the same data.
+    return Prepared(body, gzip.compress(body, compresslevel=6, mtime=0), f'"{digest}"', media_type)
+
+
+@dataclass(frozen=True)
+class Published:
+    atlas: Atlas
+    map_page: Prepared
+    # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
+    downloads: dict[tuple[str, str], Prepared]
+    routes: RouteIndex  # corridor network and route comparisons of this build
+    # What the map page loads when first needed (geo.map.page_data), by file name.
+    data_scripts: dict[str, Prepared]
+
+
+def data_script_href(file_name: str) -> str:
+    return f"/data/{file_name}"
+
+
+def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str], str]) -> Published:
+    """Load, validate and render everything the server needs, once; ``download_href(layer_id)`` is where the map
+    links each layer's GeoJSON (the server's URL layout is the caller's)."""
+    atlas = load_atlas(layers_dir)
+    check_assets(node_modules)
+    routes = RouteIndex(atlas, precompute="default")
+    comparisons = routes.precomputed()
+    scripts = page_data_scripts(atlas, comparisons)
+    with deterministic_ids():  # same data, same page bytes, same ETag across restarts
+        page, _ = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
+                             outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
+                             routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
+                             data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
+    downloads = {
+        (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
+                                                fmt.media_type)
+        for layer in atlas.layers for fmt in FORMATS.values()
+    }
+    downloads["atlas", "geojson"] = prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
+    downloads["atlas", "gpkg"] = prepare(
+        encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
+        FORMATS["gpkg"].media_type)
+    return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
+                     downloads=downloads, routes=routes,
+                     data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE) for script in scripts.values()})
+
+
+ATLAS = "atlas"
+ATLAS_FORMATS = ("geojson", "gpkg")
+
+
+def parse_layer_ids(published: Published, text: str | None) -> tuple[str, ...] | None:
+    """``a,b`` -> the atlas layers named, in atlas order; a clear 400 for a name that is not a layer."""
+    if text is None:
+        return None
+    wanted = {part.strip() for part in text.split(",") if part.strip()}
+    if not wanted:
+        raise BadRequest("layers must name at least one layer")
+    known = [layer.spec.id for layer in published.atlas.layers]
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise BadRequest(f"no layer {unknown[0]!r}; layers are {', '.join(known)}")
+    return tuple(layer_id for layer_id in known if layer_id in wanted)
+
+
+def download(published: Published, name: str, extension: str, feature_filter: FeatureFilter,
+             layer_ids: tuple[str, ...] | None = None) -> Prepared:
+    """A layer (or the whole atlas, or the atlas layers ``layer_ids``) in one format; unfiltered requests for a
+    layer or the whole atlas are served from what was prepared."""
+    fmt = FORMATS.get(extension)
+    if fmt is None or (name == ATLAS and extension not in ATLAS_FORMATS):
+        raise NotFound(f"no format {extension!r} for {name!r}")
+    atlas = published.atlas
+    if name != ATLAS and atlas.layer(name) is None:
+        raise NotFound(f"no layer {name!r}")
+    if feature_filter.is_empty and (name != ATLAS or layer_ids is None):
+        return published.downloads[name, extension]
+    if name != ATLAS:
+        layer = atlas.layer(name)
+        return prepare(encode(select(layer, feature_filter), fmt, name, layer.figure_columns), fmt.media_type)
+    tables = {layer.spec.id: (select(layer, feature_filter), layer.figure_columns) for layer in atlas.layers
+              if layer_ids is None or layer.spec.id in layer_ids}
+    if extension == "gpkg":
+        return prepare(encode_geopackage(tables), fmt.media_type)
+    everything = [feature for features, _ in tables.values() for feature in features]
+    return prepare(dump_geojson(feature_collection(everything, with_layer=True)), fmt.media_type)
