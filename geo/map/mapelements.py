@@ -8,7 +8,6 @@ script: data and options travel in ``<script type="application/json">`` blocks, 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import folium
