@@ -236,4 +236,7 @@ DOCUMENTED_FIGURES: dict[str, tuple[str, str]] = {
     "china_laos_railway_cross_border_freight_total_mn_t": ("China–Laos Railway (whole line): cross-border freight (cumulative)", "million tonnes"),
     "china_laos_railway_freight_trains_total": ("China–Laos Railway (whole line): freight trains (cumulative)", "trains"),
     "china_laos_railway_countries_regions_served_count": ("China–Laos Railway (whole line): countries and regions its cross-border freight serves", "countries/regions"),
+    "scheduled_trains_per_month": ("Scheduled trains", "trains a month"),
+    "scheduled_interval_weeks": ("Scheduled every", "weeks"),
+    "chongqing_central_asia_trips_year_to_date": ("All of Chongqing's China–Central Asia trains, January to the month shown", "trips"),
 }
