@@ -14,6 +14,9 @@ from geo.data.atlas import Atlas, AtlasFeature
 from geo.data.figures import shape_of
 from geo.data.schema import DOCUMENTED_FIGURES
 
+# Targets and forecasts speak for a future year: they say what is planned, not how current the data is.
+PLAN_WORDS = ("target", "forecast")
+
 
 @dataclass(frozen=True)
 class FigureFreshness:
@@ -24,6 +27,10 @@ class FigureFreshness:
     is_series: bool
     sources: tuple[str, ...]  # source titles
     note: str | None  # the feature's note on this figure (e.g. that no later figure was found)
+
+    @property
+    def is_plan(self) -> bool:
+        return any(word in self.name for word in PLAN_WORDS)
 
     @property
     def year(self) -> int | None:
@@ -61,6 +68,6 @@ def atlas_freshness(atlas: Atlas) -> list[FigureFreshness]:
 
 
 def newest_date(atlas: Atlas) -> str | None:
-    """What the data is current to: the newest date any figure speaks for."""
-    dates = [entry.latest for entry in atlas_freshness(atlas) if entry.latest]
+    """What the data is current to: the newest date any figure speaks for (targets and forecasts aside)."""
+    dates = [entry.latest for entry in atlas_freshness(atlas) if entry.latest and not entry.is_plan]
     return max(dates) if dates else None

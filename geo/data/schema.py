@@ -77,6 +77,8 @@ class _FeatureBase(BaseModel):
     districts: list[str] | None = Field(default=None, description="Ids of the districts layer's features the "
                                         "zone or point lies in")
     figures_as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?(-\d{2})?$")
+    figure_notes: dict[str, str] | None = Field(default=None, description="Notes on the feature's figures, by "
+                                                "figure name (e.g. that no later figure was found from a citable source)")
     status: Status | None = Field(default=None, description="Lifecycle status (operating, pilot, suspended, "
                                   "under_construction, planned) as a source supporting 'status' states it")
     status_as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?(-\d{2})?$",

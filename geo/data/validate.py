@@ -182,6 +182,9 @@ def _check_properties(spec: LayerSpec, properties: FeatureProperties) -> Iterato
                 yield f"sources.{position}.supports", f"source supports {name!r} but the feature has no value for it"
     if properties.figures_as_of and not any(name in DOCUMENTED_FIGURES for name in properties.documented_figures()):
         yield "figures_as_of", "date given but the feature carries no documented figure"
+    for name in properties.figure_notes or {}:
+        if name not in DOCUMENTED_FIGURES or getattr(properties, name) is None:
+            yield f"figure_notes.{name}", "note on a figure the feature does not carry"
     yield from _check_status(properties)
 
 
