@@ -141,5 +141,23 @@ def trace_reference_routes(layers: LayersOption = DEFAULT_LAYERS) -> None:
     typer.echo(f"traced {len(collection['features'])} reference routes → {target}")
 
 
+@app.command()
+def freshness(layers: LayersOption = DEFAULT_LAYERS) -> None:
+    """List every documented figure with the latest date it speaks for and its sources, oldest first."""
+    from geo.data.atlas import load_atlas
+    from geo.data.freshness import atlas_freshness, newest_date
+
+    with clean_failures():
+        atlas = load_atlas(layers)
+    entries = atlas_freshness(atlas)
+    for entry in entries:
+        kind = "series" if entry.is_series else "plan" if entry.is_plan else "figure"
+        sources = "; ".join(entry.sources) or "no source listed"
+        note = f"  [{entry.note}]" if entry.note else ""
+        typer.echo(f"{entry.latest or 'undated':10}  {kind:6}  {entry.layer}/{entry.feature_id}  {entry.name}  "
+                   f"— {sources}{note}")
+    typer.echo(f"{len(entries)} figures; the data is current to {newest_date(atlas) or 'no date'}.")
+
+
 def main() -> None:
     app()

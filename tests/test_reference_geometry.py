@@ -22,6 +22,7 @@ from shapely.ops import unary_union
 
 from geo.data.atlas import Atlas
 from geo.data.geodesy import WGS84 as GEOD
+from geo.data.geodesy import distance_km
 from geo.derive.routing import on_network_share
 from tests.conftest import LAYERS_DIR
 
@@ -168,3 +169,24 @@ def test_derive_reproduces_the_committed_layers(tmp_path: Path, reference_data: 
     changed = [p.name for p in sorted(LAYERS_DIR.glob("*.geojson"))
                if (copy / p.name).read_bytes() != p.read_bytes()]
     assert changed == []
+
+
+# The Jingjiang reach of the Yangtze, from below Shishou to Chenglingji, meanders past Jianli and stays north of
+# 29.4° N; Dongting Lake and the channels that feed it from the river (Ouchi, Songzi, Hudu) lie south of it.
+JINGJIANG_LONS = (112.3, 113.0)
+JINGJIANG_SOUTHERNMOST_LAT = 29.4
+JIANLI = (112.88, 29.82)  # Jianli county town (about 29°49′ N, 112°53′ E), on the north bank of the main channel
+
+
+def test_yangtze_keeps_to_the_main_channel_past_jianli_not_the_dongting_channels(atlas: Atlas) -> None:
+    """A line that leaves the river into a tributary or lake channel below Shishou runs south of the main channel
+    and misses Jianli; the main channel stays north of 29.4° N and passes within a few km of the town."""
+    line = atlas.layer("yangtze_waterway").features[0].geometry
+    reach = [(x, y) for x, y in line.segmentize(0.01).coords if JINGJIANG_LONS[0] <= x <= JINGJIANG_LONS[1]]
+    assert reach, "the line does not cross the Jingjiang reach"
+    southernmost = min(y for _, y in reach)
+    assert southernmost >= JINGJIANG_SOUTHERNMOST_LAT, (
+        f"the Yangtze line reaches {southernmost:.2f}° N between {JINGJIANG_LONS[0]}° and {JINGJIANG_LONS[1]}° E: "
+        "it has left the main channel for the channels towards Dongting Lake")
+    nearest_km = min(distance_km(x, y, *JIANLI) for x, y in reach)
+    assert nearest_km <= 5, f"the Yangtze line passes {nearest_km:.0f} km from Jianli, which lies on the main channel"

@@ -55,6 +55,16 @@ PLACES: tuple[Place, ...] = (
     Place("laem-chabang", "Laem Chabang", "林查班港", "sea_port", 100.88, 13.08, "TH"),
     Place("bangkok", "Bangkok", "曼谷", "city_terminal", 100.50, 13.75, "TH", "بانکوک"),
     Place("yangon", "Yangon", "仰光", "city_terminal", 96.16, 16.79, "MM", "یانگون"),
+    # The Middle Corridor to Istanbul and the Central Asia and Budapest trains (the ports on the Caspian are the atlas's
+    # assumption where the sources name none: see the corridors' geometry notes).
+    Place("tashkent", "Tashkent", "塔什干", "city_terminal", 69.22, 41.26, "UZ", "تاشکند"),
+    Place("istanbul", "Istanbul (Halkalı)", "伊斯坦布尔（哈尔卡利）", "city_terminal", 28.78, 41.03, "TR", "استانبول"),
+    Place("budapest", "Budapest", "布达佩斯", "city_terminal", 19.04, 47.50, "HU", "بوداپست"),
+    Place("almaty", "Almaty", "阿拉木图", "junction", 76.91, 43.25, "KZ", "آلماتی"),
+    Place("aktau", "Aktau (Caspian port)", "阿克套", "sea_port", 51.32, 43.69, "KZ"),
+    Place("baku", "Baku (Caspian port)", "巴库", "sea_port", 49.89, 40.38, "AZ", "باکو"),
+    Place("tbilisi", "Tbilisi", "第比利斯", "junction", 44.83, 41.69, "GE", "تفلیس"),
+    Place("kars", "Kars", "卡尔斯", "junction", 43.09, 40.60, "TR", "قارص"),
     Place("shanghai", "Shanghai", "上海", "sea_port", 121.50, 31.38, "CN", "شانگهای"),
     Place("yangtze-estuary", "Yangtze estuary (Shanghai)", "长江口", "junction", 122.10, 31.20, "CN"),
     Place("rotterdam", "Rotterdam", "鹿特丹", "sea_port", 4.10, 51.95, "NL", "روتردام"),

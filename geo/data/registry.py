@@ -15,7 +15,7 @@ Group = Literal["Zones", "Corridors", "Hubs and institutions", "City and regions
 
 # The data release: bumped with every change to layers/ and described in CHANGELOG.md. Shown in the catalog and
 # in every download's metadata.
-DATA_VERSION = "1.1.1"
+DATA_VERSION = "1.2.0"
 
 DATA_LICENSE = "CC BY 4.0"
 DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"
@@ -157,8 +157,9 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         id="rail_europe",
-        title="Rail to Europe and Russia",
-        description="China–Europe Railway Express via Xinjiang to Duisburg, and the Chongqing–Manzhouli–Russia freight railway.",
+        title="Rail to Europe, Russia, Türkiye and Central Asia",
+        description="China–Europe Railway Express via Xinjiang to Duisburg and Budapest, the Middle Corridor across the "
+        "Caspian to Istanbul, the Central Asia train to Tashkent, and the Chongqing–Manzhouli–Russia freight railway.",
         group="Corridors",
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={"rail_route": KindStyle(label="International rail route", color="#111827", weight=3)},

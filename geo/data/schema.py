@@ -19,6 +19,9 @@ __all__ = ["COMPUTED_FIGURES", "DOCUMENTED_FIGURES", "FeatureProperties", "QUALI
 from geo.data.provenance import Dataset
 
 GeometryQuality = Literal["surveyed", "traced", "approximate", "schematic"]
+#: Where a corridor or zone stands in its life, as a cited source states it on the date in ``status_as_of``.
+Status = Literal["operating", "pilot", "suspended", "under_construction", "planned"]
+STATUSES: tuple[str, ...] = ("operating", "pilot", "suspended", "under_construction", "planned")
 
 #: Human wording of each geometry quality, as shown in popups.
 QUALITY_WORDING: dict[str, str] = {
@@ -74,6 +77,12 @@ class _FeatureBase(BaseModel):
     districts: list[str] | None = Field(default=None, description="Ids of the districts layer's features the "
                                         "zone or point lies in")
     figures_as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?(-\d{2})?$")
+    figure_notes: dict[str, str] | None = Field(default=None, description="Notes on the feature's figures, by "
+                                                "figure name (e.g. that no later figure was found from a citable source)")
+    status: Status | None = Field(default=None, description="Lifecycle status (operating, pilot, suspended, "
+                                  "under_construction, planned) as a source supporting 'status' states it")
+    status_as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?(-\d{2})?$",
+                                     description="Date the cited source gives the status for")
 
 
     @field_validator("id")

@@ -182,6 +182,22 @@ def _check_properties(spec: LayerSpec, properties: FeatureProperties) -> Iterato
                 yield f"sources.{position}.supports", f"source supports {name!r} but the feature has no value for it"
     if properties.figures_as_of and not any(name in DOCUMENTED_FIGURES for name in properties.documented_figures()):
         yield "figures_as_of", "date given but the feature carries no documented figure"
+    for name in properties.figure_notes or {}:
+        if name not in DOCUMENTED_FIGURES or getattr(properties, name) is None:
+            yield f"figure_notes.{name}", "note on a figure the feature does not carry"
+    yield from _check_status(properties)
+
+
+def _check_status(properties: FeatureProperties) -> Iterator[tuple[str, str]]:
+    """A status says when it held and who says so; a date without a status says nothing."""
+    if properties.status is None:
+        if properties.status_as_of is not None:
+            yield "status_as_of", "date given but the feature carries no status"
+        return
+    if properties.status_as_of is None:
+        yield "status_as_of", f"status {properties.status!r} needs the date its source gives it for"
+    if not any("status" in source.supports for source in properties.sources):
+        yield "status", f"status {properties.status!r} has no source (no source lists 'status' in supports)"
 
 
 def _positions(coordinates: Any) -> Iterator[Any]:

@@ -47,6 +47,7 @@ SEA_ROUTES: tuple[SeaRoute, ...] = (
     SeaRoute("shanghai", "hamburg", "suez", "上海—汉堡（经苏伊士运河）"),
     SeaRoute("shanghai", "hamburg", "cape", "上海—汉堡（经好望角）"),
     SeaRoute("shanghai", "saint-petersburg", "suez", "上海—圣彼得堡（经苏伊士运河）"),
+    SeaRoute("shanghai", "istanbul", "suez", "上海—伊斯坦布尔（经苏伊士运河）"),
     SeaRoute("shanghai", "singapore", "suez", "上海—新加坡"),
     SeaRoute("shanghai", "laem-chabang", "suez", "上海—林查班港"),
 )

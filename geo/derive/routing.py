@@ -24,6 +24,11 @@ MAX_DETOUR = 1.6
 
 # --- rail and road ------------------------------------------------------------------------------------------
 
+MAX_SNAP_KM = 15.0
+# A rail or road leg longer than this multiple of the straight distance is a network detour, not the route.
+MAX_DETOUR = 1.6
+
+
 @dataclass(frozen=True)
 class LandNetwork:
     what: str  # "railway" or "road", for notes
