@@ -37,9 +37,9 @@ class Bundles:
 
 def _inputs(node_modules: Path) -> list[Path]:
     """Everything a bundle is made from: the atlas's static files, Leaflet (the file ``import L from "leaflet"`` gets),
-    and esbuild's version."""
+    esbuild's version, and this module (the options esbuild is given)."""
     return sorted((STATIC_DIR / "cqatlas").glob("*")) + [node_modules / "leaflet" / "dist" / "leaflet-src.js",
-                                                         node_modules / "esbuild" / "package.json"]
+                                                         node_modules / "esbuild" / "package.json", Path(__file__)]
 
 
 def _sources_digest(inputs: list[Path]) -> str:
@@ -53,7 +53,8 @@ def _esbuild(node_modules: Path, entry: Path, extension: str) -> bytes:
     command = [str(node_modules / ESBUILD), str(entry), "--bundle", "--minify", "--charset=utf8",
                f"--target={TARGET}", "--log-level=warning"]
     if extension == "js":
-        command.append("--format=iife")
+        # ES modules are strict mode; the one classic script they become says so for itself (esbuild does not).
+        command += ["--format=iife", '--banner:js="use strict";']
     # NODE_PATH: the bundle's npm imports (Leaflet) come from this node_modules, wherever the sources are.
     result = subprocess.run(command, capture_output=True, check=False, env={**os.environ, "NODE_PATH": str(node_modules)})
     if result.returncode != 0:
