@@ -11,14 +11,20 @@ import re
 from html import unescape
 from typing import Any
 
-import pytest
+from pathlib import Path
 
-from geo.data.atlas import Atlas
+import pytest
+from pyproj import Geod
+from shapely.geometry import box, shape
+
+from geo.data.atlas import Atlas, AtlasLayer, load_atlas
+from geo.data.problems import AtlasInvalid
+from geo.data.schema import DOCUMENTED_FIGURES, FeatureProperties
 from geo.map.mapelements import Messages
 from geo.data.registry import DATA_VERSION, LAYERS
 from geo.map.page_data import page_data_scripts
 from geo.map.render import _layer_entries, map_config, render_map, tile_origins
-from tests.conftest import LAYERS_DIR, read_layer
+from tests.conftest import LAYERS_DIR, read_layer, write_layer
 
 CORE = ("free_trade_zone", "bonded_zones", "logistics_hubs", "universities")
 GEOMETRY_CLASS = {"Polygon": "area", "MultiPolygon": "area", "LineString": "line", "MultiLineString": "line",
@@ -219,3 +225,60 @@ def test_whole_atlas_collection(atlas: Atlas) -> None:
     layer = atlas.layer("universities")
     assert layer.feature_collection()["features"] == [f.to_geojson() for f in layer.features]
     assert layer.feature_collection(layer.features[:1])["features"] == [layer.features[0].to_geojson()]
+
+
+def test_measures_are_the_ellipsoid_area_and_length_rounded_as_published(atlas: Atlas) -> None:
+    # Recomputed with pyproj on the WGS 84 ellipsoid from the layer files: areas to 0.01 km², lengths to 0.1 km.
+    geod = Geod(ellps="WGS84")
+    measured = 0
+    for layer in atlas.layers:
+        for feature, raw in zip(layer.features, read_layer(LAYERS_DIR, layer.spec.id)["features"]):
+            geometry = shape(raw["geometry"])
+            if geometry.geom_type in ("Polygon", "MultiPolygon"):
+                assert feature.properties["area_km2"] == round(abs(geod.geometry_area_perimeter(geometry)[0]) / 1e6, 2)
+                measured += 1
+            elif geometry.geom_type in ("LineString", "MultiLineString"):
+                assert feature.properties["length_km"] == round(geod.geometry_length(geometry) / 1e3, 1)
+                measured += 1
+            else:
+                assert "area_km2" not in feature.properties and "length_km" not in feature.properties
+    assert measured > 30
+
+
+def test_layer_bounds_and_spatial_index_follow_the_files(atlas: Atlas) -> None:
+    for layer in atlas.layers:
+        raw = read_layer(LAYERS_DIR, layer.spec.id)["features"]
+        points = [p for f in raw for p in positions(f["geometry"]["coordinates"])]
+        assert layer.bbox == (round(min(p[0] for p in points), 6), round(min(p[1] for p in points), 6),
+                              round(max(p[0] for p in points), 6), round(max(p[1] for p in points), 6))
+        assert layer.geometry_types == sorted({f["geometry"]["type"] for f in raw})
+        # Each feature's own bounding box finds it in the index.
+        for index, feature in enumerate(raw[:5]):
+            hits = layer.spatial_index.query(box(*shape(feature["geometry"]).bounds), predicate="intersects")
+            assert index in {int(i) for i in hits}
+    empty = AtlasLayer(LAYERS[0], ())
+    assert empty.bbox == (0.0, 0.0, 0.0, 0.0) and empty.geometry_types == []
+
+
+def test_documented_figures_are_kept_only_where_documented(atlas: Atlas) -> None:
+    for layer in atlas.layers:
+        for feature, raw in zip(layer.features, read_layer(LAYERS_DIR, layer.spec.id)["features"]):
+            for name in DOCUMENTED_FIGURES:
+                assert (name in feature.properties) == (raw["properties"].get(name) is not None), (feature.id, name)
+            # Every base schema field is there, null where the file leaves it out.
+            for name in FeatureProperties.model_fields:
+                if name not in DOCUMENTED_FIGURES:
+                    assert name in feature.properties, (feature.id, name)
+                    if name not in raw["properties"]:
+                        assert feature.properties[name] in (None, []), (feature.id, name)
+
+
+def test_invalid_layers_raise_with_every_problem(layers_copy: Path) -> None:
+    for layer_id, feature_id in (("universities", "chongqing-university"), ("bonded_zones", "fuling-comprehensive-bonded-zone")):
+        data = read_layer(layers_copy, layer_id)
+        next(f for f in data["features"] if f["properties"]["id"] == feature_id)["properties"]["districts"] = ["atlantis"]
+        write_layer(layers_copy, layer_id, data)
+    with pytest.raises(AtlasInvalid) as caught:
+        load_atlas(layers_copy)
+    assert {(p.feature_id, p.field) for p in caught.value.problems} == {
+        ("chongqing-university", "districts"), ("fuling-comprehensive-bonded-zone", "districts")}

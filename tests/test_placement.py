@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import shapely
 from pyproj import Geod
+from shapely.affinity import translate
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
