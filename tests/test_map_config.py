@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from pyproj import Geod
-from shapely.geometry import box, shape
+from shapely.geometry import Point, box, shape
 
 from geo.data.atlas import Atlas, AtlasLayer, load_atlas
 from geo.data.problems import AtlasInvalid
@@ -282,3 +282,48 @@ def test_invalid_layers_raise_with_every_problem(layers_copy: Path) -> None:
         load_atlas(layers_copy)
     assert {(p.feature_id, p.field) for p in caught.value.problems} == {
         ("chongqing-university", "districts"), ("fuling-comprehensive-bonded-zone", "districts")}
+
+
+def test_page_sections_scripts_and_map_view(page: str, atlas: Atlas) -> None:
+    # The panel: language, frame, search, layers, time, then routes and the city card before the feature table.
+    sections = re.findall(r'<section class="cq-section cq-([a-z]+)[-"]', page)
+    assert sections[:5] == ["language", "frame", "search", "layers", "time"]
+    assert sections[5:] == ["routes", "glance", "table", "download"]
+    assert re.search(r'data-api="/api/routes"\s+data-src="data/routes\.[0-9a-f]{12}\.js"', page)
+    assert re.search(r'class="cq-section cq-glance"[^>]*data-src="data/glance\.[0-9a-f]{12}\.js"', page)
+    config = page_config(page)
+    assert config["api"] == "/api" and config["lang"] == "fa"
+    # Scripts loaded on demand are named where npm installed them, under the asset base.
+    for name in ("chart", "cluster"):
+        assert config["scripts"][name].startswith("assets/")
+        assert (LAYERS_DIR.parent / "node_modules" / config["scripts"][name].removeprefix("assets/")).is_file(), name
+    assert re.fullmatch(r"assets/cqatlas/fonts\.[0-9a-f]{12}\.css", config["fonts"])
+    assert set(config["scripts"]["catalogs"]) == {"zh"}  # Persian and English travel with the page
+    # The map opens on the city: its centre lies in Chongqing's districts, and SVG drawing (a few hundred features).
+    view = config["map"]
+    districts = [shape(f["geometry"]) for f in read_layer(LAYERS_DIR, "districts")["features"]]
+    assert any(d.contains(Point(view["center"][1], view["center"][0])) for d in districts)
+    assert 8 <= view["zoom"] <= 11
+    count = sum(len(read_layer(LAYERS_DIR, spec.id)["features"]) for spec in LAYERS)
+    assert count < 3000 and view["preferCanvas"] is False
+
+
+def test_page_layer_panel_groups_follow_the_registry(page: str) -> None:
+    # Each group (in registry order) lists its layers with their download links.
+    groups: dict[str, list[str]] = {}
+    for spec in LAYERS:
+        groups.setdefault(spec.group, []).append(spec.id)
+    panel = page[page.index('cq-section cq-layers'):page.index('cq-section cq-time')]
+    shown = [(legend, re.findall(r'<div class="cq-layer" data-layer="([^"]+)"', body))
+             for legend, body in re.findall(r'<legend[^>]*>([^<]+)</legend>(.*?)</fieldset>', panel, flags=re.S)]
+    assert shown[:-1] == list(groups.items()) and shown[-1][1] == []  # then the base maps
+    for layer_ids in groups.values():
+        for layer_id in layer_ids:
+            assert f'href="/dl/{layer_id}.geojson"' in panel
+
+
+def test_page_base_map_credits_its_sources(page: str) -> None:
+    base = json.loads(re.search(r'<script type="application/json" id="cq-atlas-base">(.*?)</script>', page,
+                                flags=re.S).group(1))
+    assert base["credits"] == ["Outlines: Natural Earth", "GeoNames (CC BY 4.0)"]
+    assert base["outlines"] is None and base["cities"]
