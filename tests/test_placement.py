@@ -142,3 +142,33 @@ def test_a_zone_almost_wholly_in_its_district_is_accepted(layers_copy: Path) -> 
     share = _zone_moved_to_share(layers_copy, "development_zones", "changshou-etdz", 0.985)
     assert share == pytest.approx(0.985, abs=0.005)
     assert not [m for m in messages(layers_copy) if "changshou-etdz" in m]
+
+
+def _railway_km(layers_dir: Path) -> float:
+    feature = next(f for f in read_layer(layers_dir, "rail_europe")["features"]
+                   if f["properties"]["id"] == "chongqing-xinjiang-europe-railway")
+    return Geod(ellps="WGS84").geometry_length(shape(feature["geometry"])) / 1000
+
+
+@pytest.mark.parametrize("written", [
+    lambda km: round(km / 0.8),  # the line is a fifth shorter than documented
+    lambda km: {"value": round(km / 0.8), "qualifier": "about"},
+    lambda km: {"min": round(km / 0.8) - 200, "max": round(km / 0.8) + 200},  # a range: its middle counts
+])
+def test_a_documented_length_a_fifth_off_is_reported_in_any_shape(layers_copy: Path, written: Any) -> None:
+    km = _railway_km(layers_copy)
+    edit(layers_copy, "rail_europe", "chongqing-xinjiang-europe-railway",
+         lambda f: f["properties"].update(documented_length_km=written(km)))
+    found = [m for m in messages(layers_copy) if "chongqing-xinjiang-europe-railway" in m]
+    assert found and f"documented {round(km / 0.8)} km but the line measures {km:.0f} km" in found[0], found
+
+
+@pytest.mark.parametrize("written", [
+    lambda km: round(km / 0.9),  # a tenth apart: within what tracing on a network gives
+    lambda km: {"min": round(km), "max": round(km / 0.8)},  # the range's middle is a tenth off
+])
+def test_a_documented_length_within_the_tolerance_is_accepted(layers_copy: Path, written: Any) -> None:
+    km = _railway_km(layers_copy)
+    edit(layers_copy, "rail_europe", "chongqing-xinjiang-europe-railway",
+         lambda f: f["properties"].update(documented_length_km=written(km)))
+    assert not [m for m in messages(layers_copy) if "chongqing-xinjiang-europe-railway" in m]
