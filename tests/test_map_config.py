@@ -23,6 +23,7 @@ from geo.data.schema import DOCUMENTED_FIGURES, FeatureProperties
 from geo.map.mapelements import Messages
 from geo.data.registry import DATA_VERSION, LAYERS
 from geo.map.page_data import page_data_scripts
+from geo.map.sources import default_node_modules
 from geo.map.render import _layer_entries, map_config, render_map, tile_origins
 from tests.conftest import LAYERS_DIR, read_layer, write_layer
 
@@ -296,7 +297,7 @@ def test_page_sections_scripts_and_map_view(page: str, atlas: Atlas) -> None:
     # Scripts loaded on demand are named where npm installed them, under the asset base.
     for name in ("chart", "cluster"):
         assert config["scripts"][name].startswith("assets/")
-        assert (LAYERS_DIR.parent / "node_modules" / config["scripts"][name].removeprefix("assets/")).is_file(), name
+        assert (default_node_modules() / config["scripts"][name].removeprefix("assets/")).is_file(), name
     assert re.fullmatch(r"assets/cqatlas/fonts\.[0-9a-f]{12}\.css", config["fonts"])
     assert set(config["scripts"]["catalogs"]) == {"zh"}  # Persian and English travel with the page
     # The map opens on the city: its centre lies in Chongqing's districts, and SVG drawing (a few hundred features).
