@@ -159,7 +159,9 @@ def page(atlas: Atlas) -> str:
 
 
 def test_page_carries_the_data_its_language_and_english(page: str, atlas: Atlas) -> None:
-    assert '<html lang="fa"' in page or "lang=\"fa\"" in page
+    assert re.search(r'<html lang="fa"[ >]', page)
+    fa = json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / "fa.json").read_text(encoding="utf-8"))
+    assert f"<title>{fa['app.title']}</title>" in page
     for spec in LAYERS:
         for feature in read_layer(LAYERS_DIR, spec.id)["features"][:2]:
             assert json.dumps(feature["properties"]["id"]) in page
@@ -328,3 +330,23 @@ def test_page_base_map_credits_its_sources(page: str) -> None:
                                 flags=re.S).group(1))
     assert base["credits"] == ["Outlines: Natural Earth", "GeoNames (CC BY 4.0)"]
     assert base["outlines"] is None and base["cities"]
+
+
+@pytest.fixture(scope="module")
+def english_page(atlas: Atlas) -> str:
+    """The page as served and built by default: no language chosen, no routes, no API."""
+    scripts = page_data_scripts(atlas, {"routes": []})
+    page, _ = render_map(atlas, asset_base="assets/", download_href=href,
+                         data_scripts={name: f"data/{script.file_name}" for name, script in scripts.items()})
+    return page
+
+
+def test_the_default_page_is_english_without_routes_or_api(english_page: str) -> None:
+    en = json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / "en.json").read_text(encoding="utf-8"))
+    assert re.search(r'<html lang="en"[ >]', english_page)
+    assert f"<title>{en['app.title']}</title>" in english_page
+    config = page_config(english_page)
+    assert config["lang"] == "en" and config["api"] is None
+    assert list(config["catalogs"]) == ["en"] and set(config["scripts"]["catalogs"]) == {"zh", "fa"}
+    sections = re.findall(r'<section class="cq-section cq-([a-z]+)[-"]', english_page)
+    assert "routes" not in sections and "glance" in sections
