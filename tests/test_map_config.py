@@ -49,7 +49,9 @@ def raw_bounds(layer_ids: list[str]) -> list[list[float]]:
     return [[min(p[1] for p in points), min(p[0] for p in points)], [max(p[1] for p in points), max(p[0] for p in points)]]
 
 
-@pytest.fixture(scope="module")
+# Function-scoped where the fixture runs the code under test: `make mutation` credits what a fixture calls to the
+# first test that set it up, so a shared fixture would leave the other tests out of the mutants' reruns.
+@pytest.fixture
 def config(atlas: Atlas) -> dict[str, Any]:
     return map_config(atlas, _layer_entries(atlas, href), Messages("en"))
 
@@ -149,6 +151,12 @@ def page_config(page: str) -> dict[str, Any]:
     return next(p for p in parsed if isinstance(p, dict) and "frames" in p)
 
 
+@pytest.fixture
+def loaded() -> Atlas:
+    """The atlas loaded afresh inside the test (see ``config``)."""
+    return load_atlas(LAYERS_DIR)
+
+
 @pytest.fixture(scope="module")
 def page(atlas: Atlas) -> str:
     scripts = page_data_scripts(atlas, {"routes": []})
@@ -176,8 +184,8 @@ def test_page_carries_the_data_its_language_and_english(page: str, atlas: Atlas)
     assert "chart.umd.min.js" in page and '<script src="assets/chart.js' not in page
 
 
-def test_catalog_describes_each_layer_from_its_file(atlas: Atlas) -> None:
-    catalog = atlas.catalog()
+def test_catalog_describes_each_layer_from_its_file(loaded: Atlas) -> None:
+    catalog = loaded.catalog()
     assert catalog["data_version"] == DATA_VERSION
     for entry, spec in zip(catalog["layers"], LAYERS):
         raw = read_layer(LAYERS_DIR, spec.id)["features"]
@@ -193,8 +201,8 @@ def test_catalog_describes_each_layer_from_its_file(atlas: Atlas) -> None:
     assert catalog["figures"]["documented_area_km2"] == {"label": "Documented area", "unit": "km²"}
 
 
-def test_features_keep_their_file_properties_and_gain_measures(atlas: Atlas) -> None:
-    for layer in atlas.layers:
+def test_features_keep_their_file_properties_and_gain_measures(loaded: Atlas) -> None:
+    for layer in loaded.layers:
         raw = read_layer(LAYERS_DIR, layer.spec.id)["features"]
         assert [f.id for f in layer.features] == [f["properties"]["id"] for f in raw]
         for feature, source in zip(layer.features, raw):
@@ -212,29 +220,29 @@ def test_features_keep_their_file_properties_and_gain_measures(atlas: Atlas) -> 
             assert document["properties"]["layer"] == layer.spec.id
             assert "layer" not in feature.to_geojson()["properties"]
     # Measured on the WGS 84 ellipsoid: the free trade zone's three areas cover about 120 km² (119.98 km² documented).
-    area = sum(f.properties["area_km2"] for f in atlas.layer("free_trade_zone").features)
+    area = sum(f.properties["area_km2"] for f in loaded.layer("free_trade_zone").features)
     assert 84 < area < 156
-    assert all(isinstance(f.properties["area_km2"], float) for f in atlas.layer("free_trade_zone").features)
+    assert all(isinstance(f.properties["area_km2"], float) for f in loaded.layer("free_trade_zone").features)
     assert all(round(f.properties["length_km"], 1) == f.properties["length_km"] and f.properties["length_km"] > 100
-               for f in atlas.layer("rail_europe").features)
+               for f in loaded.layer("rail_europe").features)
 
 
-def test_whole_atlas_collection(atlas: Atlas) -> None:
-    collection = atlas.feature_collection()
+def test_whole_atlas_collection(loaded: Atlas) -> None:
+    collection = loaded.feature_collection()
     assert collection["type"] == "FeatureCollection" and collection["data_version"] == DATA_VERSION
     expected = [(spec.id, f["properties"]["id"]) for spec in LAYERS for f in read_layer(LAYERS_DIR, spec.id)["features"]]
     assert [(f["properties"]["layer"], f["id"]) for f in collection["features"]] == expected
-    assert atlas.layer("nope") is None and atlas.layer("universities").spec.id == "universities"
-    layer = atlas.layer("universities")
+    assert loaded.layer("nope") is None and loaded.layer("universities").spec.id == "universities"
+    layer = loaded.layer("universities")
     assert layer.feature_collection()["features"] == [f.to_geojson() for f in layer.features]
     assert layer.feature_collection(layer.features[:1])["features"] == [layer.features[0].to_geojson()]
 
 
-def test_measures_are_the_ellipsoid_area_and_length_rounded_as_published(atlas: Atlas) -> None:
+def test_measures_are_the_ellipsoid_area_and_length_rounded_as_published(loaded: Atlas) -> None:
     # Recomputed with pyproj on the WGS 84 ellipsoid from the layer files: areas to 0.01 km², lengths to 0.1 km.
     geod = Geod(ellps="WGS84")
     measured = 0
-    for layer in atlas.layers:
+    for layer in loaded.layers:
         for feature, raw in zip(layer.features, read_layer(LAYERS_DIR, layer.spec.id)["features"]):
             geometry = shape(raw["geometry"])
             if geometry.geom_type in ("Polygon", "MultiPolygon"):
@@ -248,8 +256,8 @@ def test_measures_are_the_ellipsoid_area_and_length_rounded_as_published(atlas: 
     assert measured > 30
 
 
-def test_layer_bounds_and_spatial_index_follow_the_files(atlas: Atlas) -> None:
-    for layer in atlas.layers:
+def test_layer_bounds_and_spatial_index_follow_the_files(loaded: Atlas) -> None:
+    for layer in loaded.layers:
         raw = read_layer(LAYERS_DIR, layer.spec.id)["features"]
         points = [p for f in raw for p in positions(f["geometry"]["coordinates"])]
         assert layer.bbox == (round(min(p[0] for p in points), 6), round(min(p[1] for p in points), 6),
@@ -263,8 +271,8 @@ def test_layer_bounds_and_spatial_index_follow_the_files(atlas: Atlas) -> None:
     assert empty.bbox == (0.0, 0.0, 0.0, 0.0) and empty.geometry_types == []
 
 
-def test_documented_figures_are_kept_only_where_documented(atlas: Atlas) -> None:
-    for layer in atlas.layers:
+def test_documented_figures_are_kept_only_where_documented(loaded: Atlas) -> None:
+    for layer in loaded.layers:
         for feature, raw in zip(layer.features, read_layer(LAYERS_DIR, layer.spec.id)["features"]):
             for name in DOCUMENTED_FIGURES:
                 assert (name in feature.properties) == (raw["properties"].get(name) is not None), (feature.id, name)

@@ -79,7 +79,8 @@ def _speeds(corridors: dict[str, dict[str, Any]]) -> dict[frozenset[str], tuple[
     return speeds
 
 
-@pytest.fixture(scope="module")
+# Computed inside each test: `make mutation` credits what a shared fixture calls to the first test only.
+@pytest.fixture
 def routes(atlas: Atlas) -> list[dict[str, Any]]:
     index = RouteIndex(atlas, precompute="none")
     found = [route for destination in DESTINATIONS for route in index.compare("chongqing", destination)["alternatives"]]
