@@ -157,8 +157,7 @@ def loaded() -> Atlas:
     return load_atlas(LAYERS_DIR)
 
 
-@pytest.fixture(scope="module")
-def page(atlas: Atlas) -> str:
+def persian_page(atlas: Atlas) -> str:
     scripts = page_data_scripts(atlas, {"routes": []})
     page, _ = render_map(atlas, asset_base="assets/", download_href=href, lang="fa", api_base="/api",
                          routes={"routes": []}, routes_api="/api/routes",
@@ -166,7 +165,16 @@ def page(atlas: Atlas) -> str:
     return page
 
 
-def test_page_carries_the_data_its_language_and_english(page: str, atlas: Atlas) -> None:
+def test_persian_page(atlas: Atlas) -> None:
+    # One render, every check of it in this test: `make mutation` reruns only the tests that rendered the page.
+    page = persian_page(atlas)
+    check_page_carries_the_data_its_language_and_english(page)
+    check_page_sections_scripts_and_map_view(page)
+    check_page_layer_panel_groups_follow_the_registry(page)
+    check_page_base_map_credits_its_sources(page)
+
+
+def check_page_carries_the_data_its_language_and_english(page: str) -> None:
     assert re.search(r'<html lang="fa"[ >]', page)
     fa = json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / "fa.json").read_text(encoding="utf-8"))
     assert f"<title>{fa['app.title']}</title>" in page
@@ -295,7 +303,7 @@ def test_invalid_layers_raise_with_every_problem(layers_copy: Path) -> None:
         ("chongqing-university", "districts"), ("fuling-comprehensive-bonded-zone", "districts")}
 
 
-def test_page_sections_scripts_and_map_view(page: str, atlas: Atlas) -> None:
+def check_page_sections_scripts_and_map_view(page: str) -> None:
     # The panel: language, frame, search, layers, time, then routes and the city card before the feature table.
     sections = re.findall(r'<section class="cq-section cq-([a-z]+)[-"]', page)
     assert sections[:5] == ["language", "frame", "search", "layers", "time"]
@@ -319,7 +327,7 @@ def test_page_sections_scripts_and_map_view(page: str, atlas: Atlas) -> None:
     assert count < 3000 and view["preferCanvas"] is False
 
 
-def test_page_layer_panel_groups_follow_the_registry(page: str) -> None:
+def check_page_layer_panel_groups_follow_the_registry(page: str) -> None:
     # Each group (in registry order) lists its layers with their download links.
     groups: dict[str, list[str]] = {}
     for spec in LAYERS:
@@ -333,23 +341,18 @@ def test_page_layer_panel_groups_follow_the_registry(page: str) -> None:
             assert f'href="/dl/{layer_id}.geojson"' in panel
 
 
-def test_page_base_map_credits_its_sources(page: str) -> None:
+def check_page_base_map_credits_its_sources(page: str) -> None:
     base = json.loads(re.search(r'<script type="application/json" id="cq-atlas-base">(.*?)</script>', page,
                                 flags=re.S).group(1))
     assert base["credits"] == ["Outlines: Natural Earth", "GeoNames (CC BY 4.0)"]
     assert base["outlines"] is None and base["cities"]
 
 
-@pytest.fixture(scope="module")
-def english_page(atlas: Atlas) -> str:
-    """The page as served and built by default: no language chosen, no routes, no API."""
+def test_the_default_page_is_english_without_routes_or_api(atlas: Atlas) -> None:
+    # As served and built by default: no language chosen, no routes, no API.
     scripts = page_data_scripts(atlas, {"routes": []})
-    page, _ = render_map(atlas, asset_base="assets/", download_href=href,
-                         data_scripts={name: f"data/{script.file_name}" for name, script in scripts.items()})
-    return page
-
-
-def test_the_default_page_is_english_without_routes_or_api(english_page: str) -> None:
+    english_page, _ = render_map(atlas, asset_base="assets/", download_href=href,
+                                 data_scripts={name: f"data/{script.file_name}" for name, script in scripts.items()})
     en = json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / "en.json").read_text(encoding="utf-8"))
     assert re.search(r'<html lang="en"[ >]', english_page)
     assert f"<title>{en['app.title']}</title>" in english_page
