@@ -6,6 +6,7 @@ These prepare what the browser tests see on the page; here they are checked dire
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html import unescape
@@ -361,3 +362,31 @@ def test_the_default_page_is_english_without_routes_or_api(atlas: Atlas) -> None
     assert list(config["catalogs"]) == ["en"] and set(config["scripts"]["catalogs"]) == {"zh", "fa"}
     sections = re.findall(r'<section class="cq-section cq-([a-z]+)[-"]', english_page)
     assert "routes" not in sections and "glance" in sections
+
+
+def test_data_scripts_hand_the_page_its_routes_card_and_catalogs(atlas: Atlas) -> None:
+    # Each script calls CQAtlas.receive(name, data) and is named after the SHA-256 of its bytes.
+    comparisons = {"routes": [{"id": "chongqing--duisburg--1"}]}
+    scripts = page_data_scripts(atlas, comparisons)
+    received = {}
+    for name, script in scripts.items():
+        assert script.name == name
+        assert script.file_name == f"{name}.{hashlib.sha256(script.body).hexdigest()[:12]}.js"
+        call = re.fullmatch(r'CQAtlas\.receive\(("[^"]+"), (.*)\);\s*', script.body.decode("utf-8"), flags=re.S)
+        assert call and json.loads(call.group(1)) == name
+        received[name] = json.loads(unescape(call.group(2)) if call.group(2).startswith("{&") else call.group(2))
+    assert received["routes"] == comparisons
+    for code in ("en", "zh", "fa"):
+        assert received[f"catalog.{code}"] == json.loads(
+            (LAYERS_DIR.parent / "geo" / "data" / "messages" / f"{code}.json").read_text(encoding="utf-8"))
+    # The city card: the municipality feature of the city_profile layer with every figure it documents.
+    city = next(f for f in read_layer(LAYERS_DIR, "city_profile")["features"]
+                if f["properties"]["id"] == "chongqing-municipality")["properties"]
+    glance = received["glance"]
+    assert (glance["id"], glance["name_en"], glance["name_zh"]) == (city["id"], city["name_en"], city["name_zh"])
+    documented = {name for name in city if name in DOCUMENTED_FIGURES or name.endswith("_by_year")}
+    assert {fig["name"] for fig in glance["figures"]} == {name for name in documented if city[name] is not None}
+    for fig in glance["figures"]:
+        assert fig["value"] == city[fig["name"]], fig["name"]
+    assert set(glance["key_figures"]) <= {fig["name"] for fig in glance["figures"]} and glance["key_figures"]
+    assert set(page_data_scripts(atlas, None)) == {"glance", "catalog.en", "catalog.zh", "catalog.fa"}
