@@ -73,6 +73,10 @@ def test_build_from_before_the_marker_is_recognised_by_its_contents(tmp_path: Pa
     (out / "layers" / "draft.txt").write_text("not a layer", encoding="utf-8")
     assert_refused(run_cli("build", "--out", str(out)), "did not write")
     (out / "layers" / "draft.txt").unlink()
+    (out / "thesis.docx").write_bytes(b"three years of work")  # a stranger's file beside the old build
+    assert_refused(run_cli("build", "--out", str(out)), "did not write")
+    assert (out / "thesis.docx").read_bytes() == b"three years of work"
+    (out / "thesis.docx").unlink()
     assert run_cli("build", "--out", str(out)).returncode == 0
     assert snapshot(out) == snapshot(built_site)
 

@@ -6,19 +6,27 @@ These prepare what the browser tests see on the page; here they are checked dire
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html import unescape
 from typing import Any
 
-import pytest
+from pathlib import Path
 
-from geo.data.atlas import Atlas
+import pytest
+from pyproj import Geod
+from shapely.geometry import Point, box, shape
+
+from geo.data.atlas import Atlas, AtlasLayer, load_atlas
+from geo.data.problems import AtlasInvalid
+from geo.data.schema import DOCUMENTED_FIGURES, FeatureProperties
 from geo.map.mapelements import Messages
 from geo.data.registry import DATA_VERSION, LAYERS
 from geo.map.page_data import page_data_scripts
+from geo.map.sources import default_node_modules
 from geo.map.render import _layer_entries, map_config, render_map, tile_origins
-from tests.conftest import LAYERS_DIR, read_layer
+from tests.conftest import LAYERS_DIR, read_layer, write_layer
 
 CORE = ("free_trade_zone", "bonded_zones", "logistics_hubs", "universities")
 GEOMETRY_CLASS = {"Polygon": "area", "MultiPolygon": "area", "LineString": "line", "MultiLineString": "line",
@@ -42,7 +50,9 @@ def raw_bounds(layer_ids: list[str]) -> list[list[float]]:
     return [[min(p[1] for p in points), min(p[0] for p in points)], [max(p[1] for p in points), max(p[0] for p in points)]]
 
 
-@pytest.fixture(scope="module")
+# Function-scoped where the fixture runs the code under test: `make mutation` credits what a fixture calls to the
+# first test that set it up, so a shared fixture would leave the other tests out of the mutants' reruns.
+@pytest.fixture
 def config(atlas: Atlas) -> dict[str, Any]:
     return map_config(atlas, _layer_entries(atlas, href), Messages("en"))
 
@@ -142,8 +152,13 @@ def page_config(page: str) -> dict[str, Any]:
     return next(p for p in parsed if isinstance(p, dict) and "frames" in p)
 
 
-@pytest.fixture(scope="module")
-def page(atlas: Atlas) -> str:
+@pytest.fixture
+def loaded() -> Atlas:
+    """The atlas loaded afresh inside the test (see ``config``)."""
+    return load_atlas(LAYERS_DIR)
+
+
+def persian_page(atlas: Atlas) -> str:
     scripts = page_data_scripts(atlas, {"routes": []})
     page, _ = render_map(atlas, asset_base="assets/", download_href=href, lang="fa", api_base="/api",
                          routes={"routes": []}, routes_api="/api/routes",
@@ -151,8 +166,19 @@ def page(atlas: Atlas) -> str:
     return page
 
 
-def test_page_carries_the_data_its_language_and_english(page: str, atlas: Atlas) -> None:
-    assert '<html lang="fa"' in page or "lang=\"fa\"" in page
+def test_persian_page(atlas: Atlas) -> None:
+    # One render, every check of it in this test: `make mutation` reruns only the tests that rendered the page.
+    page = persian_page(atlas)
+    check_page_carries_the_data_its_language_and_english(page)
+    check_page_sections_scripts_and_map_view(page)
+    check_page_layer_panel_groups_follow_the_registry(page)
+    check_page_base_map_credits_its_sources(page)
+
+
+def check_page_carries_the_data_its_language_and_english(page: str) -> None:
+    assert re.search(r'<html lang="fa"[ >]', page)
+    fa = json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / "fa.json").read_text(encoding="utf-8"))
+    assert f"<title>{fa['app.title']}</title>" in page
     for spec in LAYERS:
         for feature in read_layer(LAYERS_DIR, spec.id)["features"][:2]:
             assert json.dumps(feature["properties"]["id"]) in page
@@ -167,8 +193,8 @@ def test_page_carries_the_data_its_language_and_english(page: str, atlas: Atlas)
     assert "chart.umd.min.js" in page and '<script src="assets/chart.js' not in page
 
 
-def test_catalog_describes_each_layer_from_its_file(atlas: Atlas) -> None:
-    catalog = atlas.catalog()
+def test_catalog_describes_each_layer_from_its_file(loaded: Atlas) -> None:
+    catalog = loaded.catalog()
     assert catalog["data_version"] == DATA_VERSION
     for entry, spec in zip(catalog["layers"], LAYERS):
         raw = read_layer(LAYERS_DIR, spec.id)["features"]
@@ -184,8 +210,8 @@ def test_catalog_describes_each_layer_from_its_file(atlas: Atlas) -> None:
     assert catalog["figures"]["documented_area_km2"] == {"label": "Documented area", "unit": "km²"}
 
 
-def test_features_keep_their_file_properties_and_gain_measures(atlas: Atlas) -> None:
-    for layer in atlas.layers:
+def test_features_keep_their_file_properties_and_gain_measures(loaded: Atlas) -> None:
+    for layer in loaded.layers:
         raw = read_layer(LAYERS_DIR, layer.spec.id)["features"]
         assert [f.id for f in layer.features] == [f["properties"]["id"] for f in raw]
         for feature, source in zip(layer.features, raw):
@@ -203,19 +229,164 @@ def test_features_keep_their_file_properties_and_gain_measures(atlas: Atlas) -> 
             assert document["properties"]["layer"] == layer.spec.id
             assert "layer" not in feature.to_geojson()["properties"]
     # Measured on the WGS 84 ellipsoid: the free trade zone's three areas cover about 120 km² (119.98 km² documented).
-    area = sum(f.properties["area_km2"] for f in atlas.layer("free_trade_zone").features)
+    area = sum(f.properties["area_km2"] for f in loaded.layer("free_trade_zone").features)
     assert 84 < area < 156
-    assert all(isinstance(f.properties["area_km2"], float) for f in atlas.layer("free_trade_zone").features)
+    assert all(isinstance(f.properties["area_km2"], float) for f in loaded.layer("free_trade_zone").features)
     assert all(round(f.properties["length_km"], 1) == f.properties["length_km"] and f.properties["length_km"] > 100
-               for f in atlas.layer("rail_europe").features)
+               for f in loaded.layer("rail_europe").features)
 
 
-def test_whole_atlas_collection(atlas: Atlas) -> None:
-    collection = atlas.feature_collection()
+def test_whole_atlas_collection(loaded: Atlas) -> None:
+    collection = loaded.feature_collection()
     assert collection["type"] == "FeatureCollection" and collection["data_version"] == DATA_VERSION
     expected = [(spec.id, f["properties"]["id"]) for spec in LAYERS for f in read_layer(LAYERS_DIR, spec.id)["features"]]
     assert [(f["properties"]["layer"], f["id"]) for f in collection["features"]] == expected
-    assert atlas.layer("nope") is None and atlas.layer("universities").spec.id == "universities"
-    layer = atlas.layer("universities")
+    assert loaded.layer("nope") is None and loaded.layer("universities").spec.id == "universities"
+    layer = loaded.layer("universities")
     assert layer.feature_collection()["features"] == [f.to_geojson() for f in layer.features]
     assert layer.feature_collection(layer.features[:1])["features"] == [layer.features[0].to_geojson()]
+
+
+def test_measures_are_the_ellipsoid_area_and_length_rounded_as_published(loaded: Atlas) -> None:
+    # Recomputed with pyproj on the WGS 84 ellipsoid from the layer files: areas to 0.01 km², lengths to 0.1 km.
+    geod = Geod(ellps="WGS84")
+    measured = 0
+    for layer in loaded.layers:
+        for feature, raw in zip(layer.features, read_layer(LAYERS_DIR, layer.spec.id)["features"]):
+            geometry = shape(raw["geometry"])
+            if geometry.geom_type in ("Polygon", "MultiPolygon"):
+                assert feature.properties["area_km2"] == round(abs(geod.geometry_area_perimeter(geometry)[0]) / 1e6, 2)
+                measured += 1
+            elif geometry.geom_type in ("LineString", "MultiLineString"):
+                assert feature.properties["length_km"] == round(geod.geometry_length(geometry) / 1e3, 1)
+                measured += 1
+            else:
+                assert "area_km2" not in feature.properties and "length_km" not in feature.properties
+    assert measured > 30
+
+
+def test_layer_bounds_and_spatial_index_follow_the_files(loaded: Atlas) -> None:
+    for layer in loaded.layers:
+        raw = read_layer(LAYERS_DIR, layer.spec.id)["features"]
+        points = [p for f in raw for p in positions(f["geometry"]["coordinates"])]
+        assert layer.bbox == (round(min(p[0] for p in points), 6), round(min(p[1] for p in points), 6),
+                              round(max(p[0] for p in points), 6), round(max(p[1] for p in points), 6))
+        assert layer.geometry_types == sorted({f["geometry"]["type"] for f in raw})
+        # Each feature's own bounding box finds it in the index.
+        for index, feature in enumerate(raw[:5]):
+            hits = layer.spatial_index.query(box(*shape(feature["geometry"]).bounds), predicate="intersects")
+            assert index in {int(i) for i in hits}
+    empty = AtlasLayer(LAYERS[0], ())
+    assert empty.bbox == (0.0, 0.0, 0.0, 0.0) and empty.geometry_types == []
+
+
+def test_documented_figures_are_kept_only_where_documented(loaded: Atlas) -> None:
+    for layer in loaded.layers:
+        for feature, raw in zip(layer.features, read_layer(LAYERS_DIR, layer.spec.id)["features"]):
+            for name in DOCUMENTED_FIGURES:
+                assert (name in feature.properties) == (raw["properties"].get(name) is not None), (feature.id, name)
+            # Every base schema field is there, null where the file leaves it out.
+            for name in FeatureProperties.model_fields:
+                if name not in DOCUMENTED_FIGURES:
+                    assert name in feature.properties, (feature.id, name)
+                    if name not in raw["properties"]:
+                        assert feature.properties[name] in (None, []), (feature.id, name)
+
+
+def test_invalid_layers_raise_with_every_problem(layers_copy: Path) -> None:
+    for layer_id, feature_id in (("universities", "chongqing-university"), ("bonded_zones", "fuling-comprehensive-bonded-zone")):
+        data = read_layer(layers_copy, layer_id)
+        next(f for f in data["features"] if f["properties"]["id"] == feature_id)["properties"]["districts"] = ["atlantis"]
+        write_layer(layers_copy, layer_id, data)
+    with pytest.raises(AtlasInvalid) as caught:
+        load_atlas(layers_copy)
+    assert {(p.feature_id, p.field) for p in caught.value.problems} == {
+        ("chongqing-university", "districts"), ("fuling-comprehensive-bonded-zone", "districts")}
+
+
+def check_page_sections_scripts_and_map_view(page: str) -> None:
+    # The panel: language, frame, search, layers, time, then routes and the city card before the feature table.
+    sections = re.findall(r'<section class="cq-section cq-([a-z]+)[-"]', page)
+    assert sections[:5] == ["language", "frame", "search", "layers", "time"]
+    assert sections[5:] == ["routes", "glance", "table", "download"]
+    assert re.search(r'data-api="/api/routes"\s+data-src="data/routes\.[0-9a-f]{12}\.js"', page)
+    assert re.search(r'class="cq-section cq-glance"[^>]*data-src="data/glance\.[0-9a-f]{12}\.js"', page)
+    config = page_config(page)
+    assert config["api"] == "/api" and config["lang"] == "fa"
+    # Scripts loaded on demand are named where npm installed them, under the asset base.
+    for name in ("chart", "cluster"):
+        assert config["scripts"][name].startswith("assets/")
+        assert (default_node_modules() / config["scripts"][name].removeprefix("assets/")).is_file(), name
+    assert re.fullmatch(r"assets/cqatlas/fonts\.[0-9a-f]{12}\.css", config["fonts"])
+    assert set(config["scripts"]["catalogs"]) == {"zh"}  # Persian and English travel with the page
+    # The map opens on the city: its centre lies in Chongqing's districts, and SVG drawing (a few hundred features).
+    view = config["map"]
+    districts = [shape(f["geometry"]) for f in read_layer(LAYERS_DIR, "districts")["features"]]
+    assert any(d.contains(Point(view["center"][1], view["center"][0])) for d in districts)
+    assert 8 <= view["zoom"] <= 11
+    count = sum(len(read_layer(LAYERS_DIR, spec.id)["features"]) for spec in LAYERS)
+    assert count < 3000 and view["preferCanvas"] is False
+
+
+def check_page_layer_panel_groups_follow_the_registry(page: str) -> None:
+    # Each group (in registry order) lists its layers with their download links.
+    groups: dict[str, list[str]] = {}
+    for spec in LAYERS:
+        groups.setdefault(spec.group, []).append(spec.id)
+    panel = page[page.index('cq-section cq-layers'):page.index('cq-section cq-time')]
+    shown = [(legend, re.findall(r'<div class="cq-layer" data-layer="([^"]+)"', body))
+             for legend, body in re.findall(r'<legend[^>]*>([^<]+)</legend>(.*?)</fieldset>', panel, flags=re.S)]
+    assert shown[:-1] == list(groups.items()) and shown[-1][1] == []  # then the base maps
+    for layer_ids in groups.values():
+        for layer_id in layer_ids:
+            assert f'href="/dl/{layer_id}.geojson"' in panel
+
+
+def check_page_base_map_credits_its_sources(page: str) -> None:
+    base = json.loads(re.search(r'<script type="application/json" id="cq-atlas-base">(.*?)</script>', page,
+                                flags=re.S).group(1))
+    assert base["credits"] == ["Outlines: Natural Earth", "GeoNames (CC BY 4.0)"]
+    assert base["outlines"] is None and base["cities"]
+
+
+def test_the_default_page_is_english_without_routes_or_api(atlas: Atlas) -> None:
+    # As served and built by default: no language chosen, no routes, no API.
+    scripts = page_data_scripts(atlas, {"routes": []})
+    english_page, _ = render_map(atlas, asset_base="assets/", download_href=href,
+                                 data_scripts={name: f"data/{script.file_name}" for name, script in scripts.items()})
+    en = json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / "en.json").read_text(encoding="utf-8"))
+    assert re.search(r'<html lang="en"[ >]', english_page)
+    assert f"<title>{en['app.title']}</title>" in english_page
+    config = page_config(english_page)
+    assert config["lang"] == "en" and config["api"] is None
+    assert list(config["catalogs"]) == ["en"] and set(config["scripts"]["catalogs"]) == {"zh", "fa"}
+    sections = re.findall(r'<section class="cq-section cq-([a-z]+)[-"]', english_page)
+    assert "routes" not in sections and "glance" in sections
+
+
+def test_data_scripts_hand_the_page_its_routes_card_and_catalogs(atlas: Atlas) -> None:
+    # Each script calls CQAtlas.receive(name, data) and is named after the SHA-256 of its bytes.
+    comparisons = {"routes": [{"id": "chongqing--duisburg--1"}]}
+    scripts = page_data_scripts(atlas, comparisons)
+    received = {}
+    for name, script in scripts.items():
+        assert script.name == name
+        assert script.file_name == f"{name}.{hashlib.sha256(script.body).hexdigest()[:12]}.js"
+        call = re.fullmatch(r'CQAtlas\.receive\(("[^"]+"), (.*)\);\s*', script.body.decode("utf-8"), flags=re.S)
+        assert call and json.loads(call.group(1)) == name
+        received[name] = json.loads(unescape(call.group(2)) if call.group(2).startswith("{&") else call.group(2))
+    assert received["routes"] == comparisons
+    for code in ("en", "zh", "fa"):
+        assert received[f"catalog.{code}"] == json.loads(
+            (LAYERS_DIR.parent / "geo" / "data" / "messages" / f"{code}.json").read_text(encoding="utf-8"))
+    # The city card: the municipality feature of the city_profile layer with every figure it documents.
+    city = next(f for f in read_layer(LAYERS_DIR, "city_profile")["features"]
+                if f["properties"]["id"] == "chongqing-municipality")["properties"]
+    glance = received["glance"]
+    assert (glance["id"], glance["name_en"], glance["name_zh"]) == (city["id"], city["name_en"], city["name_zh"])
+    documented = {name for name in city if name in DOCUMENTED_FIGURES or name.endswith("_by_year")}
+    assert {fig["name"] for fig in glance["figures"]} == {name for name in documented if city[name] is not None}
+    for fig in glance["figures"]:
+        assert fig["value"] == city[fig["name"]], fig["name"]
+    assert set(glance["key_figures"]) <= {fig["name"] for fig in glance["figures"]} and glance["key_figures"]
+    assert set(page_data_scripts(atlas, None)) == {"glance", "catalog.en", "catalog.zh", "catalog.fa"}

@@ -6,6 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
+from pyproj import Geod
+from shapely.affinity import translate
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
 
 from geo.data.atlas import Atlas
 from geo.data.geodesy import geodesic_area_km2
@@ -96,3 +101,74 @@ def test_osm_derived_layers_carry_the_odbl_and_its_attribution(atlas: Atlas) -> 
     for feature in atlas.layer("rail_europe").features:
         osm = [d for d in feature.properties["geometry_datasets"] if d["license"] == "ODbL-1.0"]
         assert osm and osm[0]["attribution"] == "© OpenStreetMap contributors"
+
+
+def _share_inside(zone: Any, district: Any) -> float:
+    """Share of the zone's area inside the district, on the ellipsoid (pyproj directly, not the checked module)."""
+    geod = Geod(ellps="WGS84")
+    return abs(geod.geometry_area_perimeter(zone.intersection(district))[0]) / abs(geod.geometry_area_perimeter(zone)[0])
+
+
+def _zone_moved_to_share(layers_dir: Path, layer_id: str, zone_id: str, wanted: float) -> float:
+    """Move the zone west (bisection on the distance) until ``wanted`` of its area lies in its named districts;
+    write it back and return the share reached."""
+    data = read_layer(layers_dir, layer_id)
+    feature = next(f for f in data["features"] if f["properties"]["id"] == zone_id)
+    districts = {f["properties"]["id"]: shape(f["geometry"]) for f in read_layer(layers_dir, "districts")["features"]}
+    named = unary_union([districts[name] for name in feature["properties"]["districts"]])
+    zone = shape(feature["geometry"])
+    near, far = 0.0, 0.5
+    for _ in range(40):
+        step = (near + far) / 2
+        near, far = (step, far) if _share_inside(translate(zone, xoff=-step), named) > wanted else (near, step)
+    # Coordinates keep the layers' six decimals.
+    moved = shapely.transform(zone, lambda coords: (coords - [near, 0]).round(6))
+    feature["geometry"] = mapping(moved)
+    write_layer(layers_dir, layer_id, data)
+    return _share_inside(moved, named)
+
+
+@pytest.mark.parametrize("wanted", [0.93, 0.955])
+def test_a_zone_a_few_percent_out_of_its_district_is_reported(layers_copy: Path, wanted: float) -> None:
+    # Boundaries are simplified to about 40 m, so 97 % inside is required; a zone moved so that only 93 % or 95.5 %
+    # of it lies in its district has left it.
+    share = _zone_moved_to_share(layers_copy, "development_zones", "changshou-etdz", wanted)
+    assert share == pytest.approx(wanted, abs=0.005)
+    found = [m for m in messages(layers_copy) if "changshou-etdz" in m]
+    assert found and f"only {share:.0%} of its area lies inside changshou-district" in found[0], found
+
+
+def test_a_zone_almost_wholly_in_its_district_is_accepted(layers_copy: Path) -> None:
+    share = _zone_moved_to_share(layers_copy, "development_zones", "changshou-etdz", 0.985)
+    assert share == pytest.approx(0.985, abs=0.005)
+    assert not [m for m in messages(layers_copy) if "changshou-etdz" in m]
+
+
+def _railway_km(layers_dir: Path) -> float:
+    feature = next(f for f in read_layer(layers_dir, "rail_europe")["features"]
+                   if f["properties"]["id"] == "chongqing-xinjiang-europe-railway")
+    return Geod(ellps="WGS84").geometry_length(shape(feature["geometry"])) / 1000
+
+
+@pytest.mark.parametrize("written", [
+    lambda km: round(km / 0.8),  # the line is a fifth shorter than documented
+    lambda km: {"value": round(km / 0.8), "qualifier": "about"},
+    lambda km: {"min": round(km / 0.8) - 200, "max": round(km / 0.8) + 200},  # a range: its middle counts
+])
+def test_a_documented_length_a_fifth_off_is_reported_in_any_shape(layers_copy: Path, written: Any) -> None:
+    km = _railway_km(layers_copy)
+    edit(layers_copy, "rail_europe", "chongqing-xinjiang-europe-railway",
+         lambda f: f["properties"].update(documented_length_km=written(km)))
+    found = [m for m in messages(layers_copy) if "chongqing-xinjiang-europe-railway" in m]
+    assert found and f"documented {round(km / 0.8)} km but the line measures {km:.0f} km" in found[0], found
+
+
+@pytest.mark.parametrize("written", [
+    lambda km: round(km / 0.9),  # a tenth apart: within what tracing on a network gives
+    lambda km: {"min": round(km), "max": round(km / 0.8)},  # the range's middle is a tenth off
+])
+def test_a_documented_length_within_the_tolerance_is_accepted(layers_copy: Path, written: Any) -> None:
+    km = _railway_km(layers_copy)
+    edit(layers_copy, "rail_europe", "chongqing-xinjiang-europe-railway",
+         lambda f: f["properties"].update(documented_length_km=written(km)))
+    assert not [m for m in messages(layers_copy) if "chongqing-xinjiang-europe-railway" in m]

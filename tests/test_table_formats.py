@@ -14,7 +14,9 @@ import pyogrio
 import pytest
 
 from geo.data.atlas import Atlas
-from geo.publish.formats import FORMATS, encode, encode_geopackage, feature_collection, to_frame
+from geo.data.schema import FeatureProperties
+from geo.publish.formats import (BASE_COLUMNS, FORMATS, _column_dtype, encode, encode_geopackage, feature_collection,
+                                 to_frame)
 from geo.data.registry import DATA_VERSION
 from tests.conftest import LAYERS_DIR, read_layer
 
@@ -143,3 +145,16 @@ def test_a_selection_keeps_the_layer_columns_and_types(atlas: Atlas, tmp_path: P
         for value, feature in zip(frame[name], raw):
             if feature["properties"].get(name) is None:
                 assert pd.isna(value), (name, value)
+
+
+def test_column_types_follow_the_feature_schema() -> None:
+    # The schema's own JSON Schema says which base fields are whole numbers or numbers; GIS tools must see them as
+    # such (nullable, since a field may be missing). The computed figures are measured, so always decimal.
+    schema = FeatureProperties.model_json_schema()["properties"]
+    for name in BASE_COLUMNS:
+        types = {schema[name].get("type")} | {part.get("type") for part in schema[name].get("anyOf", [])}
+        expected = "Int64" if "integer" in types else "Float64" if "number" in types else "object"
+        assert _column_dtype(name) == expected, name
+    assert _column_dtype("established") == "Int64"
+    for name in ("area_km2", "length_km"):
+        assert _column_dtype(name) == "Float64"

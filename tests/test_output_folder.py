@@ -1,0 +1,153 @@
+"""Which folders a build may replace, and how it swaps and cleans up, checked in-process on small folders (the CLI
+runs of the same rules are in test_build_output.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from geo.publish.output import OutputRefused, check_output, new_staging, recover, swap_in
+
+MARKER = ".cqatlas-build"  # the name the README and the build's own marker text give
+
+
+def unmarked_build(folder: Path) -> Path:
+    """A folder as builds wrote it before they marked their output: only the build's own entries."""
+    (folder / "layers").mkdir(parents=True)
+    (folder / "layers" / "districts.geojson").write_text("{}", encoding="utf-8")
+    (folder / "index.html").write_text("<!doctype html>", encoding="utf-8")
+    (folder / "catalog.json").write_text("{}", encoding="utf-8")
+    return folder
+
+
+def refused(out: Path, layers: Path, *fragments: str, project: Path | None = None) -> None:
+    with pytest.raises(OutputRefused) as caught:
+        check_output(out, layers, project)
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+@pytest.fixture
+def layers(tmp_path: Path) -> Path:
+    folder = tmp_path / "layers"
+    folder.mkdir()
+    return folder
+
+
+def test_an_unmarked_old_build_is_recognised(tmp_path: Path, layers: Path) -> None:
+    out = unmarked_build(tmp_path / "site")
+    check_output(out, layers)
+    (out / "atlas.geojson").write_text("{}", encoding="utf-8")
+    (out / "assets").mkdir()
+    check_output(out, layers)
+
+
+@pytest.mark.parametrize("stranger", ["thesis.docx", "notes", "layers/draft.txt", "layers/old"])
+def test_an_unmarked_old_build_with_a_strangers_file_beside_it_is_refused(
+        tmp_path: Path, layers: Path, stranger: str) -> None:
+    out = unmarked_build(tmp_path / "site")
+    if "." in stranger:
+        (out / stranger).write_bytes(b"three years of work")
+    else:
+        (out / stranger).mkdir()
+    refused(out, layers, "did not write", MARKER, "nothing was changed")
+
+
+@pytest.mark.parametrize("missing", ["index.html", "catalog.json"])
+def test_a_folder_without_the_builds_own_pages_is_not_taken_for_a_build(
+        tmp_path: Path, layers: Path, missing: str) -> None:
+    out = unmarked_build(tmp_path / "site")
+    (out / missing).unlink()
+    refused(out, layers, "did not write")
+
+
+def test_layers_as_a_file_is_not_taken_for_a_build(tmp_path: Path, layers: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    for name in ("index.html", "catalog.json", "layers"):
+        (out / name).write_text("x", encoding="utf-8")
+    refused(out, layers, "did not write")
+
+
+def test_new_empty_and_marked_folders_may_be_replaced(tmp_path: Path, layers: Path) -> None:
+    check_output(tmp_path / "new", layers)
+    (tmp_path / "empty").mkdir()
+    check_output(tmp_path / "empty", layers)
+    marked = tmp_path / "marked"
+    marked.mkdir()
+    (marked / MARKER).write_text("", encoding="utf-8")
+    (marked / "anything.bin").write_bytes(b"")
+    check_output(marked, layers)
+
+
+def test_a_folder_with_a_marker_folder_is_not_marked(tmp_path: Path, layers: Path) -> None:
+    out = tmp_path / "site"
+    (out / MARKER).mkdir(parents=True)
+    (out / "thesis.docx").write_bytes(b"x")
+    refused(out, layers, "did not write")
+
+
+def test_sources_files_links_and_the_project_are_refused(tmp_path: Path, layers: Path) -> None:
+    refused(layers, layers, "is the layers folder")
+    refused(tmp_path, layers, "contains the layers folder")
+    refused(layers / "site", layers, "inside the layers folder")
+    report = tmp_path / "report.txt"
+    report.write_text("keep", encoding="utf-8")
+    refused(report, layers, "is a file")
+    (tmp_path / "link").symlink_to(tmp_path / "new", target_is_directory=True)
+    refused(tmp_path / "link", layers, "symbolic link")
+    project = tmp_path / "work" / "project"
+    project.mkdir(parents=True)
+    refused(project, layers, "project folder", project=project)
+    refused(tmp_path / "work", layers, "project folder", project=project)
+    check_output(tmp_path / "elsewhere", layers, project)
+
+
+def test_staging_is_marked_and_swapped_in(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = new_staging(out)
+    assert first.parent == tmp_path and first.name.startswith(".site.staging-")
+    assert (first / MARKER).read_text(encoding="utf-8").startswith("Written by `cqatlas build`")
+    (first / "index.html").write_text("one", encoding="utf-8")
+    swap_in(first, out)
+    second = new_staging(out)
+    (second / "index.html").write_text("two", encoding="utf-8")
+    swap_in(second, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "two"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_recover_puts_back_a_retired_build_and_removes_only_its_own_leftovers(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    retired = tmp_path / ".site.retired-abc"
+    retired.mkdir()
+    (retired / MARKER).write_text("", encoding="utf-8")
+    (retired / "index.html").write_text("old", encoding="utf-8")
+    staging = new_staging(out)
+    trash = tmp_path / ".site.trash-abc"
+    (trash / "half").mkdir(parents=True)
+    strangers = tmp_path / ".site.staging-not-ours"
+    strangers.mkdir()
+    (strangers / "thesis.docx").write_bytes(b"x")
+    other = tmp_path / ".other.staging-abc"
+    other.mkdir()
+    recover(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"
+    assert not staging.exists() and not trash.exists() and not retired.exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".other.staging-abc", ".site.staging-not-ours", "site"]
+
+
+def test_recover_keeps_out_and_discards_a_marked_retired_copy(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("current", encoding="utf-8")
+    retired = tmp_path / ".site.retired-abc"
+    retired.mkdir()
+    (retired / MARKER).write_text("", encoding="utf-8")
+    empty_staging = tmp_path / ".site.staging-abc"
+    empty_staging.mkdir()
+    recover(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "current"
+    assert sorted(os.listdir(tmp_path)) == ["site"]

@@ -1,0 +1,174 @@
+"""Transit days and CO2 of every route leg and route total, recomputed here from the layer files and from the values
+the cited sources give (typed below from the citation text), never from the module constants under test."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pyproj import Geod
+from shapely.geometry import shape
+
+from geo.corridors.route_index import RouteIndex
+from geo.data.atlas import Atlas
+from tests.conftest import LAYERS_DIR
+
+DESTINATIONS = ("duisburg", "moscow", "singapore", "bangkok", "shanghai", "rotterdam")
+
+# g CO2 per tonne-km as the cited sources give them:
+# European Transport Research Review 11 (2019), Table 9 "CO2 emission factors for 2014": road 90.3, rail 11.3,
+# inland waterways 38.6; ITF Discussion Paper 2014/20 (Merk): feeder container ships 31.6, three times as much as
+# post-Panamax ships.
+RAIL_G, RIVER_G, ROAD_G = 11.3, 38.6, 90.3
+SEA_FEEDER_G = 31.6
+SEA_LARGE_G = SEA_FEEDER_G / 3
+# (min, max) g CO2 per tonne-km by the corridor kind written in the layer files.
+FACTORS_BY_KIND = {
+    "rail_route": (RAIL_G, RAIL_G), "rail_channel": (RAIL_G, RAIL_G), "cross_border_rail": (RAIL_G, RAIL_G),
+    "reference_rail_link": (RAIL_G, RAIL_G),
+    "cross_border_rail_road": (RAIL_G, ROAD_G),  # rail and road in shares nobody documents
+    "inland_waterway": (RIVER_G, RIVER_G),
+    "sea_leg": (SEA_LARGE_G, SEA_FEEDER_G), "reference_sea_route": (SEA_LARGE_G, SEA_FEEDER_G),
+    "reference_road_link": (ROAD_G, ROAD_G),
+}
+RAIL_KINDS = {"rail_route", "rail_channel", "cross_border_rail", "reference_rail_link"}
+RIVER_KINDS = {"inland_waterway"}
+SEA_KINDS = {"sea_leg", "reference_sea_route"}
+
+# Cited speeds where no corridor of the mode documents its transit time (km per day):
+# Yangtze boats Wuhan–Shanghai 1,125 km in three days downstream, four upstream (Access China Travel);
+# container ships at 13.72 knots on average (Clarksons, via TradeWinds 2023) up to the 18 knots of slow steaming
+# (Notteboom, Pallis, Rodrigue). One knot is 1.852 km/h.
+RIVER_CITED_KM_PER_DAY = (1125 / 4, 1125 / 3)
+SEA_CITED_KM_PER_DAY = (13.72 * 1.852 * 24, 18 * 1.852 * 24)
+WGS84 = Geod(ellps="WGS84")
+
+
+def _corridors() -> dict[str, dict[str, Any]]:
+    """Every line feature of the layer files, by id: kind, transit_days as written, geodesic length in km."""
+    found = {}
+    for path in sorted(LAYERS_DIR.glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            geometry = shape(feature["geometry"])
+            if geometry.geom_type in ("LineString", "MultiLineString"):
+                props = feature["properties"]
+                found[props["id"]] = {"kind": props.get("kind"), "transit_days": props.get("transit_days"),
+                                      "km": WGS84.geometry_length(geometry) / 1000}
+    return found
+
+
+def _days_written(value: Any) -> tuple[float, float] | None:
+    if isinstance(value, dict) and "min" in value:
+        return float(value["min"]), float(value["max"])
+    if isinstance(value, dict) and "value" in value:
+        return float(value["value"]), float(value["value"])
+    return None if value is None else (float(value), float(value))
+
+
+def _speeds(corridors: dict[str, dict[str, Any]]) -> dict[frozenset[str], tuple[float, float]]:
+    """(slowest, fastest) km/day per mode: implied by the documented transit times of its corridors, else cited."""
+    speeds = {}
+    for kinds, cited in ((RAIL_KINDS, None), (RIVER_KINDS, RIVER_CITED_KM_PER_DAY), (SEA_KINDS, SEA_CITED_KM_PER_DAY)):
+        implied = [(c["km"] / days[1], c["km"] / days[0]) for c in corridors.values()
+                   if c["kind"] in kinds and (days := _days_written(c["transit_days"]))]
+        if implied:
+            speeds[frozenset(kinds)] = (min(s for s, _ in implied), max(f for _, f in implied))
+        elif cited:
+            speeds[frozenset(kinds)] = cited
+    return speeds
+
+
+# Computed inside each test: `make mutation` credits what a shared fixture calls to the first test only.
+@pytest.fixture
+def routes(atlas: Atlas) -> list[dict[str, Any]]:
+    index = RouteIndex(atlas, precompute="none")
+    found = [route for destination in DESTINATIONS for route in index.compare("chongqing", destination)["alternatives"]]
+    assert len(found) >= len(DESTINATIONS)
+    return found
+
+
+@pytest.fixture(scope="module")
+def corridors() -> dict[str, dict[str, Any]]:
+    return _corridors()
+
+
+def _expected_leg_days(leg: dict[str, Any], corridors: dict[str, dict[str, Any]]) -> tuple[float, float] | None:
+    corridor = corridors[leg["corridor_id"]]
+    written = _days_written(corridor["transit_days"])
+    if written and leg["share_of_corridor"] >= 0.95:
+        return written
+    speed = next((s for kinds, s in _speeds(corridors).items() if corridor["kind"] in kinds), None)
+    if speed is None:
+        return None
+    return leg["length_km"] / speed[1], leg["length_km"] / speed[0]
+
+
+def test_transit_day_ranges_run_from_fewest_to_most(routes: list[dict[str, Any]]) -> None:
+    for route in routes:
+        for days in [route["transit_days"]] + [leg["transit_days"] for leg in route["legs"]]:
+            if days["min"] is not None:
+                assert days["min"] <= days["max"], (route["id"], days)
+        assert route["transit_days"]["min"] < route["transit_days"]["max"], route["id"]  # every route has a range
+
+
+def test_leg_transit_days_are_the_documented_range_or_length_over_the_speed(
+        routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
+    documented = 0
+    for route in routes:
+        for leg in route["legs"]:
+            expected = _expected_leg_days(leg, corridors)
+            days = leg["transit_days"]
+            if expected is None:
+                assert days["min"] is None and days["max"] is None and days["basis"] == "unknown", leg["corridor_id"]
+                continue
+            assert (days["min"], days["max"]) == pytest.approx(expected, abs=0.051), (route["id"], leg["corridor_id"])
+            if days["basis"] == "documented":
+                documented += 1
+                assert days["value_as_written"] == corridors[leg["corridor_id"]]["transit_days"]
+    assert documented > 0  # the China–Europe railway's 15–20 days
+
+
+def test_route_transit_days_add_up_the_legs_minima_and_maxima(
+        routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
+    for route in routes:
+        legs = [_expected_leg_days(leg, corridors) for leg in route["legs"]]
+        known = [days for days in legs if days is not None]
+        total = route["transit_days"]
+        assert total["min"] == pytest.approx(sum(d[0] for d in known), abs=0.06 * len(known)), route["id"]
+        assert total["max"] == pytest.approx(sum(d[1] for d in known), abs=0.06 * len(known)), route["id"]
+        assert total["complete"] is (len(known) == len(legs)), route["id"]
+
+
+def test_leg_co2_is_length_times_the_cited_factor(
+        routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
+    kinds_seen = set()
+    for route in routes:
+        for leg in route["legs"]:
+            kind = corridors[leg["corridor_id"]]["kind"]
+            kinds_seen.add(kind)
+            low, high = FACTORS_BY_KIND[kind]
+            co2 = leg["co2_kg_per_tonne"]
+            # g per tonne-km × km = g per tonne; the atlas shows kg.
+            assert co2["min"] == pytest.approx(leg["length_km"] * low / 1000, abs=0.051), (leg["corridor_id"], co2)
+            assert co2["max"] == pytest.approx(leg["length_km"] * high / 1000, abs=0.051), (leg["corridor_id"], co2)
+            assert f"{low:g}" in co2["method"]
+    assert {"rail_route", "inland_waterway", "sea_leg", "reference_road_link"} <= kinds_seen
+
+
+def test_route_co2_adds_up_the_legs(routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
+    for route in routes:
+        factors = [FACTORS_BY_KIND[corridors[leg["corridor_id"]]["kind"]] for leg in route["legs"]]
+        low = sum(leg["length_km"] * f[0] / 1000 for leg, f in zip(route["legs"], factors))
+        high = sum(leg["length_km"] * f[1] / 1000 for leg, f in zip(route["legs"], factors))
+        total = route["co2_kg_per_tonne"]
+        assert (total["min"], total["max"]) == pytest.approx((low, high), abs=0.06 * len(factors)), route["id"]
+        assert total["complete"] is True and total["basis"] == "estimated"
+
+
+def test_rail_by_xinjiang_to_duisburg_is_the_documented_15_to_20_days(routes: list[dict[str, Any]]) -> None:
+    # The layer file documents 15–20 days for the Chongqing–Xinjiang–Europe railway.
+    (rail,) = [r for r in routes if r["corridors"] == ["chongqing-xinjiang-europe-railway"]
+               and r["id"].startswith("chongqing--duisburg--")]
+    assert (rail["transit_days"]["min"], rail["transit_days"]["max"]) == (15, 20)
+    assert rail["transit_days"]["basis"] == "documented"
