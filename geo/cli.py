@@ -1,4 +1,4 @@
-"""Data commands: ``validate``, ``derive``, ``build``, ``routes`` (``serve`` is composed in by ``web.cli``)."""
+"""Data commands: ``validate``, ``derive``, ``build``, ``release``, ``routes`` (``serve`` is composed in by ``web.cli``)."""
 
 from __future__ import annotations
 
@@ -99,6 +99,24 @@ def build(
         atlas = build_atlas(layers, out, node_modules or default_node_modules())
     count = sum(len(layer.features) for layer in atlas.layers)
     typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")
+
+
+@app.command()
+def release(
+    layers: LayersOption = DEFAULT_LAYERS,
+    out: Annotated[Path, typer.Option("--out", help="Folder the release folder is written into.")] = Path("release"),
+) -> None:
+    """Write OUT/chongqing-trade-atlas-<version>/: every layer and the whole atlas as GeoParquet, FlatGeobuf,
+    GeoPackage, GeoJSON and CSV, vector tiles (PMTiles), CITATION.cff, .zenodo.json and SHA256SUMS."""
+    from geo.publish.metadata import ReleaseRefused
+    from geo.publish.release import release as write
+
+    with clean_failures():
+        try:
+            info = write(layers, out)
+        except ReleaseRefused as exc:
+            raise _fail(str(exc)) from None
+    typer.echo(f"released {info.version} ({info.date}) → {info.folder}")
 
 
 @app.command()
