@@ -5,6 +5,8 @@
       atlas.parquet .fgb .gpkg .geojson .csv           every layer (tables carry ``layer``; the GeoPackage has one
                                                        table per layer)
       atlas.pmtiles                                    vector tiles of every layer, one MVT layer each
+      datapackage.json                                 Frictionless Data Package v2 (schemas, licences, hashes)
+      stac/collection.json  stac/<id>/<id>.json        STAC Collection, one Item per layer
       CITATION.cff  .zenodo.json  SHA256SUMS
 
 The folder is written like the build (``geo.publish.output``): staged beside OUT and swapped in whole, so a failed
@@ -27,10 +29,12 @@ from geo.data.figures import figure_columns_of
 from geo.data.registry import DATA_VERSION
 from geo.map.sources import PROJECT_ROOT
 from geo.publish.build import dump_geojson
+from geo.publish.datapackage import datapackage, datapackage_json
 from geo.publish.formats import FORMATS, encode, encode_frame, encode_geopackage
 from geo.publish.metadata import CHECKSUMS, citation, citation_cff, release_date, sha256sums, zenodo_json
 from geo.publish.output import check_output, locked, new_staging, recover, swap_in
 from geo.publish.parquet import encode_geoparquet, layer_frame
+from geo.publish.stac import write_stac
 from geo.publish.tiles import encode_pmtiles
 
 RELEASE_PREFIX = "chongqing-trade-atlas"
@@ -98,6 +102,9 @@ def write_release(atlas: Atlas, folder: Path, project_root: Path = PROJECT_ROOT)
     with pinned_gdal_date(date):
         write_layer_files(atlas, folder)
         write_atlas_files(atlas, folder)
+    description = " ".join(str(cff.get("abstract", "")).split())
+    write_stac(atlas, folder, date, description)
+    (folder / "datapackage.json").write_bytes(datapackage_json(datapackage(atlas, folder, cff, date)))
     (folder / "CITATION.cff").write_bytes(citation_cff(cff))
     (folder / ".zenodo.json").write_bytes(zenodo_json(cff, odbl_layers(atlas)))
     (folder / CHECKSUMS).write_bytes(sha256sums(folder))
