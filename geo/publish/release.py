@@ -7,6 +7,7 @@
       atlas.pmtiles                                    vector tiles of every layer, one MVT layer each
       datapackage.json                                 Frictionless Data Package v2 (schemas, licences, hashes)
       stac/collection.json  stac/<id>/<id>.json        STAC Collection, one Item per layer
+      changes/since-<previous>.json .html              what changed since the previous data version
       CITATION.cff  .zenodo.json  SHA256SUMS
 
 The folder is written like the build (``geo.publish.output``): staged beside OUT and swapped in whole, so a failed
@@ -30,8 +31,10 @@ from geo.data.registry import DATA_VERSION
 from geo.map.sources import PROJECT_ROOT
 from geo.publish.build import dump_geojson
 from geo.publish.datapackage import datapackage, datapackage_json
+from geo.publish.diff import compare, diff_html, diff_json, load_side
+from geo.publish.history import previous_version
 from geo.publish.formats import FORMATS, encode, encode_frame, encode_geopackage
-from geo.publish.metadata import CHECKSUMS, citation, citation_cff, release_date, sha256sums, zenodo_json
+from geo.publish.metadata import CHECKSUMS, ReleaseRefused, citation, citation_cff, release_date, sha256sums, zenodo_json
 from geo.publish.output import check_output, locked, new_staging, recover, swap_in
 from geo.publish.parquet import encode_geoparquet, layer_frame
 from geo.publish.stac import write_stac
@@ -95,7 +98,24 @@ def write_atlas_files(atlas: Atlas, folder: Path) -> None:
     (folder / f"{ATLAS}.pmtiles").write_bytes(encode_pmtiles(atlas))
 
 
-def write_release(atlas: Atlas, folder: Path, project_root: Path = PROJECT_ROOT) -> ReleaseInfo:
+def write_changes(layers_dir: Path, folder: Path, project_root: Path) -> None:
+    """``changes/since-<previous>.json|html``: the layers against the previous data version in the repository's
+    history (left out where there is no history to read, e.g. outside a git checkout)."""
+    previous = previous_version(DATA_VERSION)
+    if previous is None:
+        return
+    try:
+        old = load_side(previous, project_root)
+    except ReleaseRefused:
+        return
+    changes = compare(old, load_side(str(layers_dir), project_root, label=DATA_VERSION))
+    (folder / "changes").mkdir(exist_ok=True)
+    (folder / "changes" / f"since-{previous}.json").write_bytes(diff_json(changes))
+    (folder / "changes" / f"since-{previous}.html").write_bytes(diff_html(changes))
+
+
+def write_release(atlas: Atlas, folder: Path, project_root: Path = PROJECT_ROOT,
+                  layers_dir: Path | None = None) -> ReleaseInfo:
     """Every release file of ``atlas`` into ``folder``; SHA256SUMS last, over everything else."""
     date = release_date((project_root / "CHANGELOG.md").read_text(encoding="utf-8"), DATA_VERSION)
     cff = citation((project_root / "CITATION.cff").read_text(encoding="utf-8"), DATA_VERSION, date)
@@ -105,6 +125,8 @@ def write_release(atlas: Atlas, folder: Path, project_root: Path = PROJECT_ROOT)
     description = " ".join(str(cff.get("abstract", "")).split())
     write_stac(atlas, folder, date, description)
     (folder / "datapackage.json").write_bytes(datapackage_json(datapackage(atlas, folder, cff, date)))
+    if layers_dir is not None:
+        write_changes(layers_dir, folder, project_root)
     (folder / "CITATION.cff").write_bytes(citation_cff(cff))
     (folder / ".zenodo.json").write_bytes(zenodo_json(cff, odbl_layers(atlas)))
     (folder / CHECKSUMS).write_bytes(sha256sums(folder))
@@ -124,7 +146,7 @@ def release(layers_dir: Path, out_dir: Path, project_root: Path = PROJECT_ROOT) 
         check_output(target, layers_dir, project_root)
         staging = new_staging(target)
         try:
-            info = write_release(atlas, staging, project_root)
+            info = write_release(atlas, staging, project_root, layers_dir)
             swap_in(staging, target)
         finally:
             if staging.exists():
