@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
-                       allow_headers=["If-None-Match", "Accept-Encoding"], expose_headers=["ETag", "Content-Disposition"])
+                       allow_headers=["If-None-Match", "Accept-Encoding", "Range", "If-Range"],
+                       expose_headers=["ETag", "Content-Disposition", "Content-Range", "Accept-Ranges", "Content-Length"])
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
         app.state.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
