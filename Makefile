@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint build validate derive install chromium bench mutation clean
+.PHONY: run test lint build validate derive install chromium nginx bench mutation clean
 
 run: build
 	$(PY) -m web serve --host $(HOST) --port $(PORT)
@@ -24,7 +24,7 @@ validate: install
 derive: install $(VENV)/.test-installed
 	$(PY) -m geo derive
 
-test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium
+test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium nginx
 	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
@@ -58,6 +58,10 @@ node_modules/.installed: package.json package-lock.json
 # Browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+# The release folder is tested as a static host serves it: Debian's nginx (run unprivileged by the tests).
+nginx:
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends nginx; }
 
 # The load generator (wrk) and the machine's limit the downloads are measured against (nginx) come from Debian.
 bench: install $(VENV)/.test-installed $(VENV)/.bench-installed chromium

@@ -1,4 +1,4 @@
-"""Data commands: ``validate``, ``derive``, ``build``, ``routes`` (``serve`` is composed in by ``web.cli``)."""
+"""Data commands: ``validate``, ``derive``, ``build``, ``release``, ``routes`` (``serve`` is composed in by ``web.cli``)."""
 
 from __future__ import annotations
 
@@ -99,6 +99,49 @@ def build(
         atlas = build_atlas(layers, out, node_modules or default_node_modules())
     count = sum(len(layer.features) for layer in atlas.layers)
     typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")
+
+
+@app.command()
+def release(
+    layers: LayersOption = DEFAULT_LAYERS,
+    out: Annotated[Path, typer.Option("--out", help="Folder the release folder is written into.")] = Path("release"),
+) -> None:
+    """Write OUT/chongqing-trade-atlas-<version>/: every layer and the whole atlas as GeoParquet, FlatGeobuf,
+    GeoPackage, GeoJSON and CSV, vector tiles (PMTiles), CITATION.cff, .zenodo.json and SHA256SUMS."""
+    from geo.publish.metadata import ReleaseRefused
+    from geo.publish.release import release as write
+
+    with clean_failures():
+        try:
+            info = write(layers, out)
+        except ReleaseRefused as exc:
+            raise _fail(str(exc)) from None
+    typer.echo(f"released {info.version} ({info.date}) → {info.folder}")
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A data version (e.g. 1.1.0), a release folder or a layers folder.")],
+    new: Annotated[str, typer.Argument(help="As OLD; e.g. 'layers' for the layers as they are now.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for changes-OLD-to-NEW.json and .html.")] = Path("."),
+    tolerance_km: Annotated[float, typer.Option(help="Geometry shifts up to this count as unmoved.")] = 0.01,
+) -> None:
+    """What changed between two data versions, by feature id: added, removed, moved, figures changed."""
+    from geo.map.sources import PROJECT_ROOT
+    from geo.publish.diff import compare, diff_html, diff_json, load_side, summary
+    from geo.publish.metadata import ReleaseRefused
+
+    with clean_failures():
+        try:
+            changes = compare(load_side(old, PROJECT_ROOT), load_side(new, PROJECT_ROOT), tolerance_km)
+        except ReleaseRefused as exc:
+            raise _fail(str(exc)) from None
+        stem = f"changes-{Path(changes['old']).name}-to-{Path(changes['new']).name}"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{stem}.json").write_bytes(diff_json(changes))
+        (out / f"{stem}.html").write_bytes(diff_html(changes))
+    typer.echo(summary(changes))
+    typer.echo(f"→ {out / stem}.json, .html")
 
 
 @app.command()

@@ -183,3 +183,15 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release folder ``cqatlas release`` writes from the real layers, made once by the real command."""
+    from tests.cli_helpers import run_cli
+
+    out = tmp_path_factory.mktemp("release")
+    result = run_cli("release", "--layers", str(LAYERS_DIR), "--out", str(out), timeout=600)
+    assert result.returncode == 0, result.stderr
+    (folder,) = out.iterdir()
+    return folder

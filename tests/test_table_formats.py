@@ -29,9 +29,10 @@ def read_back(data: bytes, tmp_path: Path, name: str, **kwargs):
 
 def test_media_types_are_the_registered_ones() -> None:
     # IANA: application/geo+json (RFC 7946), application/geopackage+sqlite3 (OGC 12-128), KML (OGC 07-147),
-    # text/csv (RFC 4180).
+    # text/csv (RFC 4180). FlatGeobuf has no IANA registration: the vendor-tree type it is served with.
     assert {name: fmt.media_type for name, fmt in FORMATS.items()} == {
         "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
+        "fgb": "application/vnd.flatgeobuf",
         "csv": "text/csv; charset=utf-8", "kml": "application/vnd.google-earth.kml+xml"}
 
 

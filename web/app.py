@@ -14,7 +14,8 @@ from geo.map.render import tile_origins
 from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
 from web.openapi import openapi_30, served_names
-from web.routes import api, corridor_routes, ogc, site
+from geo.publish.releases import Releases
+from web.routes import api, corridor_routes, ogc, releases, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
 from web.security import SecurityHeaders, content_security_policy
@@ -71,10 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.published = published
     app.state.map_page_policy = map_page_policy(published)
     app.state.data_status = DataStatus(published)
+    app.state.releases = Releases(settings.releases_dir)
     install_error_handlers(app)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
-                       allow_headers=["If-None-Match", "Accept-Encoding"], expose_headers=["ETag", "Content-Disposition"])
+                       allow_headers=["If-None-Match", "Accept-Encoding", "Range", "If-Range"],
+                       expose_headers=["ETag", "Content-Disposition", "Content-Range", "Accept-Ranges", "Content-Length"])
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
         app.state.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
@@ -88,4 +91,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(ogc.router)
     app.include_router(corridor_routes.router)
+    app.include_router(releases.router)
     return app

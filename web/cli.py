@@ -36,12 +36,14 @@ def serve(
     header_timeout: Annotated[float, typer.Option(help="Seconds a client has to send its request headers; "
                                                   "idle keep-alive connections are closed after it too.")] = 10.0,
     max_connections: Annotated[int, typer.Option(help="Requests handled at once per worker; more wait.")] = 512,
+    releases: Annotated[Path | None, typer.Option("--releases", help="Folder of release folders (as written by "
+                                                  "`cqatlas release --out`) to serve under /releases.")] = None,
 ) -> None:
     """Validate and build in memory, then serve the map and the data over HTTP."""
     from web.app import create_app
 
     settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(),
-                        reload_data=reload_data, public_url=public_url)
+                        reload_data=reload_data, public_url=public_url, releases_dir=releases)
     with clean_failures():
         create_app(settings)  # validate once here, so bad layers end in messages before any worker starts
     os.environ[SETTINGS_ENV] = settings.model_dump_json()

@@ -19,6 +19,8 @@ class LayerLinks(BaseModel):
     gpkg: str
     csv: str
     kml: str
+    fgb: str = Field(description="FlatGeobuf with its spatial index (readers over HTTP fetch only what a bbox needs)")
+    parquet: str = Field(description="GeoParquet 1.1 (zstd, bbox covering column, rows in Hilbert order)")
 
 
 class CatalogLayer(BaseModel):

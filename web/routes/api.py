@@ -1,4 +1,5 @@
-"""Downloads: the catalog, each layer and the whole atlas in GeoJSON, GeoPackage, CSV and KML, with filters."""
+"""Downloads: the catalog, each layer and the whole atlas in GeoJSON, GeoPackage, CSV, KML, FlatGeobuf and
+GeoParquet, with filters."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from geo.publish.formats import FORMATS
-from geo.publish.prepared import ATLAS, ATLAS_FORMATS, download, parse_layer_ids
+from geo.publish.prepared import ATLAS, ATLAS_FORMATS, MEDIA_TYPES, download, parse_layer_ids
 from geo.data.query import BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, FeatureFilter, make_filter
 from geo.data.i18n import layer_text
 from web.deps import LanguageDep, PublishedDep
@@ -21,8 +21,8 @@ router = APIRouter(prefix="/api", tags=["downloads"])
 
 ERRORS = {400: {"model": ErrorResponse, "description": "Malformed filter"},
           404: {"model": ErrorResponse, "description": "Unknown layer or format"}}
-DOWNLOAD_CONTENT = {fmt.media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                    for fmt in FORMATS.values()}
+DOWNLOAD_CONTENT = {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for media_type in MEDIA_TYPES.values()}
 
 
 # The pattern is stated for clients (and fuzzers) but checked by geo.data.query, whose messages say what is wrong.
@@ -59,7 +59,7 @@ async def catalog(published: PublishedDep, language: LanguageDep) -> dict:
         entry = layer.catalog_entry()
         entry["title"] = layer_text(layer.spec, "title", language)
         entry["description"] = layer_text(layer.spec, "description", language)
-        entry["links"] = {ext: layer_download_path(layer.spec.id, ext) for ext in FORMATS}
+        entry["links"] = {ext: layer_download_path(layer.spec.id, ext) for ext in MEDIA_TYPES}
         layers.append(entry)
     catalog = published.atlas.catalog()
     return {"data_version": catalog["data_version"], "figures": catalog["figures"], "layers": layers,
@@ -77,7 +77,7 @@ async def _download(request: Request, published: PublishedDep, name: str, extens
 
 
 @router.get("/layers/{filename}", response_class=Response, responses={200: {"content": DOWNLOAD_CONTENT}, **ERRORS},
-            summary="One layer: {id}.geojson, .gpkg, .csv (WKT geometry) or .kml")
+            summary="One layer: {id}.geojson, .gpkg, .csv (WKT geometry), .kml, .fgb or .parquet")
 async def layer_download(filename: str, request: Request, published: PublishedDep, selection: FilterDep) -> Response:
     # The id is looked up in the catalog (inside download()), never used as a file path.
     name, _, extension = filename.rpartition(".")
@@ -85,7 +85,8 @@ async def layer_download(filename: str, request: Request, published: PublishedDe
 
 
 @router.get("/atlas.{extension}", response_class=Response, responses={200: {"content": DOWNLOAD_CONTENT}, **ERRORS},
-            summary="All layers: atlas.geojson (features carry 'layer') or atlas.gpkg (one table per layer)")
+            summary="All layers: atlas.geojson (features carry 'layer'), atlas.gpkg (one table per layer), "
+            "atlas.parquet or atlas.fgb (one table, column 'layer')")
 async def atlas_download(extension: str, request: Request, published: PublishedDep, selection: FilterDep,
                          layers: Annotated[str | None, Query(max_length=500, description="Layer ids, comma-separated "
                                                              "(default: every layer)")] = None) -> Response:
