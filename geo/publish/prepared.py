@@ -11,9 +11,8 @@ from pathlib import Path
 from geo.map.assets import check_assets
 from geo.map.sources import COUNTRY_OUTLINES
 from geo.data.atlas import Atlas, load_atlas
-from geo.publish.build import dump_geojson
 from geo.data.errors import BadRequest, NotFound
-from geo.publish.formats import FORMATS, encode, encode_geopackage, feature_collection
+from geo.publish.formats import FORMATS, dump_geojson, encode, encode_geopackage, feature_collection
 from geo.data.query import FeatureFilter, select
 from geo.map.basemap import country_outlines
 from geo.map.page_data import page_data_scripts
