@@ -14,10 +14,10 @@ from geo.map.render import tile_origins
 from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
 from web.openapi import openapi_30, served_names
-from web.routes import api, corridor_routes, ogc, site
+from web.routes import api, corridor_routes, ogc, pages, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
-from web.security import SecurityHeaders, content_security_policy
+from web.security import PAGES_POLICY, SecurityHeaders, content_security_policy, is_page
 from web.settings import Settings
 
 
@@ -77,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["If-None-Match", "Accept-Encoding"], expose_headers=["ETag", "Content-Disposition"])
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
-        app.state.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
+        app.state.map_page_policy if path == "/" else docs_policy if path == "/docs"
+        else PAGES_POLICY if is_page(path) else None))
     # HEAD wherever GET works: routed as GET, answered without a body.
     app.add_middleware(HeadAsGet)
     # Ahead of the whole stack (see AtlasApp); it sets the same CORS and security headers itself.
@@ -88,4 +89,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(ogc.router)
     app.include_router(corridor_routes.router)
+    app.include_router(pages.router)
     return app

@@ -43,6 +43,13 @@ def content_security_policy(page: str, tile_origins: list[str], inline_styles: b
 
 
 DEFAULT_POLICY = b"default-src 'none'; frame-ancestors 'none'"
+# The feature and layer pages: scripts and styles from our origin only, no inline script or style (their JSON and
+# JSON-LD blocks are data, which no policy runs), no tiles (the small map's base ships with the site).
+PAGES_POLICY = content_security_policy("", tile_origins=[], inline_styles=False)
+
+
+def is_page(path: str) -> bool:
+    return path.startswith("/features/") or path == "/layers" or path.startswith("/layers/")
 
 
 class SecurityHeaders:

@@ -40,14 +40,27 @@ def pages_bundles(node_modules: Path) -> Bundles:
 
 
 @dataclass(frozen=True)
+class PageAssets:
+    """What the pages of one build load: their bundles, the fonts cut for the atlas, the small maps' outlines."""
+
+    bundles: Bundles
+    fonts_stylesheet: str  # asset name of the fonts cut for the atlas's text
+    outlines_script: str | None  # file name of the outlines data script
+
+
+@dataclass(frozen=True)
 class Site:
     """What every page of one build shares: the atlas, its addresses, the page bundles, fonts and base map."""
 
     atlas: Atlas
     links: Links
     bundles: Bundles
-    fonts_stylesheet: str  # asset name of the fonts cut for the atlas's text
-    outlines_script: str | None  # file name of the outlines data script
+    fonts_stylesheet: str
+    outlines_script: str | None
+
+    @classmethod
+    def of(cls, atlas: Atlas, links: Links, assets: PageAssets) -> "Site":
+        return cls(atlas, links, assets.bundles, assets.fonts_stylesheet, assets.outlines_script)
 
 
 def _t(language: str):

@@ -19,6 +19,8 @@ from geo.map.page_data import page_data_scripts
 from geo.map.render import render_map
 from geo.corridors.route_index import RouteIndex
 from geo.publish.reproducible import deterministic_ids
+from geo.pages.render import OUTLINES_SCRIPT, PageAssets, pages_bundles
+from geo.map.page_data import data_script
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
@@ -47,6 +49,8 @@ class Published:
     routes: RouteIndex  # corridor network and route comparisons of this build
     # What the map page loads when first needed (geo.map.page_data), by file name.
     data_scripts: dict[str, Prepared]
+    # What the feature and layer pages (rendered per request, in the request's language) load.
+    pages: PageAssets
 
 
 def data_script_href(file_name: str) -> str:
@@ -61,9 +65,11 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     routes = RouteIndex(atlas, precompute="default")
     comparisons = routes.precomputed()
     scripts = page_data_scripts(atlas, comparisons)
+    outlines = country_outlines(node_modules / COUNTRY_OUTLINES)
+    scripts[OUTLINES_SCRIPT] = data_script(OUTLINES_SCRIPT, outlines)  # the feature pages' small maps
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
-        page, _ = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
-                             outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
+        page, fonts = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
+                             outlines=outlines,
                              routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
                              data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
     downloads = {
@@ -77,6 +83,7 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
         FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
                      downloads=downloads, routes=routes,
+                     pages=PageAssets(pages_bundles(node_modules), fonts.stylesheet, scripts[OUTLINES_SCRIPT].file_name),
                      data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE) for script in scripts.values()})
 
 

@@ -17,6 +17,7 @@
   function smallMap() {
     var element = document.getElementById("cq-page-map"), feature = json("cq-page-feature");
     if (!element || !feature || !window.L) { return; }
+    element.classList.add("cq-page-map-ready");  // shown before Leaflet measures it
     var map = L.map(element, {zoomControl: true, attributionControl: true, scrollWheelZoom: false});
     map.attributionControl.setPrefix(false);
     if (received.outlines) {
@@ -32,7 +33,6 @@
     }).addTo(map);
     map.fitBounds(shape.getBounds(), {maxZoom: 11, padding: [24, 24]});
     L.control.scale().addTo(map);
-    element.classList.add("cq-page-map-ready");
   }
 
   function charts() {
