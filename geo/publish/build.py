@@ -57,7 +57,7 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     page, fonts = render_map(atlas, asset_base="assets/", download_href=static_download_href,
                              outlines=outlines, routes=routes,
                              data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
-                             node_modules=node_modules)
+                             node_modules=node_modules, pages_href="layers/index.html")
     # The feature and layer pages: their small maps' outlines load as one data script beside the map's.
     outlines_script = data_script(OUTLINES_SCRIPT, outlines)
     (out_dir / DATA_DIR / outlines_script.file_name).write_bytes(outlines_script.body)

@@ -69,7 +69,7 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     scripts[OUTLINES_SCRIPT] = data_script(OUTLINES_SCRIPT, outlines)  # the feature pages' small maps
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
         page, fonts = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
-                             outlines=outlines,
+                             outlines=outlines, pages_href="/layers",
                              routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
                              data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
     downloads = {
