@@ -224,3 +224,36 @@ def test_previews_and_sitemap(client: Any) -> None:
     for layer_id, feature in features_in_files():
         for lang in LANGS:
             assert f"/features/{feature['id']}?lang={lang}</loc>" in sitemap
+
+
+def test_static_sitemap_lists_every_page_at_the_site_address(atlas: Any) -> None:
+    from xml.etree import ElementTree
+
+    from geo.map.sources import default_node_modules
+    from geo.pages.links import StaticLinks
+    from geo.pages.render import Site, pages_bundles, sitemap
+
+    site = Site(atlas, StaticLinks("https://atlas.example.org/"), pages_bundles(default_node_modules()),
+                "cqatlas/fonts.css", None)
+    tree = ElementTree.fromstring(sitemap(site))
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = {loc.text for loc in tree.findall("s:url/s:loc", namespace)}
+    expected = {f"https://atlas.example.org/features/{props['id']}{SUFFIX[lang]}.html"
+                for _, props in features_in_files() for lang in LANGS}
+    expected |= {f"https://atlas.example.org/layers/{layer_id}{SUFFIX[lang]}.html"
+                 for layer_id in layer_files() for lang in LANGS}
+    assert expected <= locations and "https://atlas.example.org/index.html" in locations
+    # Without the site's address there is no sitemap: it may hold absolute addresses only.
+    assert sitemap(Site(atlas, StaticLinks(None), site.bundles, "cqatlas/fonts.css", None)) is None
+
+
+def test_map_page_has_previews_and_dataset_data(client: Any, built_site: Path) -> None:
+    for text, layers_link in ((client.get("/").text, "/layers"),
+                              ((built_site / "index.html").read_text(encoding="utf-8"), "layers/index.html")):
+        page = soup(text)
+        meta = {m.get("property") or m.get("name"): m["content"] for m in page.select("meta[content]")}
+        assert meta["og:title"] == messages("en")["app.title"] and meta["twitter:card"] == "summary"
+        ld = json.loads(page.select_one('script[type="application/ld+json"]').string)
+        assert ld["@type"] == "Dataset" and ld["version"] == VERSION and ld["datePublished"] == RELEASED
+        assert len(ld["distribution"]) == len(layer_files())
+        assert page.select_one(".cq-pages-link a")["href"] == layers_link

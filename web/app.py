@@ -17,7 +17,7 @@ from web.openapi import openapi_30, served_names
 from web.routes import api, corridor_routes, ogc, pages, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
-from web.security import PAGES_POLICY, SecurityHeaders, content_security_policy, is_page
+from web.security import EMBED_PATH, PAGES_POLICY, SecurityHeaders, content_security_policy, is_page
 from web.settings import Settings
 
 
@@ -43,9 +43,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The policy the map page works under (scripts and styles from our origin only, tiles from their hosts).
         return content_security_policy(new.map_page.body.decode("utf-8"), tile_origins(), inline_styles=False)
 
+    def embed_page_policy(new: Published) -> str:
+        return content_security_policy(new.embed_page.body.decode("utf-8"), tile_origins(), inline_styles=False,
+                                       frame_ancestors="*")
+
     def install(new: Published) -> None:
         # One reference swap: requests in flight keep the build they started with.
         app.state.map_page_policy = map_page_policy(new)
+        app.state.embed_page_policy = embed_page_policy(new)
         app.state.published = new
         app.state.data_status.published(new)
 
@@ -70,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.published = published
     app.state.map_page_policy = map_page_policy(published)
+    app.state.embed_page_policy = embed_page_policy(published)
     app.state.data_status = DataStatus(published)
     install_error_handlers(app)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
@@ -78,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
         app.state.map_page_policy if path == "/" else docs_policy if path == "/docs"
+        else app.state.embed_page_policy if path == EMBED_PATH
         else PAGES_POLICY if is_page(path) else None))
     # HEAD wherever GET works: routed as GET, answered without a body.
     app.add_middleware(HeadAsGet)

@@ -70,6 +70,8 @@ class AtlasMap(folium.Map):
         page.add_child(self)
         self.t = messages
         self.pages_href: str | None = None
+        self.embed_of: str | None = None
+        self.extra_scripts: list[str] = []
         config["map"] = {"center": self.location, **{camelize(k): v for k, v in self.options.items()}}
         self.config_json, self.base_json, self.data_json = json_block(config), json_block(base), json_block(data)
         self.sections: list[PanelSection] = []

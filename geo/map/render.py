@@ -120,6 +120,8 @@ def render_map(
     routes_api: str | None = None,
     node_modules: Path | None = None,
     pages_href: str | None = None,
+    embed_of: str | None = None,
+    extra_assets: tuple[str, ...] = (),
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
@@ -155,6 +157,11 @@ def render_map(
         zoom_control="topright", control_scale=True,
     )
     fmap.pages_href = pages_href
+    # The embed page: the same map without its panel, linking to the full atlas ``embed_of``; ``extra_assets``
+    # (asset names) bring the compact layout and the link that carries the view.
+    fmap.embed_of = embed_of
+    fmap.stylesheets += [f"{asset_base}{name}" for name in extra_assets if name.endswith(".css")]
+    fmap.extra_scripts = [f"{asset_base}{name}" for name in extra_assets if name.endswith(".js")]
     groups: dict[str, list[dict[str, Any]]] = {}
     for entry in layers:
         groups.setdefault(entry["group"], []).append(entry)

@@ -54,14 +54,16 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     for script in scripts.values():
         (out_dir / DATA_DIR / script.file_name).write_bytes(script.body)
     outlines = country_outlines(node_modules / COUNTRY_OUTLINES)
-    page, fonts = render_map(atlas, asset_base="assets/", download_href=static_download_href,
-                             outlines=outlines, routes=routes,
-                             data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
-                             node_modules=node_modules, pages_href="layers/index.html")
+    options = dict(asset_base="assets/", download_href=static_download_href, outlines=outlines, routes=routes,
+                   data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
+                   node_modules=node_modules, pages_href="layers/index.html")
+    page, fonts = render_map(atlas, **options)
+    bundles = pages_bundles(node_modules)
+    embed, _ = render_map(atlas, **options, embed_of="index.html", extra_assets=tuple(bundles.files))
+    (out_dir / "embed.html").write_text(embed, encoding="utf-8")
     # The feature and layer pages: their small maps' outlines load as one data script beside the map's.
     outlines_script = data_script(OUTLINES_SCRIPT, outlines)
     (out_dir / DATA_DIR / outlines_script.file_name).write_bytes(outlines_script.body)
-    bundles = pages_bundles(node_modules)
     copy_assets(node_modules, out_dir / "assets", fonts.files | bundles.files)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
     write_pages(Site(atlas, StaticLinks(site_url), bundles, fonts.stylesheet, outlines_script.file_name), out_dir)

@@ -44,6 +44,8 @@ def prepare(body: bytes, media_type: str) -> Prepared:
 class Published:
     atlas: Atlas
     map_page: Prepared
+    # The map without its panel, for other sites to frame (the only page that may be framed).
+    embed_page: Prepared
     # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
     downloads: dict[tuple[str, str], Prepared]
     routes: RouteIndex  # corridor network and route comparisons of this build
@@ -67,11 +69,14 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     scripts = page_data_scripts(atlas, comparisons)
     outlines = country_outlines(node_modules / COUNTRY_OUTLINES)
     scripts[OUTLINES_SCRIPT] = data_script(OUTLINES_SCRIPT, outlines)  # the feature pages' small maps
+    bundles = pages_bundles(node_modules)
+    options = dict(asset_base="/assets/", download_href=download_href, api_base="/api", outlines=outlines,
+                   pages_href="/layers", routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
+                   data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
-        page, fonts = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
-                             outlines=outlines, pages_href="/layers",
-                             routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
-                             data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
+        page, fonts = render_map(atlas, **options)
+    with deterministic_ids():
+        embed, _ = render_map(atlas, **options, embed_of="/", extra_assets=tuple(bundles.files))
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
                                                 fmt.media_type)
@@ -82,8 +87,9 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
         encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
         FORMATS["gpkg"].media_type)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
+                     embed_page=prepare(embed.encode("utf-8"), "text/html; charset=utf-8"),
                      downloads=downloads, routes=routes,
-                     pages=PageAssets(pages_bundles(node_modules), fonts.stylesheet, scripts[OUTLINES_SCRIPT].file_name),
+                     pages=PageAssets(bundles, fonts.stylesheet, scripts[OUTLINES_SCRIPT].file_name),
                      data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE) for script in scripts.values()})
 
 

@@ -88,7 +88,19 @@
     });
   }
 
+  /* The embed page's link to the full atlas opens it at the view the reader has reached (the map keeps its state in
+     the address's fragment). */
+  function embedLink() {
+    var link = document.querySelector(".cq-embed-link");
+    if (!link) { return; }
+    var base = link.getAttribute("href").split("#")[0];
+    function follow() { link.href = base + window.location.hash; }
+    ["pointerdown", "focus", "click"].forEach(function (name) { link.addEventListener(name, follow); });
+    follow();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    embedLink();
     smallMap();
     charts();
     sortable();
