@@ -114,8 +114,11 @@ def test_one_feature_downloads_hold_that_feature(built_site: Path, client: Any) 
     for layer_id, props in features_in_files()[::9]:
         static = json.loads((built_site / "features" / f"{props['id']}.geojson").read_text(encoding="utf-8"))
         assert [f["properties"]["id"] for f in static["features"]] == [props["id"]]
-        frame = pyogrio.read_dataframe(built_site / "features" / f"{props['id']}.gpkg")
-        assert list(frame["id"]) == [props["id"]]
+        frame = pyogrio.read_dataframe(built_site / "features" / f"{props['id']}.csv")  # GDAL reads it
+        assert list(frame["id"]) == [props["id"]] and list(frame["name_zh"]) == [props["name_zh"]]
+        static_page = soup((built_site / "features" / f"{props['id']}.html").read_text(encoding="utf-8"))
+        assert {a["href"] for a in static_page.select(".cq-downloads a")} == \
+            {f"../features/{props['id']}.{ext}" for ext in ("geojson", "csv")}
         page = soup(client.get(f"/features/{props['id']}").text)
         links = {a["data-format"]: a["href"] for a in page.select(".cq-downloads a")}
         assert set(links) == {"geojson", "gpkg", "csv", "kml"}

@@ -22,6 +22,8 @@ class StaticLinks:
 
     site_url: str | None = None
     served: bool = False
+    # What the static build writes of each feature (see geo.publish.site_pages).
+    feature_formats: tuple[str, ...] = ("geojson", "csv")
 
     def _file(self, folder: str, stem: str, language: str) -> str:
         suffix = "" if language == DEFAULT_LANGUAGE else f".{language}"
@@ -71,6 +73,7 @@ class ServedLinks:
 
     base: str
     served: bool = True
+    feature_formats: tuple[str, ...] = FORMATS
 
     def _lang(self, language: str) -> str:
         return f"?lang={language}"

@@ -21,7 +21,7 @@ from geo.pages.cite import Citable, citation_blocks, json_ld
 from geo.pages.facts import feature_facts
 from geo.pages.figure_text import format_number
 from geo.pages.layer_table import layer_table
-from geo.pages.links import FORMATS, Links
+from geo.pages.links import Links
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
@@ -122,7 +122,8 @@ def feature_page(site: Site, feature: AtlasFeature, language: str) -> str:
         "map_feature_href": links.map(language, feature.id),
         "feature_json": json_block(feature.to_geojson()),
         "downloads": [{"format": ext, "href": links.feature_download(layer.spec.id, feature.id, ext),
-                       "label": translate("pages.download_as", language, format=ext.upper())} for ext in FORMATS],
+                       "label": translate("pages.download_as", language, format=ext.upper())}
+                      for ext in links.feature_formats],
     })
     return _render("feature.html", language, page)
 

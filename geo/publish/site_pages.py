@@ -6,34 +6,34 @@ The served app renders the same pages per request (``web/routes/pages.py``) with
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from collections.abc import Iterator
+import csv
+import io
 from pathlib import Path
 
-import pyogrio
-
-from geo.data.atlas import Atlas
+from geo.data.atlas import Atlas, AtlasLayer
 from geo.data.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from geo.data.registry import DATA_RELEASED
 from geo.pages.layer_table import layer_table_csv
-from geo.pages.links import FORMATS as FEATURE_FORMATS
 from geo.pages.links import StaticLinks
 from geo.pages.render import Site, feature_page, layer_page, layers_index_page, sitemap
-from geo.publish.formats import FORMATS, encode
+from geo.publish.formats import FORMATS, dump_geojson, encode, feature_collection
 
 
 def _suffix(language: str) -> str:
     return "" if language == DEFAULT_LANGUAGE else f".{language}"
 
 
-@contextmanager
-def _dated_geopackages() -> Iterator[None]:
-    # GeoPackages record when their tables last changed; the release date keeps two builds byte-identical.
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{DATA_RELEASED}T00:00:00Z"})
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+def _feature_downloads(layer: AtlasLayer, features_dir: Path) -> None:
+    """Each feature as GeoJSON and as CSV (its row of the layer's CSV, under the same header). Written once per
+    layer, not once per feature: GDAL's writers cost a tenth of a second a file, which hundreds of features would
+    add to every build; the served pages offer every format of the API."""
+    rows = list(csv.reader(io.StringIO(encode(layer.features, FORMATS["csv"], layer.spec.id,
+                                              layer.figure_columns).decode("utf-8"), newline="")))
+    header, body = rows[0], rows[1:]
+    for feature, row in zip(layer.features, body, strict=True):
+        (features_dir / f"{feature.id}.geojson").write_bytes(dump_geojson(feature_collection([feature])))
+        out = io.StringIO()
+        csv.writer(out).writerows([header, row])
+        (features_dir / f"{feature.id}.csv").write_text(out.getvalue(), encoding="utf-8", newline="")
 
 
 def write_pages(site: Site, out_dir: Path) -> int:
@@ -55,13 +55,9 @@ def write_pages(site: Site, out_dir: Path) -> int:
                 (features_dir / f"{feature.id}{suffix}.html").write_text(feature_page(site, feature, language),
                                                                           encoding="utf-8")
                 written += 1
-    with _dated_geopackages():
-        for layer in atlas.layers:
-            (layers_dir / f"{layer.spec.id}.table.csv").write_bytes(layer_table_csv(atlas, layer))
-            for feature in layer.features:
-                for extension in FEATURE_FORMATS:
-                    body = encode([feature], FORMATS[extension], layer.spec.id, layer.figure_columns)
-                    (features_dir / f"{feature.id}.{extension}").write_bytes(body)
+    for layer in atlas.layers:
+        (layers_dir / f"{layer.spec.id}.table.csv").write_bytes(layer_table_csv(atlas, layer))
+        _feature_downloads(layer, features_dir)
     if isinstance(site.links, StaticLinks) and (text := sitemap(site)) is not None:
         (out_dir / "sitemap.xml").write_text(text, encoding="utf-8")
     return written
