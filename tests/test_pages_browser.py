@@ -75,3 +75,18 @@ def test_layer_table_sorts_by_a_figure(browser: Any, live_server: LiveServer) ->
     assert page.locator('th[data-key="documented_area_km2"]').get_attribute("aria-sort") == "descending"
     assert page.evaluate("window.__cspViolations") == [] and problems == []
     page.context.close()
+
+
+def test_numbers_are_written_as_the_browser_writes_them(browser: Any) -> None:
+    """The pages' numbers (Python, CLDR through Babel) read as the map's (Intl.NumberFormat in Chromium)."""
+    from geo.pages.figure_text import format_number, format_year
+
+    values = [0, 7, 8.73, 66.29, 1234.5, 31.914, 16000, 1300000, 119.98, 0.125, 2024]
+    page = browser.new_page()
+    for lang in ("en", "zh", "fa"):
+        expected = page.evaluate("([lang, values]) => values.map(v => new Intl.NumberFormat(lang, "
+                                 "{maximumFractionDigits: 3}).format(v))", [lang, values])
+        assert [format_number(v, lang) for v in values] == expected, lang
+        assert format_year(2024, lang) == page.evaluate(
+            "lang => new Intl.NumberFormat(lang, {useGrouping: false}).format(2024)", lang)
+    page.close()
