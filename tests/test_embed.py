@@ -59,10 +59,18 @@ def embedding_site(html: str) -> Iterator[str]:
 @pytest.mark.browser
 def test_embed_snippet_restores_its_state_in_another_sites_frame(browser: Any, live_server: LiveServer) -> None:
     layer_id, props = next((layer, p) for layer, p in features_in_files() if layer == "bonded_zones")
-    src = f"{live_server.url}/embed#map=11/29.6/106.5&layers={layer_id}&lang=zh&feature={props['id']}"
-    snippet = f'<!DOCTYPE html><title>x</title><iframe src="{src}" width="800" height="600" title="map"></iframe>'
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     page = context.new_page()
+    # The snippet as the map's "Embed this map" gives it, for a view a reader reached.
+    page.goto(f"{live_server.url}/#map=11/29.6/106.5&layers={layer_id}&lang=zh&feature={props['id']}")
+    page.wait_for_function("window.cqAtlasMap !== undefined")
+    page.locator(".leaflet-popup-content").wait_for()
+    link = page.locator(".leaflet-popup-content .cq-page-link a")
+    assert link.get_attribute("href") == f"/features/{props['id']}?lang=zh"
+    page.wait_for_function("document.getElementById('cq-embed-code').value.includes('feature=')")
+    code = page.locator("#cq-embed-code").input_value()
+    assert code.startswith(f'<iframe src="{live_server.url}/embed#map=11/') and f"feature={props['id']}" in code
+    snippet = f"<!DOCTYPE html><title>x</title>{code}"
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1:")

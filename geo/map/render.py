@@ -120,6 +120,8 @@ def render_map(
     routes_api: str | None = None,
     node_modules: Path | None = None,
     pages_href: str | None = None,
+    feature_page_href: str | None = None,
+    embed_href: str | None = None,
     embed_of: str | None = None,
     extra_assets: tuple[str, ...] = (),
 ) -> tuple[str, Fonts]:
@@ -139,6 +141,8 @@ def render_map(
     config["languages"] = list(LANGUAGES)
     config["catalogs"] = {code: catalog(code) for code in dict.fromkeys((lang, "en"))}
     config["api"] = api_base
+    # Where each feature's page is ("{id}", "{lang}" and "{suffix}" filled in by the popup), and the embed page.
+    config["pages"] = {"feature": feature_page_href, "embed": embed_href} if feature_page_href else None
     glance = city_glance(atlas)
     base = {"outlines": outlines, "cities": reference_cities(), "credits": _third_party_credits(BASE_CREDITS)}
     data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers}
@@ -181,6 +185,8 @@ def render_map(
         fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts["glance"]))
     fmap.add_section(PanelSection("table", messages))
     fmap.add_section(PanelSection("download", messages))
+    if embed_href and not embed_of:
+        fmap.add_section(PanelSection("embed", messages))
     return page.render(), fonts
 
 

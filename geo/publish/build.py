@@ -56,7 +56,8 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     outlines = country_outlines(node_modules / COUNTRY_OUTLINES)
     options = dict(asset_base="assets/", download_href=static_download_href, outlines=outlines, routes=routes,
                    data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
-                   node_modules=node_modules, pages_href="layers/index.html")
+                   node_modules=node_modules, pages_href="layers/index.html",
+                   feature_page_href="features/{id}{suffix}.html", embed_href="embed.html")
     page, fonts = render_map(atlas, **options)
     bundles = pages_bundles(node_modules)
     embed, _ = render_map(atlas, **options, embed_of="index.html", extra_assets=tuple(bundles.files))

@@ -71,7 +71,8 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     scripts[OUTLINES_SCRIPT] = data_script(OUTLINES_SCRIPT, outlines)  # the feature pages' small maps
     bundles = pages_bundles(node_modules)
     options = dict(asset_base="/assets/", download_href=download_href, api_base="/api", outlines=outlines,
-                   pages_href="/layers", routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
+                   pages_href="/layers", feature_page_href="/features/{id}?lang={lang}", embed_href="/embed",
+                   routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
                    data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
         page, fonts = render_map(atlas, **options)
