@@ -91,12 +91,16 @@ def build(
     layers: LayersOption = DEFAULT_LAYERS,
     out: Annotated[Path, typer.Option("--out", help="Output folder (replaced atomically).")] = Path("build"),
     node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
+    site_url: Annotated[str | None, typer.Option(help="Address the site will be published at (e.g. "
+                                                  "https://atlas.example.org/): the pages' citations, previews and "
+                                                  "sitemap.xml need absolute addresses.")] = None,
 ) -> None:
-    """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json and OUT/index.html."""
+    """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json, OUT/index.html, and a page per feature
+    (OUT/features/) and per layer (OUT/layers/) in every language."""
     from geo.publish.build import build as build_atlas
 
     with clean_failures():
-        atlas = build_atlas(layers, out, node_modules or default_node_modules())
+        atlas = build_atlas(layers, out, node_modules or default_node_modules(), site_url)
     count = sum(len(layer.features) for layer in atlas.layers)
     typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")
 

@@ -69,7 +69,10 @@ def test_empty_folder_and_previous_builds_are_replaced(tmp_path: Path) -> None:
 def test_build_from_before_the_marker_is_recognised_by_its_contents(tmp_path: Path, built_site: Path) -> None:
     out = tmp_path / "site"
     shutil.copytree(built_site, out)
-    (out / ".cqatlas-build").unlink()  # as builds wrote it before they marked their output
+    (out / ".cqatlas-build").unlink()  # as builds wrote it before they marked their output (and wrote pages)
+    shutil.rmtree(out / "features")
+    for path in (out / "embed.html", *(out / "layers").glob("*.html"), *(out / "layers").glob("*.table.csv")):
+        path.unlink()
     (out / "layers" / "draft.txt").write_text("not a layer", encoding="utf-8")
     assert_refused(run_cli("build", "--out", str(out)), "did not write")
     (out / "layers" / "draft.txt").unlink()

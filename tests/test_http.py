@@ -31,7 +31,7 @@ def test_map_page_uses_only_local_scripts_and_styles(client: TestClient) -> None
     assert not EXTERNAL_CODE.search(page), "scripts and styles must come from this server"
     # No inline script to trust: every <script> either loads a file or holds JSON data, which never runs.
     for attributes in re.findall(r"<script([^>]*)>", page):
-        assert 'src="' in attributes or 'type="application/json"' in attributes, attributes
+        assert 'src="' in attributes or re.search(r'type="application/(ld\+)?json"', attributes), attributes
     for src in re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page):
         assert src.startswith("/assets/"), src
         assert client.get(src).status_code == 200, src

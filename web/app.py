@@ -15,10 +15,10 @@ from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
 from web.openapi import openapi_30, served_names
 from geo.publish.releases import Releases
-from web.routes import api, corridor_routes, ogc, releases, site
+from web.routes import api, corridor_routes, ogc, pages, releases, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
-from web.security import SecurityHeaders, content_security_policy
+from web.security import EMBED_PATH, PAGES_POLICY, SecurityHeaders, content_security_policy, is_page
 from web.settings import Settings
 
 
@@ -44,9 +44,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The policy the map page works under (scripts and styles from our origin only, tiles from their hosts).
         return content_security_policy(new.map_page.body.decode("utf-8"), tile_origins(), inline_styles=False)
 
+    def embed_page_policy(new: Published) -> str:
+        return content_security_policy(new.embed_page.body.decode("utf-8"), tile_origins(), inline_styles=False,
+                                       frame_ancestors="*")
+
     def install(new: Published) -> None:
         # One reference swap: requests in flight keep the build they started with.
         app.state.map_page_policy = map_page_policy(new)
+        app.state.embed_page_policy = embed_page_policy(new)
         app.state.published = new
         app.state.data_status.published(new)
 
@@ -71,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.published = published
     app.state.map_page_policy = map_page_policy(published)
+    app.state.embed_page_policy = embed_page_policy(published)
     app.state.data_status = DataStatus(published)
     app.state.releases = Releases(settings.releases_dir)
     install_error_handlers(app)
@@ -80,7 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        expose_headers=["ETag", "Content-Disposition", "Content-Range", "Accept-Ranges", "Content-Length"])
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (
-        app.state.map_page_policy if path == "/" else docs_policy if path == "/docs" else None))
+        app.state.map_page_policy if path == "/" else docs_policy if path == "/docs"
+        else app.state.embed_page_policy if path == EMBED_PATH
+        else PAGES_POLICY if is_page(path) else None))
     # HEAD wherever GET works: routed as GET, answered without a body.
     app.add_middleware(HeadAsGet)
     # Ahead of the whole stack (see AtlasApp); it sets the same CORS and security headers itself.
@@ -92,4 +100,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ogc.router)
     app.include_router(corridor_routes.router)
     app.include_router(releases.router)
+    app.include_router(pages.router)
     return app

@@ -24,7 +24,8 @@ CORS_HEADERS = [
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-def content_security_policy(page: str, tile_origins: list[str], inline_styles: bool = True) -> str:
+def content_security_policy(page: str, tile_origins: list[str], inline_styles: bool = True,
+                            frame_ancestors: str = "'self'") -> str:
     """A CSP for a served page: scripts only from our origin, plus the page's own inline scripts by hash if any.
     The map page has none (its data blocks are JSON, never executed) and no inline styles either: Leaflet styles
     elements through the DOM, which a policy does not restrict."""
@@ -38,11 +39,19 @@ def content_security_policy(page: str, tile_origins: list[str], inline_styles: b
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
-        "frame-ancestors 'self'",
+        f"frame-ancestors {frame_ancestors}",
     ])
 
 
 DEFAULT_POLICY = b"default-src 'none'; frame-ancestors 'none'"
+EMBED_PATH = "/embed"
+# The feature and layer pages: scripts and styles from our origin only, no inline script or style (their JSON and
+# JSON-LD blocks are data, which no policy runs), no tiles (the small map's base ships with the site).
+PAGES_POLICY = content_security_policy("", tile_origins=[], inline_styles=False)
+
+
+def is_page(path: str) -> bool:
+    return path.startswith("/features/") or path == "/layers" or path.startswith("/layers/")
 
 
 class SecurityHeaders:
@@ -63,8 +72,10 @@ class SecurityHeaders:
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
                 if content_type.startswith(b"text/html"):
                     policy = self.html_policy(scope["path"])
-                    headers += [(b"content-security-policy", policy.encode() if policy else DEFAULT_POLICY),
-                                (b"x-frame-options", b"SAMEORIGIN")]
+                    headers.append((b"content-security-policy", policy.encode() if policy else DEFAULT_POLICY))
+                    # The embed page alone may be framed by any site (its policy says so); the rest refuse.
+                    if scope["path"] != EMBED_PATH:
+                        headers.append((b"x-frame-options", b"SAMEORIGIN"))
                 message["headers"] = headers
             await send(message)
 

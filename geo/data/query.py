@@ -37,6 +37,8 @@ class FeatureFilter:
     # The map's filter: lower-case text and the language whose kind labels it is matched against.
     text: str | None = None
     text_language: str = DEFAULT_LANGUAGE
+    # Features by id (a feature page's downloads of its one feature).
+    ids: frozenset[str] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -51,6 +53,8 @@ class FeatureFilter:
 
     def matches_attributes(self, feature: AtlasFeature) -> bool:
         props = feature.properties
+        if self.ids is not None and props["id"] not in self.ids:
+            return False
         if self.kinds is not None and props["kind"] not in self.kinds:
             return False
         if self.text and not self.matches_text(props):
@@ -94,15 +98,16 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 def make_filter(bbox: str | None = None, kind: str | None = None, established_from: int | None = None,
                 established_to: int | None = None, include_undated: bool = False, text: str | None = None,
-                text_language: str | None = None) -> FeatureFilter:
+                text_language: str | None = None, ids: str | None = None) -> FeatureFilter:
     # established_from later than established_to is an empty range: each bound is a condition, and no year
     # meets both (the same holds for a bbox whose miny exceeds maxy).
     kinds = frozenset(k.strip() for k in kind.split(",") if k.strip()) if kind else None
+    wanted = frozenset(i.strip() for i in ids.split(",") if i.strip()) if ids else None
     year_range = established_from is not None or established_to is not None
     text = (text or "").strip().lower() or None
     language = text_language if text and text_language in LANGUAGES else DEFAULT_LANGUAGE
     return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range,
-                         text, language)
+                         text, language, wanted)
 
 
 def features_in_bbox(layer: AtlasLayer, bbox: tuple[float, float, float, float]) -> tuple[AtlasFeature, ...]:

@@ -35,11 +35,11 @@ class Bundles:
     files: dict[str, Path]
 
 
-def _inputs(node_modules: Path) -> list[Path]:
-    """Everything a bundle is made from: the atlas's static files, Leaflet (the file ``import L from "leaflet"`` gets),
-    esbuild's version, and this module (the options esbuild is given)."""
-    return sorted((STATIC_DIR / "cqatlas").glob("*")) + [node_modules / "leaflet" / "dist" / "leaflet-src.js",
-                                                         node_modules / "esbuild" / "package.json", Path(__file__)]
+def _inputs(node_modules: Path, folder: Path = STATIC_DIR / "cqatlas") -> list[Path]:
+    """Everything a bundle is made from: the static files of its folder, Leaflet (the file ``import L from "leaflet"``
+    gets), esbuild's version, and this module (the options esbuild is given)."""
+    return sorted(folder.glob("*")) + [node_modules / "leaflet" / "dist" / "leaflet-src.js",
+                                       node_modules / "esbuild" / "package.json", Path(__file__)]
 
 
 def _sources_digest(inputs: list[Path]) -> str:
@@ -66,20 +66,29 @@ def map_bundles(node_modules: Path) -> Bundles:
     """Bundle (or find already bundled) the page's script and stylesheet for the current sources."""
     if not (node_modules / ESBUILD).exists() or not (node_modules / "leaflet").is_dir():
         raise AssetsMissing(f"esbuild or leaflet missing under {node_modules}; run `make` or `npm ci`")
-    inputs = _inputs(node_modules)
+    return named_bundles(node_modules, "atlas", ENTRIES)
+
+
+def named_bundles(node_modules: Path, stem: str, entries: dict[str, Path]) -> Bundles:
+    """Bundle the script and stylesheet ``entries`` (by extension) as ``cqatlas/<stem>.<hash>.<ext>``: the map's,
+    or another page's whose sources sit in a folder of their own."""
+    folder = entries["js"].parent
+    inputs = _inputs(node_modules, folder)
     # Asked whenever a page is rendered: the files' sizes and times say cheaply whether anything changed.
-    return _bundles(node_modules, tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in inputs))
+    return _bundles(node_modules, stem, tuple(entries.items()),
+                    tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in inputs))
 
 
 @lru_cache(maxsize=8)
-def _bundles(node_modules: Path, stamps: tuple[tuple[Path, int, int], ...]) -> Bundles:
+def _bundles(node_modules: Path, stem: str, entries: tuple[tuple[str, Path], ...],
+             stamps: tuple[tuple[Path, int, int], ...]) -> Bundles:
     cache = node_modules / ".cache" / "cqatlas" / _sources_digest([path for path, _, _ in stamps])[:16]
     files: dict[str, Path] = {}
-    for extension, entry in ENTRIES.items():
-        done = cache / f"atlas.{extension}.name"
+    for extension, entry in entries:
+        done = cache / f"{stem}.{extension}.name"
         if not done.is_file():
             content = _esbuild(node_modules, entry, extension)
-            name = f"cqatlas/atlas.{hashlib.sha256(content).hexdigest()[:12]}.{extension}"
+            name = f"cqatlas/{stem}.{hashlib.sha256(content).hexdigest()[:12]}.{extension}"
             cache.mkdir(parents=True, exist_ok=True)
             write_atomically(cache / name.rpartition("/")[2], content)
             write_atomically(done, name.encode())  # last: a bundle is known only once its file is complete
@@ -90,7 +99,7 @@ def _bundles(node_modules: Path, stamps: tuple[tuple[Path, int, int], ...]) -> B
 
 
 # The bundles, and the fonts cut for the page (see geo.map.fonts): all named by their content's hash.
-_BUNDLE_NAME = re.compile(r"cqatlas/(atlas\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css|fonts/[0-9a-f]{12}\.woff2)")
+_BUNDLE_NAME = re.compile(r"cqatlas/((?:atlas|pages)\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css|fonts/[0-9a-f]{12}\.woff2)")
 
 
 def made_bundle(node_modules: Path, name: str) -> Path | None:

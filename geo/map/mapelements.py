@@ -44,9 +44,12 @@ class AtlasPage(Figure):
 
     _template = template("page.html")
 
-    def __init__(self, title: str, lang: str, direction: str = "ltr"):
+    def __init__(self, title: str, lang: str, direction: str = "ltr", description: str = "",
+                 json_ld: Markup | None = None):
         super().__init__(title=title)
         self.lang, self.direction = lang, direction
+        # For previews and search engines: a summary, and schema.org data (a JSON block: data, never run).
+        self.description, self.json_ld = description, json_ld
 
     def render(self, **kwargs: Any) -> str:
         page = super().render(**kwargs)
@@ -65,6 +68,9 @@ class AtlasMap(folium.Map):
         super().__init__(tiles=None, **options)
         page.add_child(self)
         self.t = messages
+        self.pages_href: str | None = None
+        self.embed_of: str | None = None
+        self.extra_scripts: list[str] = []
         config["map"] = {"center": self.location, **{camelize(k): v for k, v in self.options.items()}}
         self.config_json, self.base_json, self.data_json = json_block(config), json_block(base), json_block(data)
         self.sections: list[PanelSection] = []

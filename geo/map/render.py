@@ -21,9 +21,9 @@ from geo.map.fonts import Fonts, atlas_fonts, page_code_points
 from geo.map.page_data import catalog_script_name
 from geo.map.bundle import map_bundles
 from geo.data.i18n import LANGUAGES, catalog
-from geo.data.registry import DATA_ATTRIBUTION, GEONAMES_ATTRIBUTION
+from geo.data.registry import DATA_ATTRIBUTION, DATA_RELEASED, DATA_VERSION, GEONAMES_ATTRIBUTION
 from geo.map.city_glance import city_glance
-from geo.map.mapelements import AtlasMap, AtlasPage, Messages, PanelSection
+from geo.map.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block
 from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
 # "Chongqing" frames the city's core: the free trade and bonded zones, terminals and universities (the outlying
@@ -62,6 +62,19 @@ def _third_party_credits(credits: tuple[str, ...]) -> list[str]:
     Leaflet inserts attributions as HTML, so each text is escaped here.
     """
     return [html.escape(credit) for credit in credits if credit != DATA_ATTRIBUTION]
+
+
+def atlas_json_ld(atlas: Atlas, download_href: Callable[[str], str]) -> dict[str, Any]:
+    """schema.org data of the whole atlas for the map page: a Dataset with its version, licence and each layer's
+    GeoJSON as a download."""
+    return {"@context": "https://schema.org", "@type": "Dataset", "name": "Chongqing Trade Atlas",
+            "description": "Curated, sourced map layers of Chongqing's trade zones, corridors, hubs and city-wide "
+                           "figures, each figure with its unit, date and source.",
+            "version": DATA_VERSION, "datePublished": DATA_RELEASED,
+            "license": "https://creativecommons.org/licenses/by/4.0/", "isAccessibleForFree": True,
+            "creator": {"@type": "Organization", "name": "Chongqing Trade Atlas contributors"},
+            "distribution": [{"@type": "DataDownload", "name": layer.spec.title, "encodingFormat": "application/geo+json",
+                              "contentUrl": download_href(layer.spec.id)} for layer in atlas.layers]}
 
 
 def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[dict[str, Any]]:
@@ -106,6 +119,11 @@ def render_map(
     routes: dict[str, Any] | None = None,
     routes_api: str | None = None,
     node_modules: Path | None = None,
+    pages_href: str | None = None,
+    feature_page_href: str | None = None,
+    embed_href: str | None = None,
+    embed_of: str | None = None,
+    extra_assets: tuple[str, ...] = (),
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
@@ -115,13 +133,16 @@ def render_map(
     node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
-    page = AtlasPage(title=messages("app.title"), lang=lang)
+    page = AtlasPage(title=messages("app.title"), lang=lang, description=messages("app.tagline"),
+                     json_ld=json_block(atlas_json_ld(atlas, download_href)))
     feature_count = sum(len(layer.features) for layer in atlas.layers)
     config = map_config(atlas, layers, messages)
     # The page's own messages (and English, which fills any gap) travel with it; another language's load on switching.
     config["languages"] = list(LANGUAGES)
     config["catalogs"] = {code: catalog(code) for code in dict.fromkeys((lang, "en"))}
     config["api"] = api_base
+    # Where each feature's page is ("{id}", "{lang}" and "{suffix}" filled in by the popup), and the embed page.
+    config["pages"] = {"feature": feature_page_href, "embed": embed_href} if feature_page_href else None
     glance = city_glance(atlas)
     base = {"outlines": outlines, "cities": reference_cities(), "credits": _third_party_credits(BASE_CREDITS)}
     data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers}
@@ -139,6 +160,12 @@ def render_map(
         location=[29.56, 106.55], zoom_start=9, prefer_canvas=feature_count > CANVAS_ABOVE_FEATURES,
         zoom_control="topright", control_scale=True,
     )
+    fmap.pages_href = pages_href
+    # The embed page: the same map without its panel, linking to the full atlas ``embed_of``; ``extra_assets``
+    # (asset names) bring the compact layout and the link that carries the view.
+    fmap.embed_of = embed_of
+    fmap.stylesheets += [f"{asset_base}{name}" for name in extra_assets if name.endswith(".css")]
+    fmap.extra_scripts = [f"{asset_base}{name}" for name in extra_assets if name.endswith(".js")]
     groups: dict[str, list[dict[str, Any]]] = {}
     for entry in layers:
         groups.setdefault(entry["group"], []).append(entry)
@@ -158,6 +185,8 @@ def render_map(
         fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts["glance"]))
     fmap.add_section(PanelSection("table", messages))
     fmap.add_section(PanelSection("download", messages))
+    if embed_href and not embed_of:
+        fmap.add_section(PanelSection("embed", messages))
     return page.render(), fonts
 
 

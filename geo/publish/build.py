@@ -22,22 +22,22 @@ from geo.map.page_data import page_data_scripts
 from geo.map.render import render_map
 from geo.corridors.route_index import RouteIndex
 from geo.publish.reproducible import deterministic_ids
+from geo.publish.formats import dump_geojson
+from geo.publish.site_pages import write_pages
+from geo.pages.links import StaticLinks
+from geo.pages.render import OUTLINES_SCRIPT, Site, pages_bundles
+from geo.map.page_data import data_script
 
 
 # Data the page loads when first needed (see geo.map.page_data).
 DATA_DIR = "assets/data"
 
 
-def dump_geojson(data: dict[str, Any]) -> bytes:
-    # Compact separators: these files are downloaded; ensure_ascii=False keeps Chinese and Persian readable.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def static_download_href(layer_id: str) -> str:
     return f"layers/{layer_id}.geojson"
 
 
-def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
+def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | None = None) -> None:
     """Write every output of the atlas into the folder ``out_dir``."""
     layers_dir = out_dir / "layers"
     layers_dir.mkdir(parents=True, exist_ok=True)
@@ -53,15 +53,24 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
     (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
     for script in scripts.values():
         (out_dir / DATA_DIR / script.file_name).write_bytes(script.body)
-    page, fonts = render_map(atlas, asset_base="assets/", download_href=static_download_href,
-                             outlines=country_outlines(node_modules / COUNTRY_OUTLINES), routes=routes,
-                             data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
-                             node_modules=node_modules)
-    copy_assets(node_modules, out_dir / "assets", fonts.files)
+    outlines = country_outlines(node_modules / COUNTRY_OUTLINES)
+    options = dict(asset_base="assets/", download_href=static_download_href, outlines=outlines, routes=routes,
+                   data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
+                   node_modules=node_modules, pages_href="layers/index.html",
+                   feature_page_href="features/{id}{suffix}.html", embed_href="embed.html")
+    page, fonts = render_map(atlas, **options)
+    bundles = pages_bundles(node_modules)
+    embed, _ = render_map(atlas, **options, embed_of="index.html", extra_assets=tuple(bundles.files))
+    (out_dir / "embed.html").write_text(embed, encoding="utf-8")
+    # The feature and layer pages: their small maps' outlines load as one data script beside the map's.
+    outlines_script = data_script(OUTLINES_SCRIPT, outlines)
+    (out_dir / DATA_DIR / outlines_script.file_name).write_bytes(outlines_script.body)
+    copy_assets(node_modules, out_dir / "assets", fonts.files | bundles.files)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
+    write_pages(Site(atlas, StaticLinks(site_url), bundles, fonts.stylesheet, outlines_script.file_name), out_dir)
 
 
-def build(layers_dir: Path, out_dir: Path, node_modules: Path) -> Atlas:
+def build(layers_dir: Path, out_dir: Path, node_modules: Path, site_url: str | None = None) -> Atlas:
     """Validate, enrich and write; raises before touching ``out_dir`` if anything is wrong.
 
     Raises ``OutputRefused`` if ``out_dir`` is not a folder a build may replace.
@@ -77,7 +86,7 @@ def build(layers_dir: Path, out_dir: Path, node_modules: Path) -> Atlas:
         staging = new_staging(out)
         try:
             with deterministic_ids():
-                write_site(atlas, staging, node_modules)
+                write_site(atlas, staging, node_modules, site_url)
             swap_in(staging, out)
         finally:
             if staging.exists():

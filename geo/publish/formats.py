@@ -12,10 +12,14 @@ import geopandas as gpd
 import pyogrio
 
 from geo.data.atlas import AtlasFeature
-from geo.publish.build import dump_geojson
 from geo.data.figures import as_text, figure_columns_of
 from geo.data.registry import DATA_VERSION
 from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, FeatureProperties
+
+
+def dump_geojson(data: dict) -> bytes:
+    # Compact separators: these files are downloaded; ensure_ascii=False keeps Chinese and Persian readable.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True)

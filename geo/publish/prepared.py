@@ -11,12 +11,11 @@ from pathlib import Path
 from geo.map.assets import check_assets
 from geo.map.sources import COUNTRY_OUTLINES
 from geo.data.atlas import Atlas, load_atlas
-from geo.publish.build import dump_geojson
 from geo.data.errors import BadRequest, NotFound
 from geo.data.atlas import AtlasFeature
 from geo.data.figures import figure_columns_of
 from geo.data.registry import DATA_VERSION
-from geo.publish.formats import (FORMATS, VERSION_COLUMN, encode, encode_frame, encode_geopackage, feature_collection,
+from geo.publish.formats import (FORMATS, VERSION_COLUMN, dump_geojson, encode, encode_frame, encode_geopackage, feature_collection,
                                  to_frame)
 from geo.publish.parquet import MEDIA_TYPE as PARQUET_MEDIA_TYPE, encode_geoparquet, layer_frame
 from geo.data.query import FeatureFilter, select
@@ -25,6 +24,8 @@ from geo.map.page_data import page_data_scripts
 from geo.map.render import render_map
 from geo.corridors.route_index import RouteIndex
 from geo.publish.reproducible import deterministic_ids
+from geo.pages.render import OUTLINES_SCRIPT, PageAssets, pages_bundles
+from geo.map.page_data import data_script
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
@@ -48,11 +49,15 @@ def prepare(body: bytes, media_type: str) -> Prepared:
 class Published:
     atlas: Atlas
     map_page: Prepared
+    # The map without its panel, for other sites to frame (the only page that may be framed).
+    embed_page: Prepared
     # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
     downloads: dict[tuple[str, str], Prepared]
     routes: RouteIndex  # corridor network and route comparisons of this build
     # What the map page loads when first needed (geo.map.page_data), by file name.
     data_scripts: dict[str, Prepared]
+    # What the feature and layer pages (rendered per request, in the request's language) load.
+    pages: PageAssets
 
 
 PARQUET = "parquet"
@@ -106,11 +111,17 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     routes = RouteIndex(atlas, precompute="default")
     comparisons = routes.precomputed()
     scripts = page_data_scripts(atlas, comparisons)
+    outlines = country_outlines(node_modules / COUNTRY_OUTLINES)
+    scripts[OUTLINES_SCRIPT] = data_script(OUTLINES_SCRIPT, outlines)  # the feature pages' small maps
+    bundles = pages_bundles(node_modules)
+    options = dict(asset_base="/assets/", download_href=download_href, api_base="/api", outlines=outlines,
+                   pages_href="/layers", feature_page_href="/features/{id}?lang={lang}", embed_href="/embed",
+                   routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
+                   data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
-        page, _ = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
-                             outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
-                             routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
-                             data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
+        page, fonts = render_map(atlas, **options)
+    with deterministic_ids():
+        embed, _ = render_map(atlas, **options, embed_of="/", extra_assets=tuple(bundles.files))
     downloads = {(layer.spec.id, extension): prepared for layer in atlas.layers
                  for extension, prepared in layer_downloads(layer.features, layer.spec.id, layer.figure_columns).items()}
     downloads["atlas", "geojson"] = prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
@@ -120,7 +131,9 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     for extension in ATLAS_TABLE_FORMATS:
         downloads["atlas", extension] = encode_atlas_table(atlas.features(), extension)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8"),
+                     embed_page=prepare(embed.encode("utf-8"), "text/html; charset=utf-8"),
                      downloads=downloads, routes=routes,
+                     pages=PageAssets(bundles, fonts.stylesheet, scripts[OUTLINES_SCRIPT].file_name),
                      data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE) for script in scripts.values()})
 
 

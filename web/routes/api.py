@@ -45,8 +45,10 @@ async def feature_filter(
                                    "its id or its kind's label (in lang) contains, any case: the map's filter")] = None,
     lang: Annotated[str | None, Query(max_length=64, description="Language of the kind labels q is matched against: "
                                       "en, zh or fa (default en)")] = None,
+    ids: Annotated[str | None, Query(max_length=2000, description="Feature ids, comma-separated: only these "
+                                     "features (a feature page's downloads)")] = None,
 ) -> FeatureFilter:
-    return make_filter(bbox, kind, established_from, established_to, include_undated, q, lang)
+    return make_filter(bbox, kind, established_from, established_to, include_undated, q, lang, ids)
 
 
 FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]

@@ -23,6 +23,13 @@ async def map_page(request: Request, published: PublishedDep) -> Response:
     return prepared_response(request, published.map_page)
 
 
+@router.get("/embed", response_class=Response, summary="The map without its panel, for other sites to frame",
+            responses={200: {"content": {"text/html": {}}, "description": "Embeddable map page"}})
+async def embed_page(request: Request, published: PublishedDep) -> Response:
+    # Keeps the view, layers, year, language, filter and open feature of the address's fragment, as the map does.
+    return prepared_response(request, published.embed_page)
+
+
 @router.get("/assets/{asset:path}", response_class=FileResponse, summary="Local copy of a front-end package file",
             responses={404: {"description": "Not a served asset"}})
 def asset(asset: str, settings: SettingsDep) -> FileResponse:

@@ -16,6 +16,7 @@ import {startRoutes} from "./routes.js";
 import {startGlance} from "./glance.js";
 import {startTable} from "./table.js";
 import {startDownload} from "./download.js";
+import {startEmbed} from "./embed.js";
 
 startAtlas([startBase, startPanel, startPermalink, startLanguage, startCredits, startFrame, startSearch, startLayers,
-            startTime, startRoutes, startGlance, startTable, startDownload]);
+            startTime, startRoutes, startGlance, startTable, startDownload, startEmbed]);

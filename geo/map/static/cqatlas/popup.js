@@ -121,6 +121,16 @@ export function renderPopup(entry, app) {
     if (source.report_ref) { item.append(" (" + t("popup.report_ref", {ref: source.report_ref}) + ")"); }
     sources.appendChild(item);
   });
+  // The feature's own page, in the map's language (its address pattern is the served or static site's).
+  var pages = app.config.pages;
+  var page = slot(root, "page");
+  if (pages) {
+    page.href = pages.feature.replace("{id}", encodeURIComponent(p.id)).replace("{lang}", app.lang)
+      .replace("{suffix}", app.lang === "en" ? "" : "." + app.lang);
+    page.textContent = t("popup.page");
+  } else {
+    page.parentElement.remove();
+  }
   var download = slot(root, "download");
   download.href = entry.spec.download;
   download.textContent = t("popup.download", {title: entry.spec.title});
