@@ -106,12 +106,15 @@ def render_map(
     routes: dict[str, Any] | None = None,
     routes_api: str | None = None,
     node_modules: Path | None = None,
+    whole_atlas: list[tuple[str, str]] | None = None,
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
 
     ``data_scripts``: where each of ``geo.map.page_data.page_data_scripts`` is (name -> address): the routes' comparisons,
-    the city card's figures and the other languages' messages load from there when first needed."""
+    the city card's figures and the other languages' messages load from there when first needed.
+
+    ``whole_atlas``: (format name, address) of each download of the whole atlas, offered whatever the view."""
     node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
@@ -157,7 +160,7 @@ def render_map(
     if glance is not None:
         fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts["glance"]))
     fmap.add_section(PanelSection("table", messages))
-    fmap.add_section(PanelSection("download", messages))
+    fmap.add_section(PanelSection("download", messages, whole_atlas=whole_atlas or []))
     return page.render(), fonts
 
 

@@ -56,7 +56,7 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path) -> None:
     page, fonts = render_map(atlas, asset_base="assets/", download_href=static_download_href,
                              outlines=country_outlines(node_modules / COUNTRY_OUTLINES), routes=routes,
                              data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
-                             node_modules=node_modules)
+                             node_modules=node_modules, whole_atlas=[("GeoJSON", "atlas.geojson")])
     copy_assets(node_modules, out_dir / "assets", fonts.files)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
 

@@ -27,6 +27,8 @@ from geo.corridors.route_index import RouteIndex
 from geo.publish.reproducible import deterministic_ids
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
+ATLAS = "atlas"  # the download of every layer at once, beside the layers' own
+ATLAS_FORMATS = {"geojson": "GeoJSON", "gpkg": "GeoPackage"}  # extension -> name
 SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
 
 
@@ -102,6 +104,8 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
         page, fonts = render_map(atlas, asset_base="/assets/", download_href=download_href, api_base="/api",
                              outlines=country_outlines(node_modules / COUNTRY_OUTLINES),
                              routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
+                             whole_atlas=[(name, f"/api/{ATLAS}.{extension}")
+                                          for extension, name in ATLAS_FORMATS.items()],
                              data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
     downloads = {
         (layer.spec.id, fmt.extension): prepare(encode(layer.features, fmt, layer.spec.id, layer.figure_columns),
@@ -119,9 +123,6 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
                      data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE, with_brotli=True)
                                    for script in scripts.values()})
 
-
-ATLAS = "atlas"
-ATLAS_FORMATS = ("geojson", "gpkg")
 
 
 def parse_layer_ids(published: Published, text: str | None) -> tuple[str, ...] | None:
