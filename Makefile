@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test build validate derive install chromium bench mutation clean
+.PHONY: run test lint build validate derive install chromium bench mutation clean
 
 run: build
 	$(PY) -m web serve --host $(HOST) --port $(PORT)
@@ -26,7 +26,12 @@ derive: install $(VENV)/.test-installed
 
 test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium
 	$(VENV)/bin/lint-imports
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
+
+# The map page's scripts (ES modules), checked by ESLint (pinned in package.json, settings in eslint.config.js).
+lint: node_modules/.installed
+	node_modules/.bin/eslint geo/map/static
 
 install: $(VENV)/.installed node_modules/.installed
 

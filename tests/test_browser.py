@@ -156,7 +156,7 @@ def test_popup_template_renders_all_four_figure_shapes(map_page: PageWatch) -> N
         const app = window.cqAtlas;
         app.config.figures.documented.trips_by_year = ["Train trips per year", "trips"];
         const entry = {feature: {properties: props}, spec: app.layers[0].spec};
-        document.body.appendChild(window.CQAtlas.renderPopup(entry, app)).id = "shapes";
+        document.body.appendChild(app.renderPopup(entry)).id = "shapes";
     }""", properties)
     for name, (_, shown) in FIGURE_SHAPES.items():
         assert shown in page.locator(f"#shapes tr[data-figure={name}] td").inner_text(), name

@@ -67,8 +67,8 @@ POPUPS_JS = """() => {
     seen[id] = [box.innerText, Array.from(box.querySelectorAll('a')).map(a => a.getAttribute('href'))];
     box.remove();
   };
-  if (window.cqAtlas && window.CQAtlas && window.CQAtlas.renderPopup) {  // popups rendered in the browser
-    window.cqAtlas.entries.forEach(entry => show(entry.id, window.CQAtlas.renderPopup(entry, window.cqAtlas)));
+  if (window.cqAtlas && window.cqAtlas.renderPopup) {  // popups rendered in the browser
+    window.cqAtlas.entries.forEach(entry => show(entry.id, window.cqAtlas.renderPopup(entry)));
     return seen;
   }
   window.cqAtlasMap.eachLayer(layer => {

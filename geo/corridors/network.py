@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
 from geo.data.atlas import Atlas, AtlasFeature
-from geo.data.geodesy import WGS84, distance_km, geodesic_length_km
+from geo.data.geodesy import distance_km, geodesic_length_km
 from geo.corridors.places import END_MATCH_KM, ON_LINE_KM, PLACES, Place
 
 # Corridor kind -> transport mode. Line features of other kinds are not part of the network.

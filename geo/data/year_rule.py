@@ -5,7 +5,7 @@
    then (figures about a whole network it belongs to, named ``network_*``, say nothing of the feature's own start).
 3. ``none``: no documented year; the slider shows the feature at every year.
 
-The map applies the same rule (``CQAtlas.yearRule`` in ``static/cqatlas/time.js``), so downloads hold what it draws.
+The map applies the same rule (``yearRule`` in ``geo/map/static/cqatlas/time.js``), so downloads hold what it draws.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The map page's one script and one stylesheet, bundled and minified by esbuild (an npm devDependency).
 
-The readable sources stay in ``geo/map/static/cqatlas``; ``bundle.js`` and ``bundle.css`` there list what goes in, in
-order. A page loads two files instead of sixteen, and nothing it does not need before the first drawing. The bundles
+The readable sources stay in ``geo/map/static/cqatlas``: ES modules that import what they share (and Leaflet, from npm),
+starting from ``bundle.js``, which lists the page's parts in the order they start; ``bundle.css`` lists the styles in
+order. The script is one IIFE (no ``type="module"``: a module script does not run from a page opened from disk). A page
+loads two files instead of one per source, and nothing it does not need before the first drawing. The bundles
 are made when a page is rendered (``geo build``, or when the server publishes the atlas) and kept under
 ``node_modules/.cache/cqatlas``; their names carry a hash of their content, so a browser never keeps a stale copy,
 and the same sources give the same bytes.
@@ -34,8 +36,9 @@ class Bundles:
 
 
 def _inputs(node_modules: Path) -> list[Path]:
-    """Everything a bundle is made from: the atlas's static files, Leaflet, and esbuild's version."""
-    return sorted((STATIC_DIR / "cqatlas").glob("*")) + [node_modules / "leaflet" / "dist" / "leaflet.js",
+    """Everything a bundle is made from: the atlas's static files, Leaflet (the file ``import L from "leaflet"`` gets),
+    and esbuild's version."""
+    return sorted((STATIC_DIR / "cqatlas").glob("*")) + [node_modules / "leaflet" / "dist" / "leaflet-src.js",
                                                          node_modules / "esbuild" / "package.json"]
 
 

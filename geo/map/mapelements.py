@@ -8,7 +8,6 @@ script: data and options travel in ``<script type="application/json">`` blocks, 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import folium
@@ -83,8 +82,8 @@ class AtlasMap(folium.Map):
 class PanelSection(MacroElement):
     """One part of the side panel: ``templates/sections/<name>.html`` (macro ``section``) + ``static/cqatlas/<name>.js``.
 
-    A new control (time, routes, languages) is one more template and script (imported in ``static/cqatlas/bundle.js``),
-    added with ``AtlasMap.add_section``."""
+    A new control (time, routes, languages) is one more template and ES module exporting its start function (imported
+    and listed in ``static/cqatlas/bundle.js``), added with ``AtlasMap.add_section``."""
 
     def __init__(self, name: str, messages: Messages, **context: Any):
         super().__init__()

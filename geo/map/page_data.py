@@ -18,7 +18,7 @@ from geo.map.sources import template
 
 @dataclass(frozen=True)
 class DataScript:
-    name: str  # what the page asks CQAtlas.loadData for: "routes", "glance", "catalog.zh", …
+    name: str  # what the page asks loadData (static/cqatlas/loading.js) for: "routes", "glance", "catalog.zh", …
     file_name: str  # routes.<hash>.js
     body: bytes
 

@@ -1,7 +1,8 @@
 /* The base map: online tiles when they load, and underneath them an offline base that ships with the page —
    Natural Earth country outlines and GeoNames city labels, more of them as the map zooms in. */
-CQAtlas.section("base", function (app) {
-  "use strict";
+import L from "leaflet";
+
+export function startBase(app) {
   var map = app.map, base = app.base || {};
   // Below the tile pane: tiles cover the outlines wherever they load, the outlines show wherever they do not.
   map.createPane("cqBase").style.zIndex = 150;
@@ -71,4 +72,4 @@ CQAtlas.section("base", function (app) {
   app.setTiles(app.config.tiles.length ? app.config.tiles[0].id : "");
   app.setBaseLayer("outlines", true);
   app.setBaseLayer("cities", true);
-});
+}

@@ -1,335 +1,252 @@
 /* Chongqing Trade Atlas map: reads the page's JSON blocks, draws every layer with Leaflet and starts the panel
    sections. Attribute text is data: it is only ever written with textContent, never as markup. */
-(function () {
-  "use strict";
+import L from "leaflet";
+import {loadScript} from "./loading.js";
+import {renderPopup} from "./popup.js";
+import {ShapeMarker, pathStyle} from "./shapes.js";
 
-  var sections = [];
-  var PHONE = "(max-width: 767px)";
-  var CQAtlas = window.CQAtlas = window.CQAtlas || {};
+var PHONE = "(max-width: 767px)";
 
-  /* A part of the page (panel section, base map) registers its start function; each runs once, in script order,
-     after the map and its data are ready. */
-  CQAtlas.section = function (name, init) { sections.push({name: name, init: init}); };
+function readJson(id) {
+  var element = document.getElementById(id);
+  return element ? JSON.parse(element.textContent) : null;
+}
 
-  /* A script a section needs only once it is used (Chart.js): loaded on demand, once. The promise settles when it
-     has run (or failed to load). */
-  var scripts = {};
-  CQAtlas.loadScript = function (src) {
-    if (!scripts[src]) {
-      scripts[src] = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = src;
-        script.onload = resolve;
-        script.onerror = function () { reject(new Error("could not load " + src)); };
-        document.head.appendChild(script);
-      });
-    }
-    return scripts[src];
+/* Messages from the page's catalog; "{name}" placeholders are filled as plain text. */
+function translator(messages) {
+  return function (key, values) {
+    var text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+    return text;
   };
+}
 
-  /* Data a section needs only once it is used, in a script of its own (a script loads from disk too, where fetch
-     cannot): the script hands its data to CQAtlas.receive. */
-  var received = {};
-  CQAtlas.receive = function (name, data) { received[name] = data; };
-  CQAtlas.loadData = function (src, name) {
-    return CQAtlas.loadScript(src).then(function () { return received[name]; });
+function createApp(config, data, base) {
+  var handlers = {};
+  var numbers = null;  // made on first use: building a number format costs time the first drawing needs
+  var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var canHover = window.matchMedia("(hover: hover)").matches;
+  var app = {
+    config: config, base: base, lang: config.lang, t: translator(config.catalogs[config.lang]),
+    layers: [], layerById: {}, entries: [], byId: {},
+    // Everything a permalink needs besides the view: which layers are on, which feature is open.
+    state: {layers: {}, selected: null},
+    formatNumber: function (value) {
+      numbers = numbers || new Intl.NumberFormat(config.lang, {maximumFractionDigits: 3});  // documented figures keep their digits (31.914 million)
+      return numbers.format(value);
+    },
+    on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); },
+    emit: function (name, detail) { (handlers[name] || []).forEach(function (fn) { fn(detail); }); }
   };
+  var mapElement = document.querySelector(".cq-map");
+  // One renderer for every feature, so stacking across layers is under control (canvas for large atlases).
+  var renderer = config.map.preferCanvas ? L.canvas({padding: 0.3}) : L.svg({padding: 0.3});
+  // The deepest zoom any base tiles have (clusters need the map to name one).
+  var maxZoom = Math.max.apply(null, config.tiles.map(function (tiles) { return tiles.maxZoom; }).concat([18]));
+  var map = app.map = L.map(mapElement, L.extend({maxZoom: maxZoom}, config.map, {renderer: renderer, zoomControl: false}));
+  L.control.zoom({position: "topright"}).addTo(map);
+  L.control.scale({position: "bottomleft"}).addTo(map);
 
-  /* What a charting section needs once shown: Chart.js, and its data from the script the section names
-     (``data-src``). A chart that cannot load leaves the figures and tables in place. */
-  CQAtlas.loadSectionData = function (root, name, app) {
-    return Promise.all([CQAtlas.loadScript(app.config.scripts.chart).catch(function () {}),
-                        CQAtlas.loadData(root.getAttribute("data-src"), name)]).then(function (loaded) { return loaded[1]; });
-  };
-
-  /* Start a part of the panel the first time it is shown (scrolled into view, with the panel open) or used: what
-     nobody looks at costs the first drawing nothing. */
-  CQAtlas.whenShown = function (element, start) {
-    var started = false, observer = null;
-    function go() {
-      if (started) { return; }
-      started = true;
-      if (observer) { observer.disconnect(); }
-      start();
-    }
-    element.addEventListener("pointerdown", go);
-    element.addEventListener("focusin", go);
-    if (!("IntersectionObserver" in window)) { go(); return; }
-    observer = new IntersectionObserver(function (seen) {
-      if (seen.some(function (entry) { return entry.isIntersecting; })) { go(); }
-    });
-    observer.observe(element);
-  };
-
-  function readJson(id) {
-    var element = document.getElementById(id);
-    return element ? JSON.parse(element.textContent) : null;
-  }
-
-  function dashed(text) { return String(text).replace(/_/g, "-"); }
-
-  /* Messages from the page's catalog; "{name}" placeholders are filled as plain text. */
-  function translator(messages) {
-    return function (key, values) {
-      var text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
-      Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
-      return text;
-    };
-  }
-
-  /* Points as circles, squares or diamonds, drawn by the map's renderer (SVG or canvas alike). */
-  var ShapeMarker = L.CircleMarker.extend({
-    _updatePath: function () {
-      var p = this._point, r = this._radius, s = r * 0.85;
-      if (this.options.shape === "square") {
-        this._parts = [[p.add([-s, -s]), p.add([s, -s]), p.add([s, s]), p.add([-s, s])]];
-      } else if (this.options.shape === "diamond") {
-        this._parts = [[p.add([0, -r]), p.add([r, 0]), p.add([0, r]), p.add([-r, 0])]];
-      } else {
-        L.CircleMarker.prototype._updatePath.call(this);
-        return;
+  config.layers.forEach(function (spec) {
+    var layer = {spec: spec, entries: []};
+    var shapes = L.geoJSON(data[spec.id], {
+      style: function (feature) { return pathStyle(spec, feature, renderer); },
+      pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
+      onEachFeature: function (feature, shape) {
+        var p = feature.properties;
+        var entry = {id: p.id, feature: feature, shape: shape, spec: spec, layer: layer,
+                     search: [p.name_en, p.name_zh, p.name_fa || "", p.id].join(" ").toLowerCase()};
+        shape.cqEntry = entry;
+        layer.entries.push(entry);
+        app.entries.push(entry);
+        app.byId[p.id] = entry;
       }
-      this._renderer._updatePoly(this, true);
+    });
+    // Thousands of points are drawn as clusters that split as one zooms in (added in chunks, between frames).
+    layer.group = spec.cluster && L.markerClusterGroup
+      ? L.markerClusterGroup({chunkedLoading: true, animate: !reducedMotion, showCoverageOnHover: false})
+          .addLayers(shapes.getLayers())
+      : shapes;
+    if (canHover) {  // on touch screens a tooltip would stay where the finger was
+      layer.group.bindTooltip(function (shape) { return document.createTextNode(shape.feature.properties.name_en); },
+                              {sticky: true, direction: "top"});
     }
+    layer.group.on("mouseover", function (e) { e.layer.setStyle({weight: e.layer.options.weight + 2}); });
+    layer.group.on("mouseout", function (e) { shapes.resetStyle(e.layer); });
+    layer.group.on("click", function (e) { app.open(e.layer.cqEntry, {latlng: e.latlng}); });
+    app.layers.push(layer);
+    app.layerById[spec.id] = layer;
   });
 
-  function pathStyle(spec, feature, renderer) {
-    var kind = spec.kinds[feature.properties.kind] || {};
-    var type = feature.geometry.type;
-    var style = {
-      renderer: renderer, color: kind.color, weight: kind.weight, opacity: 0.95, dashArray: kind.dash_array || null,
-      // Classes name the layer and feature, so each drawn shape can be found in the page.
-      className: "cq-feature cq-layer-" + dashed(spec.id) + " cq-f-" + feature.properties.id
-    };
-    if (type === "Point") {
-      return L.extend(style, {radius: kind.radius, shape: kind.marker_shape, weight: 2, dashArray: null,
-                              fillColor: kind.fill_color || kind.color, fillOpacity: 0.95});
+  app.entryBounds = function (entry) {
+    if (!entry.bounds) {
+      entry.bounds = entry.shape.getBounds ? entry.shape.getBounds() : L.latLngBounds([entry.shape.getLatLng()]);
     }
-    if (type === "Polygon" || type === "MultiPolygon") {
-      return L.extend(style, {fillColor: kind.fill_color || kind.color, fillOpacity: kind.fill_opacity});
-    }
-    return L.extend(style, {fill: false});
+    return entry.bounds;
+  };
+
+  /* Big areas at the bottom, so every smaller zone drawn on top of them stays visible and clickable. */
+  function restack() {
+    var areas = app.entries.filter(function (entry) {
+      return entry.shape instanceof L.Polygon && map.hasLayer(entry.layer.group);
+    });
+    areas.sort(function (a, b) { return (a.feature.properties.area_km2 || 0) - (b.feature.properties.area_km2 || 0); });
+    areas.forEach(function (entry) { entry.shape.bringToBack(); });
   }
 
-  function createApp(config, data, base) {
-    var handlers = {};
-    var numbers = null;  // made on first use: building a number format costs time the first drawing needs
-    var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    var canHover = window.matchMedia("(hover: hover)").matches;
-    var app = {
-      config: config, base: base, lang: config.lang, t: translator(config.catalogs[config.lang]),
-      layers: [], layerById: {}, entries: [], byId: {},
-      // Everything a permalink needs besides the view: which layers are on, which feature is open.
-      state: {layers: {}, selected: null},
-      formatNumber: function (value) {
-        numbers = numbers || new Intl.NumberFormat(config.lang, {maximumFractionDigits: 3});  // documented figures keep their digits (31.914 million)
-        return numbers.format(value);
-      },
-      on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); },
-      emit: function (name, detail) { (handlers[name] || []).forEach(function (fn) { fn(detail); }); }
-    };
-    var mapElement = document.querySelector(".cq-map");
-    // One renderer for every feature, so stacking across layers is under control (canvas for large atlases).
-    var renderer = config.map.preferCanvas ? L.canvas({padding: 0.3}) : L.svg({padding: 0.3});
-    // The deepest zoom any base tiles have (clusters need the map to name one).
-    var maxZoom = Math.max.apply(null, config.tiles.map(function (tiles) { return tiles.maxZoom; }).concat([18]));
-    var map = app.map = L.map(mapElement, L.extend({maxZoom: maxZoom}, config.map, {renderer: renderer, zoomControl: false}));
-    L.control.zoom({position: "topright"}).addTo(map);
-    L.control.scale({position: "bottomleft"}).addTo(map);
-
-    config.layers.forEach(function (spec) {
-      var layer = {spec: spec, entries: []};
-      var shapes = L.geoJSON(data[spec.id], {
-        style: function (feature) { return pathStyle(spec, feature, renderer); },
-        pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
-        onEachFeature: function (feature, shape) {
-          var p = feature.properties;
-          var entry = {id: p.id, feature: feature, shape: shape, spec: spec, layer: layer,
-                       search: [p.name_en, p.name_zh, p.name_fa || "", p.id].join(" ").toLowerCase()};
-          shape.cqEntry = entry;
-          layer.entries.push(entry);
-          app.entries.push(entry);
-          app.byId[p.id] = entry;
-        }
-      });
-      // Thousands of points are drawn as clusters that split as one zooms in (added in chunks, between frames).
-      layer.group = spec.cluster && L.markerClusterGroup
-        ? L.markerClusterGroup({chunkedLoading: true, animate: !reducedMotion, showCoverageOnHover: false})
-            .addLayers(shapes.getLayers())
-        : shapes;
-      if (canHover) {  // on touch screens a tooltip would stay where the finger was
-        layer.group.bindTooltip(function (shape) { return document.createTextNode(shape.feature.properties.name_en); },
-                                {sticky: true, direction: "top"});
-      }
-      layer.group.on("mouseover", function (e) { e.layer.setStyle({weight: e.layer.options.weight + 2}); });
-      layer.group.on("mouseout", function (e) { shapes.resetStyle(e.layer); });
-      layer.group.on("click", function (e) { app.open(e.layer.cqEntry, {latlng: e.latlng}); });
-      app.layers.push(layer);
-      app.layerById[spec.id] = layer;
+  /* What a layer owes others (a list of credits, escaped by the build), credited while the layer is on. Once for
+     the layer, not as an option of the layer: GeoJSON hands its options to every shape, and each would rewrite the
+     credits. Each credit is added on its own: Leaflet counts identical texts, so a credit two visible layers owe
+     shows once and stays until neither is on. */
+  var credit = app.credit = function (credits, shown) {
+    if (!map.attributionControl) { return; }
+    (credits || []).forEach(function (text) {
+      if (shown) { map.attributionControl.addAttribution(text); } else { map.attributionControl.removeAttribution(text); }
     });
+  };
 
-    app.entryBounds = function (entry) {
-      if (!entry.bounds) {
-        entry.bounds = entry.shape.getBounds ? entry.shape.getBounds() : L.latLngBounds([entry.shape.getLatLng()]);
+  app.setLayerVisible = function (id, visible) {
+    var layer = app.layerById[id];
+    if (!layer || map.hasLayer(layer.group) === visible) { return; }
+    if (visible) { layer.group.addTo(map); restack(); } else { map.removeLayer(layer.group); }
+    credit(layer.spec.credits, visible);
+    app.state.layers[id] = visible;
+    app.emit("layers", {id: id, visible: visible});
+  };
+
+  /* A feature may be hidden for several reasons at once (the year, the filter); it is drawn while none holds. */
+  app.isHidden = function (entry) { return !!entry.hiddenBy && Object.keys(entry.hiddenBy).length > 0; };
+  app.setHidden = function (entry, reason, hidden) {
+    var before = app.isHidden(entry);
+    entry.hiddenBy = entry.hiddenBy || {};
+    if (hidden) { entry.hiddenBy[reason] = true; } else { delete entry.hiddenBy[reason]; }
+    if (app.isHidden(entry) === before) { return; }
+    if (before) { entry.layer.group.addLayer(entry.shape); return; }
+    if (app.state.selected === entry.id) { map.closePopup(); }
+    entry.layer.group.removeLayer(entry.shape);
+  };
+
+  /* What is in view: drawn (layer on, not hidden) and within the map's extent — the table lists it, the
+     downloads hold it. */
+  app.visibleEntries = function () {
+    var view = map.getBounds();
+    return app.entries.filter(function (entry) {
+      return map.hasLayer(entry.layer.group) && !app.isHidden(entry) && view.intersects(app.entryBounds(entry));
+    });
+  };
+
+  /* Padding that keeps framed things out from under the panel where it lies over the map (phones). */
+  app.framePadding = function () {
+    var topLeft = [24, 56], bottomRight = [24, 24];
+    var panel = document.getElementById("cq-panel");
+    var m = mapElement.getBoundingClientRect();
+    if (panel && !panel.hidden) {
+      var r = panel.getBoundingClientRect();
+      var overlapX = Math.min(r.right, m.right) - Math.max(r.left, m.left);
+      var overlapY = Math.min(r.bottom, m.bottom) - Math.max(r.top, m.top);
+      if (overlapX > 0 && overlapY > 0) {
+        if (overlapX >= m.width * 0.8) { bottomRight[1] += overlapY; }
+        else if (r.left <= m.left) { topLeft[0] += overlapX; }
+        else { bottomRight[0] += overlapX; }
       }
-      return entry.bounds;
-    };
-
-    /* Big areas at the bottom, so every smaller zone drawn on top of them stays visible and clickable. */
-    function restack() {
-      var areas = app.entries.filter(function (entry) {
-        return entry.shape instanceof L.Polygon && map.hasLayer(entry.layer.group);
-      });
-      areas.sort(function (a, b) { return (a.feature.properties.area_km2 || 0) - (b.feature.properties.area_km2 || 0); });
-      areas.forEach(function (entry) { entry.shape.bringToBack(); });
     }
+    return {paddingTopLeft: topLeft, paddingBottomRight: bottomRight};
+  };
 
-    /* What a layer owes others (a list of credits, escaped by the build), credited while the layer is on. Once for
-       the layer, not as an option of the layer: GeoJSON hands its options to every shape, and each would rewrite the
-       credits. Each credit is added on its own: Leaflet counts identical texts, so a credit two visible layers owe
-       shows once and stays until neither is on. */
-    var credit = app.credit = function (credits, shown) {
-      if (!map.attributionControl) { return; }
-      (credits || []).forEach(function (text) {
-        if (shown) { map.attributionControl.addAttribution(text); } else { map.attributionControl.removeAttribution(text); }
-      });
-    };
+  app.frame = function (bounds, options) {
+    options = options || {};
+    var done = false;
+    function finish() { if (!done) { done = true; if (options.then) { options.then(); } } }
+    map.once("moveend", finish);
+    map.fitBounds(bounds, L.extend(app.framePadding(), {maxZoom: options.maxZoom, animate: !reducedMotion && options.animate !== false}));
+    window.setTimeout(finish, 700);  // fitBounds to the view already shown may not move at all
+  };
 
-    app.setLayerVisible = function (id, visible) {
-      var layer = app.layerById[id];
-      if (!layer || map.hasLayer(layer.group) === visible) { return; }
-      if (visible) { layer.group.addTo(map); restack(); } else { map.removeLayer(layer.group); }
-      credit(layer.spec.credits, visible);
-      app.state.layers[id] = visible;
-      app.emit("layers", {id: id, visible: visible});
-    };
+  /* A feature's popup content (templates/popup.html filled in the page's language). */
+  app.renderPopup = function (entry) { return renderPopup(entry, app); };
 
-    /* A feature may be hidden for several reasons at once (the year, the filter); it is drawn while none holds. */
-    app.isHidden = function (entry) { return !!entry.hiddenBy && Object.keys(entry.hiddenBy).length > 0; };
-    app.setHidden = function (entry, reason, hidden) {
-      var before = app.isHidden(entry);
-      entry.hiddenBy = entry.hiddenBy || {};
-      if (hidden) { entry.hiddenBy[reason] = true; } else { delete entry.hiddenBy[reason]; }
-      if (app.isHidden(entry) === before) { return; }
-      if (before) { entry.layer.group.addLayer(entry.shape); return; }
-      if (app.state.selected === entry.id) { map.closePopup(); }
-      entry.layer.group.removeLayer(entry.shape);
-    };
+  var popup = L.popup({maxWidth: 360, minWidth: 240, className: "cq-popup-frame"});
+  var returnFocus = null;
 
-    /* What is in view: drawn (layer on, not hidden) and within the map's extent — the table lists it, the
-       downloads hold it. */
-    app.visibleEntries = function () {
-      var view = map.getBounds();
-      return app.entries.filter(function (entry) {
-        return map.hasLayer(entry.layer.group) && !app.isHidden(entry) && view.intersects(app.entryBounds(entry));
-      });
-    };
+  function anchor(entry) {
+    if (entry.shape.getLatLng) { return entry.shape.getLatLng(); }
+    return entry.shape.getCenter();
+  }
 
-    /* Padding that keeps framed things out from under the panel where it lies over the map (phones). */
-    app.framePadding = function () {
-      var topLeft = [24, 56], bottomRight = [24, 24];
-      var panel = document.getElementById("cq-panel");
-      var m = mapElement.getBoundingClientRect();
-      if (panel && !panel.hidden) {
-        var r = panel.getBoundingClientRect();
-        var overlapX = Math.min(r.right, m.right) - Math.max(r.left, m.left);
-        var overlapY = Math.min(r.bottom, m.bottom) - Math.max(r.top, m.top);
-        if (overlapX > 0 && overlapY > 0) {
-          if (overlapX >= m.width * 0.8) { bottomRight[1] += overlapY; }
-          else if (r.left <= m.left) { topLeft[0] += overlapX; }
-          else { bottomRight[0] += overlapX; }
-        }
-      }
-      return {paddingTopLeft: topLeft, paddingBottomRight: bottomRight};
-    };
-
-    app.frame = function (bounds, options) {
-      options = options || {};
-      var done = false;
-      function finish() { if (!done) { done = true; if (options.then) { options.then(); } } }
-      map.once("moveend", finish);
-      map.fitBounds(bounds, L.extend(app.framePadding(), {maxZoom: options.maxZoom, animate: !reducedMotion && options.animate !== false}));
-      window.setTimeout(finish, 700);  // fitBounds to the view already shown may not move at all
-    };
-
-    var popup = L.popup({maxWidth: 360, minWidth: 240, className: "cq-popup-frame"});
-    var returnFocus = null;
-
-    function anchor(entry) {
-      if (entry.shape.getLatLng) { return entry.shape.getLatLng(); }
-      return entry.shape.getCenter();
+  /* Open a feature's popup (turning its layer on if needed); ``fly`` frames it first, ``focus`` moves focus into it
+     and back to where it was when the popup closes. */
+  app.open = function (entryOrId, options) {
+    options = options || {};
+    var entry = typeof entryOrId === "string" ? app.byId[entryOrId] : entryOrId;
+    if (!entry) { return; }
+    app.setLayerVisible(entry.spec.id, true);
+    function show() {
+      var content = app.renderPopup(entry);
+      var padding = app.framePadding();
+      popup.options.autoPanPaddingTopLeft = padding.paddingTopLeft;
+      popup.options.autoPanPaddingBottomRight = padding.paddingBottomRight;
+      popup.options.maxWidth = Math.min(360, mapElement.clientWidth - 70);
+      returnFocus = options.focus ? document.activeElement : null;
+      popup.options.autoPan = options.pan !== false;
+      popup.setLatLng(options.latlng || anchor(entry)).setContent(content).openOn(map);
+      app.state.selected = entry.id;
+      app.emit("select", entry);
+      if (options.focus) { content.querySelector(".cq-popup-title").focus({preventScroll: true}); }
     }
+    if (options.fly) {
+      app.frame(app.entryBounds(entry), {maxZoom: entry.shape.getLatLng ? 13 : 12, then: show});
+    } else {
+      show();
+    }
+  };
 
-    /* Open a feature's popup (turning its layer on if needed); ``fly`` frames it first, ``focus`` moves focus into it
-       and back to where it was when the popup closes. */
-    app.open = function (entryOrId, options) {
-      options = options || {};
-      var entry = typeof entryOrId === "string" ? app.byId[entryOrId] : entryOrId;
-      if (!entry) { return; }
-      app.setLayerVisible(entry.spec.id, true);
-      function show() {
-        var content = CQAtlas.renderPopup(entry, app);
-        var padding = app.framePadding();
-        popup.options.autoPanPaddingTopLeft = padding.paddingTopLeft;
-        popup.options.autoPanPaddingBottomRight = padding.paddingBottomRight;
-        popup.options.maxWidth = Math.min(360, mapElement.clientWidth - 70);
-        returnFocus = options.focus ? document.activeElement : null;
-        popup.options.autoPan = options.pan !== false;
-        popup.setLatLng(options.latlng || anchor(entry)).setContent(content).openOn(map);
-        app.state.selected = entry.id;
-        app.emit("select", entry);
-        if (options.focus) { content.querySelector(".cq-popup-title").focus({preventScroll: true}); }
-      }
-      if (options.fly) {
-        app.frame(app.entryBounds(entry), {maxZoom: entry.shape.getLatLng ? 13 : 12, then: show});
-      } else {
-        show();
-      }
-    };
-
-    map.on("popupopen", function (e) {
-      var element = e.popup.getElement();
-      var close = element.querySelector(".leaflet-popup-close-button");
-      if (close) { close.setAttribute("aria-label", app.t("popup.close")); }
-      element.addEventListener("keydown", function (event) {
-        if (event.key === "Escape") { map.closePopup(); }
-      });
+  map.on("popupopen", function (e) {
+    var element = e.popup.getElement();
+    var close = element.querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", app.t("popup.close")); }
+    element.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { map.closePopup(); }
     });
-    map.on("popupclose", function () {
-      app.state.selected = null;
-      app.emit("select", null);
-      if (returnFocus && document.body.contains(returnFocus)) { returnFocus.focus(); }
-      returnFocus = null;
-    });
-    map.on("moveend", function () { app.emit("view", map.getBounds()); });
+  });
+  map.on("popupclose", function () {
+    app.state.selected = null;
+    app.emit("select", null);
+    if (returnFocus && document.body.contains(returnFocus)) { returnFocus.focus(); }
+    returnFocus = null;
+  });
+  map.on("moveend", function () { app.emit("view", map.getBounds()); });
 
-    // The panel starts closed on phones (where it would lie over the map), open beside the map elsewhere.
-    document.getElementById("cq-panel").hidden = window.matchMedia(PHONE).matches;
-    app.frame(L.latLngBounds(config.frames.chongqing), {animate: false});
-    config.layers.forEach(function (spec) { app.setLayerVisible(spec.id, spec.shown); });
-    return app;
-  }
+  // The panel starts closed on phones (where it would lie over the map), open beside the map elsewhere.
+  document.getElementById("cq-panel").hidden = window.matchMedia(PHONE).matches;
+  app.frame(L.latLngBounds(config.frames.chongqing), {animate: false});
+  config.layers.forEach(function (spec) { app.setLayerVisible(spec.id, spec.shown); });
+  return app;
+}
 
-  function start() {
-    var config = readJson("cq-atlas-config");
-    var clusters = config.layers.some(function (spec) { return spec.cluster; });
-    // The clustering script is part of no bundle: only an atlas with thousands of points loads it.
-    (clusters ? CQAtlas.loadScript(config.scripts.cluster) : Promise.resolve()).then(function () { run(config); });
-  }
+/* Start the atlas once the page is read: draw the map, then start each part of the page (panel section, base map)
+   with the app, in the order given (bundle.js). */
+export function startAtlas(sections) {
+  document.addEventListener("DOMContentLoaded", function () { start(sections); });
+}
 
-  function run(config) {
-    var app = createApp(config, readJson("cq-atlas-data"), readJson("cq-atlas-base"));
-    // The features are drawn first; the base map and the panel's sections start once the browser has painted them
-    // (the next animation frame comes before that paint, a task queued from it after).
-    window.requestAnimationFrame(function () {
-      window.setTimeout(function () {
-        sections.forEach(function (section) { section.init(app); });
-        app.emit("ready", app);
-        window.cqAtlas = app;  // handles for scripted checks of the page
-        window.cqAtlasMap = app.map;
-      }, 0);
-    });
-  }
+function start(sections) {
+  var config = readJson("cq-atlas-config");
+  var clusters = config.layers.some(function (spec) { return spec.cluster; });
+  // The clustering script is part of no bundle: only an atlas with thousands of points loads it. It extends the
+  // Leaflet this bundle holds through the global L, which Leaflet sets itself.
+  (clusters ? loadScript(config.scripts.cluster) : Promise.resolve()).then(function () { run(config, sections); });
+}
 
-  document.addEventListener("DOMContentLoaded", start);
-}());
+function run(config, sections) {
+  var app = createApp(config, readJson("cq-atlas-data"), readJson("cq-atlas-base"));
+  // The features are drawn first; the base map and the panel's sections start once the browser has painted them
+  // (the next animation frame comes before that paint, a task queued from it after).
+  window.requestAnimationFrame(function () {
+    window.setTimeout(function () {
+      sections.forEach(function (init) { init(app); });
+      app.emit("ready", app);
+      window.cqAtlas = app;  // handles for scripted checks of the page
+      window.cqAtlasMap = app.map;
+    }, 0);
+  });
+}

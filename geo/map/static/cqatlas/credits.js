@@ -1,8 +1,9 @@
 /* The map's credits (Leaflet's attribution line). Wide screens show them in full. On phones they take one line,
    cut short, and the © button beside them opens the full text and closes it again: every credit stays one tap
    away without a box over the map. */
-CQAtlas.section("credits", function (app) {
-  "use strict";
+import L from "leaflet";
+
+export function startCredits(app) {
   var control = app.map.attributionControl;
   if (!control) { return; }
   var credits = control.getContainer();
@@ -32,4 +33,4 @@ CQAtlas.section("credits", function (app) {
   var Toggle = L.Control.extend({options: {position: "bottomright"}, onAdd: function () { return button; }});
   new Toggle().addTo(app.map);
   setOpen(false);
-});
+}

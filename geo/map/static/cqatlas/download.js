@@ -2,8 +2,8 @@
    a year kept, as on the map) and the filter as q (with the language its kind labels are matched in), in GeoJSON,
    GeoPackage, CSV or KML — links to the same /api URLs a script can use.
    A static copy of the atlas has no API: it offers the whole layers and says so. */
-CQAtlas.section("download", function (app) {
-  "use strict";
+
+export function startDownload(app) {
   var list = document.getElementById("cq-download-links");
   var summary = document.getElementById("cq-download-summary");
   var note = document.getElementById("cq-download-static");
@@ -75,4 +75,4 @@ CQAtlas.section("download", function (app) {
   formats.addEventListener("change", render);
   ["view", "layers", "year", "language", "filter"].forEach(function (name) { app.on(name, schedule); });
   render();
-});
+}

@@ -1,6 +1,6 @@
 /* The layer list: checkboxes for the atlas layers, tiles and the offline base; kept in step with the map. */
-CQAtlas.section("layers", function (app) {
-  "use strict";
+
+export function startLayers(app) {
   var section = document.querySelector(".cq-layers");
   section.querySelectorAll("input[data-layer]").forEach(function (box) {
     box.addEventListener("change", function () { app.setLayerVisible(box.dataset.layer, box.checked); });
@@ -16,4 +16,4 @@ CQAtlas.section("layers", function (app) {
     var box = section.querySelector('input[data-layer="' + change.id + '"]');
     if (box) { box.checked = change.visible; }
   });
-});
+}

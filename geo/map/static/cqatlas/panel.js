@@ -1,6 +1,6 @@
 /* The side panel: beside the map on wide screens, a bottom sheet over it on phones (closed there at first). */
-CQAtlas.section("panel", function (app) {
-  "use strict";
+
+export function startPanel(app) {
   var panel = document.getElementById("cq-panel");
   var toggle = document.getElementById("cq-panel-toggle");
   var phone = window.matchMedia("(max-width: 767px)");
@@ -27,4 +27,4 @@ CQAtlas.section("panel", function (app) {
     if (event.key === "Escape" && phone.matches) { setOpen(false); toggle.focus(); }
   });
   setOpen(!panel.hidden);  // as the map started: closed on phones
-});
+}

@@ -2,8 +2,8 @@
    on the map, the route comparison's two ends — so a link
    reopens the map as it was shared. It follows every change without a reload (served or opened from disk).
    Everything read back from an address is checked against what the atlas knows; none of it becomes markup. */
-CQAtlas.section("permalink", function (app) {
-  "use strict";
+
+export function startPermalink(app) {
   var filter = document.getElementById("cq-table-filter");
   var restoring = true;
   var pending = false;
@@ -92,4 +92,4 @@ CQAtlas.section("permalink", function (app) {
   window.addEventListener("hashchange", function () { apply(window.location.hash); });
   app.on("ready", function () { apply(window.location.hash, true); });
   app.permalink = stateHash;
-});
+}

@@ -1,132 +1,128 @@
 /* The one popup template (templates/popup.html), filled from a feature's properties with textContent only.
    Figures come in four shapes (plain number, qualified, range, series); their labels and units come from the
    figure metadata shipped once with the page. */
-(function () {
-  "use strict";
+import {yearRule, yearRuleText} from "./time.js";
 
-  var CQAtlas = window.CQAtlas = window.CQAtlas || {};
+function cloneTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
 
-  function cloneTemplate(id) {
-    return document.getElementById(id).content.firstElementChild.cloneNode(true);
+function slot(root, name) { return root.querySelector('[data-slot="' + name + '"]'); }
+
+function fill(root, name, text) {
+  var element = slot(root, name);
+  if (text === null || text === undefined || text === "") { element.remove(); } else { element.textContent = text; }
+}
+
+function addRow(body, label, value) {
+  var row = cloneTemplate("cq-fact-template");
+  row.cells[0].textContent = label;
+  if (typeof value === "string") { row.cells[1].textContent = value; } else { row.cells[1].appendChild(value); }
+  body.appendChild(row);
+  return row;
+}
+
+function isHttp(url) {
+  try { return ["http:", "https:"].indexOf(new URL(url).protocol) >= 0; } catch (error) { return false; }
+}
+
+function seriesEntries(series) {
+  return Object.keys(series).sort().map(function (year) { return [year, series[year]]; });
+}
+
+function withUnit(text, unit, app) { return unit === "rank" ? app.t("figure.rank", {value: text}) : text + " " + unit; }
+
+function qualified(text, qualifier, app) {
+  if (!qualifier) { return text; }
+  var key = "figure." + qualifier;
+  return app.t(key) === key ? qualifier.replace(/_/g, " ") + " " + text : app.t(key, {value: text});
+}
+
+function dated(text, date, app) { return date ? text + " (" + app.t("popup.as_of", {date: date}) + ")" : text; }
+
+/* A figure of shape 1–3 as one line of text; a series as its latest value (used by the feature table too). */
+export function figureText(value, unit, asOf, app) {
+  var number = app.formatNumber;
+  if (typeof value === "number") { return dated(withUnit(number(value), unit, app), asOf, app); }
+  if (value && value.series) {
+    var last = seriesEntries(value.series).pop();
+    return last ? dated(withUnit(number(last[1]), unit, app), last[0], app) : "";
   }
-
-  function slot(root, name) { return root.querySelector('[data-slot="' + name + '"]'); }
-
-  function fill(root, name, text) {
-    var element = slot(root, name);
-    if (text === null || text === undefined || text === "") { element.remove(); } else { element.textContent = text; }
+  if (value && value.min !== undefined) {
+    var range = app.t("figure.range", {min: number(value.min), max: number(value.max)});
+    return dated(qualified(withUnit(range, unit, app), value.qualifier, app), value.as_of || asOf, app);
   }
-
-  function addRow(body, label, value) {
-    var row = cloneTemplate("cq-fact-template");
-    row.cells[0].textContent = label;
-    if (typeof value === "string") { row.cells[1].textContent = value; } else { row.cells[1].appendChild(value); }
-    body.appendChild(row);
-    return row;
+  if (value && value.value !== undefined) {
+    return dated(qualified(withUnit(number(value.value), unit, app), value.qualifier, app), value.as_of || asOf, app);
   }
+  return String(value);
+}
 
-  function isHttp(url) {
-    try { return ["http:", "https:"].indexOf(new URL(url).protocol) >= 0; } catch (error) { return false; }
-  }
+/* The number a figure sorts by: the value, the top of a range, the latest year of a series. */
+export function figureNumber(value) {
+  if (typeof value === "number") { return value; }
+  if (value && value.series) { var last = seriesEntries(value.series).pop(); return last ? last[1] : null; }
+  if (value && value.max !== undefined) { return value.max; }
+  return value && typeof value.value === "number" ? value.value : null;
+}
 
-  function seriesEntries(series) {
-    return Object.keys(series).sort().map(function (year) { return [year, series[year]]; });
-  }
+function seriesTable(series, unit, app) {
+  var table = cloneTemplate("cq-series-template");
+  table.tHead.rows[0].cells[0].textContent = app.t("popup.year");
+  table.tHead.rows[0].cells[1].textContent = unit;
+  seriesEntries(series).forEach(function (pair) {
+    var row = table.tBodies[0].insertRow();
+    row.insertCell().textContent = pair[0];
+    row.insertCell().textContent = app.formatNumber(pair[1]);
+  });
+  return table;
+}
 
-  function withUnit(text, unit, app) { return unit === "rank" ? app.t("figure.rank", {value: text}) : text + " " + unit; }
-
-  function qualified(text, qualifier, app) {
-    if (!qualifier) { return text; }
-    var key = "figure." + qualifier;
-    return app.t(key) === key ? qualifier.replace(/_/g, " ") + " " + text : app.t(key, {value: text});
-  }
-
-  function dated(text, date, app) { return date ? text + " (" + app.t("popup.as_of", {date: date}) + ")" : text; }
-
-  /* A figure of shape 1–3 as one line of text; a series as its latest value (used by the feature table too). */
-  CQAtlas.figureText = function (value, unit, asOf, app) {
-    var number = app.formatNumber;
-    if (typeof value === "number") { return dated(withUnit(number(value), unit, app), asOf, app); }
-    if (value && value.series) {
-      var last = seriesEntries(value.series).pop();
-      return last ? dated(withUnit(number(last[1]), unit, app), last[0], app) : "";
-    }
-    if (value && value.min !== undefined) {
-      var range = app.t("figure.range", {min: number(value.min), max: number(value.max)});
-      return dated(qualified(withUnit(range, unit, app), value.qualifier, app), value.as_of || asOf, app);
-    }
-    if (value && value.value !== undefined) {
-      return dated(qualified(withUnit(number(value.value), unit, app), value.qualifier, app), value.as_of || asOf, app);
-    }
-    return String(value);
-  };
-
-  /* The number a figure sorts by: the value, the top of a range, the latest year of a series. */
-  CQAtlas.figureNumber = function (value) {
-    if (typeof value === "number") { return value; }
-    if (value && value.series) { var last = seriesEntries(value.series).pop(); return last ? last[1] : null; }
-    if (value && value.max !== undefined) { return value.max; }
-    return value && typeof value.value === "number" ? value.value : null;
-  };
-
-  function seriesTable(series, unit, app) {
-    var table = cloneTemplate("cq-series-template");
-    table.tHead.rows[0].cells[0].textContent = app.t("popup.year");
-    table.tHead.rows[0].cells[1].textContent = unit;
-    seriesEntries(series).forEach(function (pair) {
-      var row = table.tBodies[0].insertRow();
-      row.insertCell().textContent = pair[0];
-      row.insertCell().textContent = app.formatNumber(pair[1]);
-    });
-    return table;
-  }
-
-  CQAtlas.renderPopup = function (entry, app) {
-    var p = entry.feature.properties, figures = app.config.figures, t = app.t;
-    var root = cloneTemplate("cq-popup-template");
-    fill(root, "name_en", p.name_en);
-    fill(root, "name_zh", p.name_zh);
-    fill(root, "name_fa", p.name_fa);
-    fill(root, "description_en", p.description_en);
-    var facts = slot(root, "facts");
-    var kind = entry.spec.kinds[p.kind];
-    addRow(facts, t("popup.kind"), kind ? kind.label : p.kind);
-    // The year the slider places the feature at, and which rule gave it.
-    var placed = CQAtlas.yearRule(p);
-    addRow(facts, t(placed.rule === "established" ? "popup.established" : "popup.year_rule"),
-           CQAtlas.yearRuleText(placed, app)).dataset.yearRule = placed.rule;
-    Object.keys(figures.documented).forEach(function (name) {
-      var value = p[name], label = figures.documented[name][0], unit = figures.documented[name][1];
-      if (value === null || value === undefined) { return; }
-      var asOf = figures.undated.indexOf(name) >= 0 ? null : p.figures_as_of;
-      var shown = value.series ? seriesTable(value.series, unit, app) : CQAtlas.figureText(value, unit, asOf, app);
-      addRow(facts, label, shown).dataset.figure = name;
-    });
-    Object.keys(figures.computed).forEach(function (name) {
-      var value = p[name];
-      if (typeof value !== "number") { return; }
-      addRow(facts, figures.computed[name][0], withUnit(app.formatNumber(value), figures.computed[name][1], app)).dataset.figure = name;
-    });
-    var quality = document.createElement("span");
-    quality.className = "cq-quality cq-quality-" + String(p.geometry_quality).replace(/[^a-z]/g, "");
-    quality.textContent = app.config.quality[p.geometry_quality] || p.geometry_quality;
-    var geometry = document.createElement("span");
-    geometry.append(quality, " — " + p.geometry_note);
-    addRow(facts, t("popup.geometry"), geometry);
-    fill(root, "sources_title", t("popup.sources"));
-    var sources = slot(root, "sources");
-    (p.sources || []).forEach(function (source) {
-      var item = document.createElement("li");
-      var title = document.createElement(isHttp(source.url) ? "a" : "span");
-      title.textContent = source.title;
-      if (title.tagName === "A") { title.href = source.url; title.target = "_blank"; title.rel = "noopener noreferrer"; }
-      item.appendChild(title);
-      if (source.report_ref) { item.append(" (" + t("popup.report_ref", {ref: source.report_ref}) + ")"); }
-      sources.appendChild(item);
-    });
-    var download = slot(root, "download");
-    download.href = entry.spec.download;
-    download.textContent = t("popup.download", {title: entry.spec.title});
-    return root;
-  };
-}());
+export function renderPopup(entry, app) {
+  var p = entry.feature.properties, figures = app.config.figures, t = app.t;
+  var root = cloneTemplate("cq-popup-template");
+  fill(root, "name_en", p.name_en);
+  fill(root, "name_zh", p.name_zh);
+  fill(root, "name_fa", p.name_fa);
+  fill(root, "description_en", p.description_en);
+  var facts = slot(root, "facts");
+  var kind = entry.spec.kinds[p.kind];
+  addRow(facts, t("popup.kind"), kind ? kind.label : p.kind);
+  // The year the slider places the feature at, and which rule gave it.
+  var placed = yearRule(p);
+  addRow(facts, t(placed.rule === "established" ? "popup.established" : "popup.year_rule"),
+         yearRuleText(placed, app)).dataset.yearRule = placed.rule;
+  Object.keys(figures.documented).forEach(function (name) {
+    var value = p[name], label = figures.documented[name][0], unit = figures.documented[name][1];
+    if (value === null || value === undefined) { return; }
+    var asOf = figures.undated.indexOf(name) >= 0 ? null : p.figures_as_of;
+    var shown = value.series ? seriesTable(value.series, unit, app) : figureText(value, unit, asOf, app);
+    addRow(facts, label, shown).dataset.figure = name;
+  });
+  Object.keys(figures.computed).forEach(function (name) {
+    var value = p[name];
+    if (typeof value !== "number") { return; }
+    addRow(facts, figures.computed[name][0], withUnit(app.formatNumber(value), figures.computed[name][1], app)).dataset.figure = name;
+  });
+  var quality = document.createElement("span");
+  quality.className = "cq-quality cq-quality-" + String(p.geometry_quality).replace(/[^a-z]/g, "");
+  quality.textContent = app.config.quality[p.geometry_quality] || p.geometry_quality;
+  var geometry = document.createElement("span");
+  geometry.append(quality, " — " + p.geometry_note);
+  addRow(facts, t("popup.geometry"), geometry);
+  fill(root, "sources_title", t("popup.sources"));
+  var sources = slot(root, "sources");
+  (p.sources || []).forEach(function (source) {
+    var item = document.createElement("li");
+    var title = document.createElement(isHttp(source.url) ? "a" : "span");
+    title.textContent = source.title;
+    if (title.tagName === "A") { title.href = source.url; title.target = "_blank"; title.rel = "noopener noreferrer"; }
+    item.appendChild(title);
+    if (source.report_ref) { item.append(" (" + t("popup.report_ref", {ref: source.report_ref}) + ")"); }
+    sources.appendChild(item);
+  });
+  var download = slot(root, "download");
+  download.href = entry.spec.download;
+  download.textContent = t("popup.download", {title: entry.spec.title});
+  return root;
+}

@@ -1,6 +1,7 @@
 /* Search by name (English, Chinese or Persian) or id across every layer; choosing a result opens its popup. */
-CQAtlas.section("search", function (app) {
-  "use strict";
+import {featureName} from "./language.js";
+
+export function startSearch(app) {
   var MAX_RESULTS = 8;
   var input = document.getElementById("cq-search-input");
   var list = document.getElementById("cq-search-results");
@@ -33,7 +34,7 @@ CQAtlas.section("search", function (app) {
     button.type = "button";
     button.className = "cq-result";
     name.className = "cq-result-name";
-    var localName = CQAtlas.featureName(entry.feature.properties, app.lang, app.t);
+    var localName = featureName(entry.feature.properties, app.lang, app.t);
     name.textContent = localName.text;
     name.lang = localName.lang;
     detail.className = "cq-result-detail";
@@ -64,4 +65,4 @@ CQAtlas.section("search", function (app) {
     if (event.key === "ArrowDown" && at < buttons.length - 1) { event.preventDefault(); buttons[at + 1].focus(); }
     if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? buttons[at - 1] : input).focus(); }
   });
-});
+}

@@ -1,8 +1,11 @@
 /* The feature table: what is in view on the layers shown — sortable, and the keyboard and screen-reader path to
    every feature (each name opens its popup). Its filter narrows the map too (and so the downloads): a feature's
    names in the three scripts, its id or its kind as the page names it, containing the text, any case. */
-CQAtlas.section("table", function (app) {
-  "use strict";
+import {featureName} from "./language.js";
+import {figureNumber, figureText} from "./popup.js";
+import {yearRule, yearRuleText} from "./time.js";
+
+export function startTable(app) {
   var MAX_ROWS = 200;
   var table = document.getElementById("cq-table");
   var body = table.tBodies[0];
@@ -23,7 +26,7 @@ CQAtlas.section("table", function (app) {
     var names = Object.keys(figures.documented).filter(function (name) { return p[name] !== null && p[name] !== undefined; });
     if (names.length) {
       var meta = figures.documented[names[0]];
-      return {text: meta[0] + ": " + CQAtlas.figureText(p[names[0]], meta[1], null, app), number: CQAtlas.figureNumber(p[names[0]])};
+      return {text: meta[0] + ": " + figureText(p[names[0]], meta[1], null, app), number: figureNumber(p[names[0]])};
     }
     var computed = Object.keys(figures.computed).filter(function (name) { return typeof p[name] === "number"; })[0];
     if (!computed) { return {text: "", number: null}; }
@@ -33,10 +36,10 @@ CQAtlas.section("table", function (app) {
   function sortKey(entry) {
     var p = entry.feature.properties;
     if (sort.column === "kind") { return kindLabel(entry).toLowerCase(); }
-    if (sort.column === "year") { return CQAtlas.yearRule(p).year; }
+    if (sort.column === "year") { return yearRule(p).year; }
     if (sort.column === "figure") { return keyFigure(entry).number; }
     if (entry.sortLang !== app.lang) {  // computed once per language: sorting 100k rows compares often
-      entry.sortName = CQAtlas.featureName(p, app.lang, app.t).text.toLowerCase();
+      entry.sortName = featureName(p, app.lang, app.t).text.toLowerCase();
       entry.sortLang = app.lang;
     }
     return entry.sortName;
@@ -59,19 +62,19 @@ CQAtlas.section("table", function (app) {
       name.scope = "row";
       open.type = "button";
       open.className = "cq-open";
-      var shown = CQAtlas.featureName(p, app.lang, app.t);
+      var shown = featureName(p, app.lang, app.t);
       open.textContent = shown.text;
       open.lang = shown.lang;
       open.classList.toggle("cq-fallback", shown.fallback);
       open.addEventListener("click", function () { app.open(entry, {fly: true, focus: true}); });
       name.appendChild(open);
       tr.appendChild(name);
-      var placed = CQAtlas.yearRule(p);
+      var placed = yearRule(p);
       var year = placed.year === null ? "" : app.formatYear(placed.year);
       [kindLabel(entry), placed.rule === "series" ? app.t("time.rule_series_short", {year: year}) : year,
        keyFigure(entry).text].forEach(function (text) { tr.insertCell().textContent = text; });
       // Which rule placed the feature on the year slider, for those who ask (and for screen readers).
-      tr.cells[2].title = CQAtlas.yearRuleText(placed, app);
+      tr.cells[2].title = yearRuleText(placed, app);
       tr.cells[2].dataset.yearRule = placed.rule;
       tr.dataset.feature = entry.id;
       rows[entry.id] = tr;
@@ -151,4 +154,4 @@ CQAtlas.section("table", function (app) {
     Object.keys(rows).forEach(function (id) { rows[id].classList.toggle("cq-selected", !!entry && entry.id === id); });
   });
   render();
-});
+}

@@ -4,8 +4,7 @@
    downloads): its opening year ("established"); else the first year of its own documented by-year figures — in
    service by then ("series"; figures about a whole network it belongs to, network_*, do not count); else "none",
    shown at every year. */
-CQAtlas.yearRule = function (p) {
-  "use strict";
+export function yearRule(p) {
   if (typeof p.established === "number") { return {year: p.established, rule: "established"}; }
   var placed = {year: null, rule: "none"};
   Object.keys(p).forEach(function (name) {
@@ -18,25 +17,23 @@ CQAtlas.yearRule = function (p) {
     });
   });
   return placed;
-};
+}
 
 /* The rule in words: "2010 (opening year …)", "in service by 2020: first year of …", "no documented year …". */
-CQAtlas.yearRuleText = function (placed, app) {
-  "use strict";
+export function yearRuleText(placed, app) {
   var keys = {established: "time.rule_established", series: "time.rule_series", none: "time.rule_none"};
   var meta = placed.figure ? app.config.figures.documented[placed.figure] : null;
   return app.t(keys[placed.rule], {year: placed.year === null ? "" : app.formatYear(placed.year),
                                    figure: meta ? meta[0] : placed.figure || ""});
-};
+}
 
-CQAtlas.section("time", function (app) {
-  "use strict";
+export function startTime(app) {
   var STEP_MS = 700;
   var slider = document.getElementById("cq-year");
   var output = document.getElementById("cq-year-output");
   var play = document.getElementById("cq-year-play");
   var status = document.getElementById("cq-year-status");
-  app.entries.forEach(function (entry) { entry.placed = CQAtlas.yearRule(entry.feature.properties); });
+  app.entries.forEach(function (entry) { entry.placed = yearRule(entry.feature.properties); });
   var years = app.entries.map(function (entry) { return entry.placed.year; })
     .filter(function (year) { return typeof year === "number"; });
   var first = years.length ? Math.min.apply(null, years) : new Date().getFullYear();
@@ -97,4 +94,4 @@ CQAtlas.section("time", function (app) {
   play.addEventListener("click", function () { if (timer) { stop(); } else { start(); } });
   app.on("language", label);
   label();
-});
+}

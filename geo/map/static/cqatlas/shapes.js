@@ -1,0 +1,38 @@
+/* How the atlas's features are drawn: each layer's kinds give colour, weight, dashes and marker shape. */
+import L from "leaflet";
+
+function dashed(text) { return String(text).replace(/_/g, "-"); }
+
+/* Points as circles, squares or diamonds, drawn by the map's renderer (SVG or canvas alike). */
+export var ShapeMarker = L.CircleMarker.extend({
+  _updatePath: function () {
+    var p = this._point, r = this._radius, s = r * 0.85;
+    if (this.options.shape === "square") {
+      this._parts = [[p.add([-s, -s]), p.add([s, -s]), p.add([s, s]), p.add([-s, s])]];
+    } else if (this.options.shape === "diamond") {
+      this._parts = [[p.add([0, -r]), p.add([r, 0]), p.add([0, r]), p.add([-r, 0])]];
+    } else {
+      L.CircleMarker.prototype._updatePath.call(this);
+      return;
+    }
+    this._renderer._updatePoly(this, true);
+  }
+});
+
+export function pathStyle(spec, feature, renderer) {
+  var kind = spec.kinds[feature.properties.kind] || {};
+  var type = feature.geometry.type;
+  var style = {
+    renderer: renderer, color: kind.color, weight: kind.weight, opacity: 0.95, dashArray: kind.dash_array || null,
+    // Classes name the layer and feature, so each drawn shape can be found in the page.
+    className: "cq-feature cq-layer-" + dashed(spec.id) + " cq-f-" + feature.properties.id
+  };
+  if (type === "Point") {
+    return L.extend(style, {radius: kind.radius, shape: kind.marker_shape, weight: 2, dashArray: null,
+                            fillColor: kind.fill_color || kind.color, fillOpacity: 0.95});
+  }
+  if (type === "Polygon" || type === "MultiPolygon") {
+    return L.extend(style, {fillColor: kind.fill_color || kind.color, fillOpacity: kind.fill_opacity});
+  }
+  return L.extend(style, {fill: false});
+}
