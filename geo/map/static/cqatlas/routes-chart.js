@@ -13,7 +13,9 @@ export function routesChart(view) {
     var values = routes.map(function (route) {
       if (state.metric === "km") { return route.total_km; }
       var range = state.metric === "days" ? route.transit_days : route.co2_kg_per_tonne;
-      return range.min === null ? null : [range.min, range.max];
+      if (range.min === null) { return null; }
+      // A single value is a bar from zero: a floating bar from a value to itself would have no width at all.
+      return range.min === range.max ? range.max : [range.min, range.max];
     });
     return {
       labels: routes.map(function (route) { return view.t("routes.chart_route", {rank: formats.numbers.format(route.rank)}); }),
@@ -28,11 +30,14 @@ export function routesChart(view) {
     if (typeof window.Chart === "undefined") { return; }
     if (chart) { chart.destroy(); }
     var rtl = document.documentElement.dir === "rtl";
+    // Every route named on its axis (none skipped), the measure and its unit as the value axis's title; the bars are
+    // coloured per route as in the table and on the map, so a one-swatch legend would only mislead.
     chart = new window.Chart(canvas, {type: "bar", data: chartData(), options: {
       indexAxis: "y", animation: false, responsive: true, maintainAspectRatio: false, locale: app.lang,
-      scales: {x: {reverse: rtl, ticks: {callback: function (value) { return formats.numbers.format(value); }}},
-               y: {position: rtl ? "right" : "left"}},
-      plugins: {legend: {display: true, rtl: rtl}, tooltip: {rtl: rtl}}, onClick: function (event, elements) {
+      scales: {x: {reverse: rtl, beginAtZero: true, title: {display: true, text: view.t(METRICS[state.metric])},
+                   ticks: {callback: function (value) { return formats.numbers.format(value); }}},
+               y: {position: rtl ? "right" : "left", ticks: {autoSkip: false}}},
+      plugins: {legend: {display: false}, tooltip: {rtl: rtl}}, onClick: function (event, elements) {
         if (elements.length) { view.select(elements[0].index); }
       }
     }});
