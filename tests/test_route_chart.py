@@ -47,3 +47,46 @@ def test_each_route_is_a_visible_named_bar_on_an_axis_with_its_unit(map_page: Pa
     assert chart["ticks"] == chart["labels"] and len(chart["labels"]) == len(routes)  # none skipped
     assert chart["title"] == CATALOG[f"routes.chart_{metric}"] and UNITS[metric] in chart["title"]
     assert chart["legend"] in ([], chart["labels"])  # per route, or none
+
+
+VIEW = "() => { const m = window.cqAtlasMap, c = m.getCenter(); return [m.getZoom(), c.lat.toFixed(4), c.lng.toFixed(4)]; }"
+
+
+def test_reaching_the_from_picker_changes_nothing_until_a_place_is_chosen(map_page: PageWatch) -> None:
+    page = map_page.page
+    view = page.evaluate(VIEW)
+    rows = page.locator("#cq-table tbody tr").count()
+    page.locator("#cq-routes-heading").scroll_into_view_if_needed()
+    page.locator("#cq-routes-from").focus()  # as Tab reaches it
+    page.wait_for_selector("#cq-routes[data-shown='chongqing/duisburg']", state="attached")
+    page.keyboard.press("Shift")  # a key that chooses nothing
+    page.wait_for_timeout(500)
+    assert page.evaluate(VIEW) == view
+    assert page.locator("path.cq-route-line").count() == 0
+    assert page.locator("#cq-table tbody tr").count() == rows
+    assert "route=" not in page.evaluate("location.hash")
+    # A choice made: now the comparison is drawn, and the link holds it.
+    destination = page.locator("#cq-routes-to option").nth(1).get_attribute("value")
+    page.select_option("#cq-routes-to", destination)
+    page.wait_for_selector(f"#cq-routes[data-shown='chongqing/{destination}'][data-drawn]")
+    page.wait_for_function("d => location.hash.includes('route=chongqing/' + d)", arg=destination)
+    assert page.locator("path.cq-route-line").count() > 0
+
+
+def test_the_chosen_alternative_is_kept_in_the_link(map_page: PageWatch) -> None:
+    page = map_page.page
+    page.locator("#cq-routes-heading").click()
+    page.wait_for_selector("#cq-routes[data-shown='chongqing/duisburg'][data-drawn]")
+    page.locator("#cq-routes-table tbody tr").nth(1).click()
+    page.wait_for_function("() => location.hash.includes('route=chongqing/duisburg/2')", timeout=5000)
+    link = page.evaluate("location.href")
+    other = page.context.new_page()
+    try:
+        other.goto(link)
+        other.wait_for_selector("#cq-routes[data-shown='chongqing/duisburg'][data-drawn]")
+        other.wait_for_function("() => document.querySelectorAll('#cq-routes-table tbody tr')[1]"
+                                "?.getAttribute('aria-selected') === 'true'", timeout=5000)
+        assert other.locator("path.cq-route-2").first.get_attribute("stroke-width") == "7"
+        assert "route=chongqing/duisburg/2" in other.evaluate("location.hash")
+    finally:
+        other.close()
