@@ -90,3 +90,20 @@ def test_the_chosen_alternative_is_kept_in_the_link(map_page: PageWatch) -> None
         assert "route=chongqing/duisburg/2" in other.evaluate("location.hash")
     finally:
         other.close()
+
+
+@pytest.mark.parametrize(("lang", "family"), [("zh", "Noto Sans SC"), ("fa", "Vazirmatn")])
+def test_chart_text_is_drawn_in_the_atlas_fonts(map_page: PageWatch, lang: str, family: str) -> None:
+    from tests.browsing import choose_language
+
+    page = map_page.page
+    choose_language(page, lang)
+    page.locator("#cq-routes-heading").click()
+    page.wait_for_selector("#cq-routes[data-shown='chongqing/duisburg'][data-drawn]")
+    chart = page.evaluate("""() => { const c = Chart.getChart(document.getElementById('cq-routes-chart'));
+        const ticks = c.scales.y._resolveTickFontOptions(0);
+        return {font: ticks.string, labels: c.data.labels}; }""")
+    # The canvas is told the atlas's face first, and that face is loaded for the words it draws.
+    assert chart["font"].split("px ", 1)[1].split(",")[0].strip().strip('"') == family, chart["font"]
+    page.wait_for_function("([font, text]) => document.fonts.check(font, text)",
+                           arg=[chart["font"], " ".join(chart["labels"])], timeout=5000)

@@ -1,6 +1,7 @@
 /* Compare routes, the charts (Chart.js, loaded with the section; without it the table stands alone): the
    alternatives side by side on the metric chosen, and the chosen route's traffic by year where sources give it.
    Right to left, bars grow from the right and the route axis stands on the right; numbers in the language. */
+import {chartInPageFonts} from "./loading.js";
 import {COLORS, METRICS, corridorName, formats, link, el, seriesOf, trafficText} from "./routes-data.js";
 
 export function routesChart(view) {
@@ -30,9 +31,11 @@ export function routesChart(view) {
     if (typeof window.Chart === "undefined") { return; }
     if (chart) { chart.destroy(); }
     var rtl = document.documentElement.dir === "rtl";
+    var data = chartData();
+    chartInPageFonts(canvas, data.labels.concat([view.t(METRICS[state.metric])]), function () { return chart; });
     // Every route named on its axis (none skipped), the measure and its unit as the value axis's title; the bars are
     // coloured per route as in the table and on the map, so a one-swatch legend would only mislead.
-    chart = new window.Chart(canvas, {type: "bar", data: chartData(), options: {
+    chart = new window.Chart(canvas, {type: "bar", data: data, options: {
       indexAxis: "y", animation: false, responsive: true, maintainAspectRatio: false, locale: app.lang,
       scales: {x: {reverse: rtl, beginAtZero: true, title: {display: true, text: view.t(METRICS[state.metric])},
                    ticks: {callback: function (value) { return formats.numbers.format(value); }}},
@@ -55,6 +58,8 @@ export function routesChart(view) {
     var labels = Object.keys(years).sort();
     var rtl = document.documentElement.dir === "rtl";
     var yearFormat = new Intl.NumberFormat(app.lang, {useGrouping: false});
+    chartInPageFonts(trafficBox.querySelector("canvas"), labels.map(function (y) { return yearFormat.format(Number(y)); })
+      .concat(series.map(function (item) { return corridorName(item.leg, app).text; })), function () { return trafficChart; });
     trafficChart = new window.Chart(trafficBox.querySelector("canvas"), {type: "line", options: {
       animation: false, locale: app.lang,
       scales: {x: {reverse: rtl, ticks: {callback: function (value, index) { return yearFormat.format(Number(labels[index])); }}},
