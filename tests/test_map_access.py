@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from geo.data.atlas import Atlas
-from tests.browsing import PHONE, axe_violations, open_map, open_popup_text, page_url
-from tests.conftest import ARTIFACTS, LiveServer
+from tests.browsing import DESKTOP, PHONE, axe_violations, open_map, open_popup_text, page_url
+from tests.conftest import ARTIFACTS, REPO, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +50,8 @@ def test_keyboard_alone_reaches_every_control_and_a_popup(browser: Any, built_si
             break
     reached = {(f["id"] or f["data"].get("frame") or f["data"].get("layer") or f["data"].get("base")
                 or f["data"].get("sort") or f["type"]) for f in visited}
-    assert visited[0]["id"] == "cq-panel-toggle"
+    assert [f["data"].get("skip") for f in visited[:2]] == ["map", "table"]  # the skip links come first
+    assert visited[2]["id"] == "cq-panel-toggle"
     expected = {"chongqing", "corridors", "cq-search-input", "cq-table-filter", "name", "kind", "year", "figure",
                 "radio", "outlines", "cities", *(layer.spec.id for layer in atlas.layers)}
     assert expected <= reached, expected - reached
@@ -106,3 +108,40 @@ def test_phone_shows_the_map_and_the_panel_opens_and_closes(mode: str, browser: 
     assert not panel.is_visible()
     watch.check()
     page.context.close()
+
+
+SKIP_CATALOGS = {lang: json.loads((REPO / "geo/data/messages" / f"{lang}.json").read_text(encoding="utf-8"))
+                 for lang in ("en", "zh", "fa")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "fa"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_skip_links_lead_to_the_map_and_the_feature_list(browser: Any, built_site: Path, lang: str, size: str) -> None:
+    url = (built_site / "index.html").as_uri() + f"#lang={lang}&year=2012"
+    watch = open_map(browser, url, "static", DESKTOP if size == "desktop" else PHONE, phone=size == "phone")
+    page = watch.page
+    try:
+        page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
+        page.keyboard.press("Tab")
+        focus = page.evaluate(DESCRIBE_FOCUS)
+        assert focus["name"] == SKIP_CATALOGS[lang]["skip.map"] and focus["outline"]
+        box = page.locator(":focus").bounding_box()
+        assert box["y"] >= 0 and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"], box
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.classList.contains('leaflet-container')")
+        assert "year=2012" in page.evaluate("location.hash")  # the shared state is kept
+        page.locator("a.cq-skip").first.focus()  # back to the first skip link, then on to the second
+        page.keyboard.press("Tab")
+        assert page.evaluate(DESCRIBE_FOCUS)["name"] == SKIP_CATALOGS[lang]["skip.table"]
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "cq-table-heading"
+        assert page.locator("#cq-table-heading").is_visible()  # the panel opened where it was closed (phones)
+        assert "year=2012" in page.evaluate("location.hash")
+        presses = 0
+        while "cq-open" not in page.evaluate(DESCRIBE_FOCUS)["cls"]:
+            page.keyboard.press("Tab")
+            presses += 1
+            assert presses <= 8, page.evaluate(DESCRIBE_FOCUS)
+        watch.check()
+    finally:
+        page.context.close()

@@ -115,9 +115,9 @@ def test_routes_panel_speaks_the_language_and_mirrors_in_persian(map_page: PageW
     estimated = fill(catalog["routes.estimated"], value="").strip()
     assert any(estimated in text for text in rows.locator("td.cq-num").all_inner_texts())
     chart = page.evaluate("""() => { const c = Chart.getChart(document.getElementById('cq-routes-chart'));
-        return {labels: c.data.labels, legend: c.data.datasets[0].label, y: c.scales.y.left, x: c.scales.x.left,
+        return {labels: c.data.labels, title: c.options.scales.x.title.text, y: c.scales.y.left, x: c.scales.x.left,
                 reverse: !!c.options.scales.x.reverse}; }""")
-    assert chart["legend"] == catalog["routes.col_km"]
+    assert chart["title"] == catalog["routes.chart_km"]
     assert chart["labels"][0] == fill(catalog["routes.chart_route"], rank={"fa": "۱"}.get(lang, "1"))
     detail = page.locator("#cq-routes-detail")
     assert detail.locator("strong").first.inner_text() == catalog["routes.sources_days"]

@@ -56,8 +56,8 @@ def _one_of(values: tuple[str, ...]) -> str:
 def _state_parameters(document: dict[str, Any], served: ServedNames) -> None:
     """Say what the handlers accept where the signature cannot: the atlas download's ``layers`` is a comma list of
     the layers being served (which change on reload); a route comparison needs both ends (the handler checks them
-    itself, to answer with the list of valid places), each a place id or name (names also match in any case or by
-    a unique prefix, which a pattern cannot say)."""
+    itself, to answer with the list of valid places). The ends are documented as the places' ids, listed with their
+    names (the handler also takes a name in any case, or a unique prefix of one, which an enumeration cannot say)."""
     one_layer = _one_of(served.layer_ids)
     for parameter in document["paths"]["/api/atlas.{extension}"]["get"]["parameters"]:
         if parameter["name"] == "layers":
@@ -66,12 +66,15 @@ def _state_parameters(document: dict[str, Any], served: ServedNames) -> None:
         if parameter["name"] in ("from", "to"):
             parameter["required"] = True
             parameter["schema"].pop("nullable", None)
-            parameter["schema"]["pattern"] = f"^{_one_of(served.places)}$"
+            parameter["schema"]["enum"] = [place_id for place_id, _ in served.places]
+            parameter["description"] = "\n\n".join([
+                parameter.get("description", ""),
+                "Places (id: name): " + "; ".join(f"`{place_id}`: {name}" for place_id, name in served.places)])
 
 
 class ServedNames(NamedTuple):
     layer_ids: tuple[str, ...]
-    places: tuple[str, ...]
+    places: tuple[tuple[str, str], ...]  # (id, English name) of each place a route may start or end at
 
 
 def openapi_30(app: FastAPI, served: ServedNames) -> dict[str, Any]:
@@ -94,6 +97,6 @@ def openapi_30(app: FastAPI, served: ServedNames) -> dict[str, Any]:
 
 
 def served_names(published: Published) -> ServedNames:
-    places = [name for node in published.routes.network.named_nodes() for name in (node.id, node.name_en, node.name_zh)]
+    places = sorted((node.name_en, node.id) for node in published.routes.network.named_nodes())
     return ServedNames(tuple(layer.spec.id for layer in published.atlas.layers),
-                       tuple(sorted({name for name in places if name}, key=lambda name: (-len(name), name))))
+                       tuple((place_id, name) for name, place_id in places))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from geo.map.bundle import made_bundle, map_bundles
 from geo.map.fonts import FONT_SOURCES
-from geo.map.sources import COUNTRY_OUTLINES, ESBUILD, AssetsMissing
+from geo.map.sources import COUNTRY_OUTLINES, ESBUILD, FAVICON, STATIC_DIR, AssetsMissing
 
 # Paths relative to node_modules/, served and copied under assets/.
 ASSET_FILES: tuple[str, ...] = (
@@ -34,6 +34,10 @@ SERVED_ONLY_ASSETS: tuple[str, ...] = (
 )
 
 
+# The atlas's own files served as they are (asset name -> file), beside the packages' files.
+OWN_ASSETS: dict[str, Path] = {FAVICON: STATIC_DIR / "favicon.svg"}
+
+
 def static_assets(node_modules: Path) -> tuple[str, ...]:
     """Everything the map page loads, as copied into the static site."""
     return ASSET_FILES
@@ -49,6 +53,8 @@ def asset_path(node_modules: Path, relative: str) -> Path:
     # A bundle's name carries its content's hash, so finding it needs no look at the sources (asked per request).
     if (bundle := made_bundle(node_modules, relative)) is not None:
         return bundle
+    if relative in OWN_ASSETS:
+        return OWN_ASSETS[relative]
     if relative not in served_assets(node_modules):
         raise KeyError(relative)
     return node_modules / relative
@@ -68,7 +74,7 @@ def copy_assets(node_modules: Path, destination: Path, made: dict[str, Path]) ->
     """The packages' files the page loads, its bundles, and ``made`` (asset name -> file: the fonts cut for it)."""
     check_assets(node_modules)
     sources = {relative: asset_path(node_modules, relative)
-               for relative in (*static_assets(node_modules), *map_bundles(node_modules).files)} | made
+               for relative in (*static_assets(node_modules), *map_bundles(node_modules).files, *OWN_ASSETS)} | made
     for relative, source in sources.items():
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -102,6 +102,11 @@ def _bundles(node_modules: Path, stem: str, entries: tuple[tuple[str, Path], ...
 _BUNDLE_NAME = re.compile(r"cqatlas/((?:atlas|pages)\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css|fonts/[0-9a-f]{12}\.woff2)")
 
 
+def is_hashed_asset(name: str) -> bool:
+    """Whether an asset's name carries its content's hash (so its bytes never change)."""
+    return _BUNDLE_NAME.fullmatch(name) is not None
+
+
 def made_bundle(node_modules: Path, name: str) -> Path | None:
     """A bundle (or font file) made from these sources or earlier ones (a page published before its scripts were edited still asks
     for its own): names carry their content's hash, so any one made is the right one."""

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from geo.data.i18n import MESSAGES_DIR as MESSAGES
 from geo.map.bundle import Bundles
-from geo.map.sources import template
+from geo.map.sources import FAVICON, template
 
 def json_block(data: Any) -> Markup:
     """JSON safe inside a ``<script type="application/json">`` element: no ``</script>`` or ``<!--`` can form."""
@@ -78,6 +78,7 @@ class AtlasMap(folium.Map):
         self.default_js, self.default_css = [], []
         self.script = f"{asset_base}{bundles.script}"
         self.stylesheets = [f"{asset_base}leaflet/dist/leaflet.css", f"{asset_base}{bundles.stylesheet}"]
+        self.favicon = f"{asset_base}{FAVICON}"
 
     def add_section(self, section: "PanelSection") -> None:
         self.sections.append(section)

@@ -124,12 +124,15 @@ def render_map(
     embed_href: str | None = None,
     embed_of: str | None = None,
     extra_assets: tuple[str, ...] = (),
+    whole_atlas: list[tuple[str, str]] | None = None,
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
 
     ``data_scripts``: where each of ``geo.map.page_data.page_data_scripts`` is (name -> address): the routes' comparisons,
-    the city card's figures and the other languages' messages load from there when first needed."""
+    the city card's figures and the other languages' messages load from there when first needed.
+
+    ``whole_atlas``: (format name, address) of each download of the whole atlas, offered whatever the view."""
     node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
@@ -184,7 +187,7 @@ def render_map(
     if glance is not None:
         fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts["glance"]))
     fmap.add_section(PanelSection("table", messages))
-    fmap.add_section(PanelSection("download", messages))
+    fmap.add_section(PanelSection("download", messages, whole_atlas=whole_atlas or []))
     if embed_href and not embed_of:
         fmap.add_section(PanelSection("embed", messages))
     return page.render(), fonts

@@ -21,6 +21,9 @@ PROJECT_ROOT = PACKAGE.parents[1]
 STATIC_DIR = PACKAGE / "static"
 TEMPLATES = PACKAGE / "templates"
 
+# The atlas's icon (an asset name: served under /assets, copied into the static site's assets/).
+FAVICON = "cqatlas/favicon.svg"
+
 # The bundler that makes the map's script and stylesheet (a devDependency: needed to build, not to view).
 ESBUILD = ".bin/esbuild"
 

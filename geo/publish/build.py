@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from geo.map.assets import check_assets, copy_assets
 from geo.map.sources import COUNTRY_OUTLINES, PROJECT_ROOT
@@ -57,7 +56,8 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     options = dict(asset_base="assets/", download_href=static_download_href, outlines=outlines, routes=routes,
                    data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
                    node_modules=node_modules, pages_href="layers/index.html",
-                   feature_page_href="features/{id}{suffix}.html", embed_href="embed.html")
+                   feature_page_href="features/{id}{suffix}.html", embed_href="embed.html",
+                   whole_atlas=[("GeoJSON", "atlas.geojson")])
     page, fonts = render_map(atlas, **options)
     bundles = pages_bundles(node_modules)
     embed, _ = render_map(atlas, **options, embed_of="index.html", extra_assets=tuple(bundles.files))

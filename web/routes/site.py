@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from fastapi import APIRouter, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 
-from geo.map.assets import asset_path
 from geo.data.errors import NotFound
+from geo.map.bundle import is_hashed_asset
+from geo.publish.prepared import prepare_asset
 from web.deps import PublishedDep, SettingsDep
 from web.models import Health
-from web.responses import prepared_response
+from web.responses import CACHE_FOR_A_YEAR, prepared_response
 
 router = APIRouter()
 
@@ -30,17 +29,20 @@ async def embed_page(request: Request, published: PublishedDep) -> Response:
     return prepared_response(request, published.embed_page)
 
 
-@router.get("/assets/{asset:path}", response_class=FileResponse, summary="Local copy of a front-end package file",
-            responses={404: {"description": "Not a served asset"}})
-def asset(asset: str, settings: SettingsDep) -> FileResponse:
-    # Looked up in the manifest (or the map's current bundles), never joined blindly onto a directory.
-    try:
-        path = asset_path(settings.node_modules, asset)
-    except KeyError:
-        raise NotFound(f"no asset {asset!r}") from None
-    media_type = mimetypes.guess_type(asset)[0] or "application/octet-stream"
-    return FileResponse(path, media_type=media_type,
-                        headers={"Cache-Control": "public, max-age=86400"})
+@router.get("/assets/{asset:path}", response_class=Response, summary="Local copy of a front-end package file",
+            responses={404: {"description": "Not a served asset"}}, include_in_schema=False)
+def asset(asset: str, request: Request, published: PublishedDep, settings: SettingsDep) -> Response:
+    # Looked up in the manifest (or the map's current bundles), never joined blindly onto a directory; what the map
+    # page loads was compressed when the atlas was published, anything else when first asked for.
+    prepared = published.assets.get(asset)
+    if prepared is None:
+        try:
+            prepared = prepare_asset(settings.node_modules, asset)
+        except KeyError:
+            raise NotFound(f"no asset {asset!r}") from None
+    # A name carrying its content's hash never changes meaning; the packages' own names may, with an upgrade.
+    cache = CACHE_FOR_A_YEAR if is_hashed_asset(asset) else "public, max-age=86400"
+    return prepared_response(request, prepared, {"Cache-Control": cache})
 
 
 @router.get("/health", response_model=Health, summary="Liveness, the data version served, the last refused edit")
@@ -61,17 +63,18 @@ DOCS_PAGE = get_swagger_ui_html(
 ).body.decode("utf-8")
 
 
-@router.get("/docs", response_class=HTMLResponse, summary="Interactive API documentation (served locally)")
+@router.get("/docs", response_class=HTMLResponse, summary="Interactive API documentation (served locally)",
+            include_in_schema=False)
 async def docs() -> HTMLResponse:
     return HTMLResponse(DOCS_PAGE)
 
 
 @router.get("/data/{file_name}", response_class=Response, summary="Data the map page loads when first needed",
             responses={200: {"content": {"text/javascript": {}}, "description": "A script handing data to the map"},
-                       404: {"description": "Not a data script of the atlas being served"}})
+                       404: {"description": "Not a data script of the atlas being served"}}, include_in_schema=False)
 async def data_script(request: Request, file_name: str, published: PublishedDep) -> Response:
     # Names carry their content's hash: a page asks for the scripts of the build it came from.
     script = published.data_scripts.get(file_name)
     if script is None:
         raise NotFound(f"no data script {file_name!r}")
-    return prepared_response(request, script)
+    return prepared_response(request, script, {"Cache-Control": CACHE_FOR_A_YEAR})

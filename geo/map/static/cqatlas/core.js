@@ -44,7 +44,10 @@ function createApp(config, data, base) {
   // The deepest zoom any base tiles have (clusters need the map to name one).
   var maxZoom = Math.max.apply(null, config.tiles.map(function (tiles) { return tiles.maxZoom; }).concat([18]));
   var map = app.map = L.map(mapElement, L.extend({maxZoom: maxZoom}, config.map, {renderer: renderer, zoomControl: false}));
-  L.control.zoom({position: "topright"}).addTo(map);
+  var zoom = L.control.zoom({position: "topright"}).addTo(map);
+  // Leaflet titles its buttons in English: the page's language fills them (language.js) as it does its own.
+  zoom._zoomInButton.setAttribute("data-i18n-attrs", "title=map.zoom_in,aria-label=map.zoom_in");
+  zoom._zoomOutButton.setAttribute("data-i18n-attrs", "title=map.zoom_out,aria-label=map.zoom_out");
   L.control.scale({position: "bottomleft"}).addTo(map);
 
   config.layers.forEach(function (spec) {

@@ -1,6 +1,6 @@
 /* "At a glance" card: each city-wide figure with its unit, date and source links, in the page's language; series
    drawn as small charts. Attribute text is data: written with textContent only. */
-import {loadSectionData, whenShown} from "./loading.js";
+import {chartInPageFonts, loadSectionData, whenShown} from "./loading.js";
 import {featureName} from "./language.js";
 import {figureText} from "./popup.js";
 
@@ -59,7 +59,10 @@ function fill(root, data, app) {
       charts.appendChild(box);
       if (typeof window.Chart !== "undefined") {
         var years = Object.keys(figure.value.series).sort();
-        new window.Chart(canvas, {type: "bar", options: {animation: false, plugins: {legend: {display: false}}},
+        var yearChart = null;
+        chartInPageFonts(canvas, years.map(function (year) { return app.formatYear ? app.formatYear(year) : year; }),
+                         function () { return yearChart; });
+        yearChart = new window.Chart(canvas, {type: "bar", options: {animation: false, plugins: {legend: {display: false}}},
           data: {labels: years.map(function (year) { return app.formatYear ? app.formatYear(year) : year; }),
                  datasets: [{label: words.label, backgroundColor: "#b45309",
                              data: years.map(function (y) { return figure.value.series[y]; })}]}});

@@ -51,3 +51,16 @@ export function whenShown(element, start) {
   });
   observer.observe(element);
 }
+
+/* Chart.js writes on a canvas, which knows only the fonts it is named: the page's own stack for its language
+   (language.css: the atlas's cut Chinese and Persian faces first, so no empty boxes where the system has no such
+   font), loaded for the chart's words, then the chart drawn again with them. */
+export function chartInPageFonts(canvas, words, chart) {
+  var family = window.getComputedStyle(canvas).fontFamily;
+  window.Chart.defaults.font.family = family;
+  if (document.fonts && document.fonts.load) {
+    document.fonts.load("12px " + family, words.join(" ")).then(function () {
+      if (chart() && chart().canvas) { chart().update("none"); }
+    }, function () {});
+  }
+}

@@ -27,4 +27,16 @@ export function startPanel(app) {
     if (event.key === "Escape" && phone.matches) { setOpen(false); toggle.focus(); }
   });
   setOpen(!panel.hidden);  // as the map started: closed on phones
+
+  /* Skip links move the focus without following the link: the address holds the map's state (permalink.js). */
+  document.querySelectorAll("a[data-skip]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      if (link.dataset.skip === "table" && panel.hidden) { setOpen(true); }
+      target.focus();
+      target.scrollIntoView({block: "nearest"});
+    });
+  });
 }

@@ -77,10 +77,11 @@ export function startPermalink(app) {
     }
     // The comparison is loaded (from the page, or asked of the API) and drawn where the view already is.
     // The routes section mounts when first shown; a link holding a comparison mounts it now.
+    // "from/to", or "from/to/rank" with the alternative that was chosen.
     var ends = (params.route || "").split("/");
-    if (ends.length === 2 && ends[0] && ends[1]) {
+    if ((ends.length === 2 || ends.length === 3) && ends[0] && ends[1]) {
       Promise.resolve(app.routes || (app.loadRoutes && app.loadRoutes())).then(function () {
-        if (app.routes && params.route !== app.routes.shown()) { app.routes.show(ends[0], ends[1]); }
+        if (app.routes && params.route !== app.routes.shown()) { app.routes.show(ends[0], ends[1], Number(ends[2]) || null); }
       });
     }
     restoring = false;

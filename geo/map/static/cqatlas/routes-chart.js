@@ -1,6 +1,7 @@
 /* Compare routes, the charts (Chart.js, loaded with the section; without it the table stands alone): the
    alternatives side by side on the metric chosen, and the chosen route's traffic by year where sources give it.
    Right to left, bars grow from the right and the route axis stands on the right; numbers in the language. */
+import {chartInPageFonts} from "./loading.js";
 import {COLORS, METRICS, corridorName, formats, link, el, seriesOf, trafficText} from "./routes-data.js";
 
 export function routesChart(view) {
@@ -13,7 +14,9 @@ export function routesChart(view) {
     var values = routes.map(function (route) {
       if (state.metric === "km") { return route.total_km; }
       var range = state.metric === "days" ? route.transit_days : route.co2_kg_per_tonne;
-      return range.min === null ? null : [range.min, range.max];
+      if (range.min === null) { return null; }
+      // A single value is a bar from zero: a floating bar from a value to itself would have no width at all.
+      return range.min === range.max ? range.max : [range.min, range.max];
     });
     return {
       labels: routes.map(function (route) { return view.t("routes.chart_route", {rank: formats.numbers.format(route.rank)}); }),
@@ -28,11 +31,16 @@ export function routesChart(view) {
     if (typeof window.Chart === "undefined") { return; }
     if (chart) { chart.destroy(); }
     var rtl = document.documentElement.dir === "rtl";
-    chart = new window.Chart(canvas, {type: "bar", data: chartData(), options: {
+    var data = chartData();
+    chartInPageFonts(canvas, data.labels.concat([view.t(METRICS[state.metric])]), function () { return chart; });
+    // Every route named on its axis (none skipped), the measure and its unit as the value axis's title; the bars are
+    // coloured per route as in the table and on the map, so a one-swatch legend would only mislead.
+    chart = new window.Chart(canvas, {type: "bar", data: data, options: {
       indexAxis: "y", animation: false, responsive: true, maintainAspectRatio: false, locale: app.lang,
-      scales: {x: {reverse: rtl, ticks: {callback: function (value) { return formats.numbers.format(value); }}},
-               y: {position: rtl ? "right" : "left"}},
-      plugins: {legend: {display: true, rtl: rtl}, tooltip: {rtl: rtl}}, onClick: function (event, elements) {
+      scales: {x: {reverse: rtl, beginAtZero: true, title: {display: true, text: view.t(METRICS[state.metric])},
+                   ticks: {callback: function (value) { return formats.numbers.format(value); }}},
+               y: {position: rtl ? "right" : "left", ticks: {autoSkip: false}}},
+      plugins: {legend: {display: false}, tooltip: {rtl: rtl}}, onClick: function (event, elements) {
         if (elements.length) { view.select(elements[0].index); }
       }
     }});
@@ -50,6 +58,8 @@ export function routesChart(view) {
     var labels = Object.keys(years).sort();
     var rtl = document.documentElement.dir === "rtl";
     var yearFormat = new Intl.NumberFormat(app.lang, {useGrouping: false});
+    chartInPageFonts(trafficBox.querySelector("canvas"), labels.map(function (y) { return yearFormat.format(Number(y)); })
+      .concat(series.map(function (item) { return corridorName(item.leg, app).text; })), function () { return trafficChart; });
     trafficChart = new window.Chart(trafficBox.querySelector("canvas"), {type: "line", options: {
       animation: false, locale: app.lang,
       scales: {x: {reverse: rtl, ticks: {callback: function (value, index) { return yearFormat.format(Number(labels[index])); }}},

@@ -8,7 +8,7 @@ export var COLORS = ["#b91c1c", "#1d4ed8", "#047857", "#7c3aed", "#c2410c", "#0f
 export var DASHES = {sea: "9 7", road: "2 6", rail_road: "10 4 2 4", river: null, rail: null};
 export var BASIS = {documented: "routes.basis.documented", estimated: "routes.basis.estimated",
                     unknown: "routes.basis.unknown", "documented and estimated": "routes.basis.mixed"};
-export var METRICS = {km: "routes.col_km", days: "routes.chart_days", co2: "routes.chart_co2"};
+export var METRICS = {km: "routes.chart_km", days: "routes.chart_days", co2: "routes.chart_co2"};
 export var METHODS = {documented: "routes.method_documented", estimated: "routes.method_estimated",
                       unknown: "routes.method_unknown"};
 

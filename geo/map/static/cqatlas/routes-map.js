@@ -4,6 +4,9 @@
 import L from "leaflet";
 import {COLORS, DASHES, corridorName, formats} from "./routes-data.js";
 
+/* The From and To pickers: reaching or opening one changes nothing until a place is chosen. */
+export function isPicker(target) { return !!(target && target.closest && target.closest("select")); }
+
 export function routesOnMap(view, deferDraw) {
   var app = view.app, map = app.map, root = view.root, state = view.state;
   var active = !deferDraw;
@@ -46,8 +49,9 @@ export function routesOnMap(view, deferDraw) {
     if (state.shown) { app.emit("routes", state.shown); }
   }
   if (!active) {
-    root.addEventListener("pointerdown", function () { activate(); });
-    root.addEventListener("focusin", function () { activate(); });
+    // Used: a click (or Enter) on the section, not focus passing through it, nor opening a picker; a choice made in a
+    // picker activates it too (routes.js).
+    root.addEventListener("click", function (event) { if (!isPicker(event.target)) { activate(); } });
   } else {
     root.setAttribute("data-drawn", "true");
   }

@@ -6,7 +6,7 @@
 import {loadSectionData, whenShown} from "./loading.js";
 import {el, loadComparison, named, useLanguage} from "./routes-data.js";
 import {routesChart} from "./routes-chart.js";
-import {routesOnMap} from "./routes-map.js";
+import {isPicker, routesOnMap} from "./routes-map.js";
 import {routesTable} from "./routes-table.js";
 
 /* options.deferDraw: draw on the map only once the section is used. */
@@ -53,6 +53,13 @@ function mount(root, app, data, options) {
     tables.highlight(index);
     var route = state.result.alternatives[index];
     if (route) { tables.describe(route); charts.drawTraffic(route); }
+    if (onMap.isActive() && state.shown) { app.emit("routes", state.shown); }  // the chosen one goes in the link
+  }
+
+  /* "from/to", and "/rank" when another than the first alternative is chosen (kept in shared links). */
+  function shownWithChoice() {
+    var route = state.result && state.result.alternatives[state.selected];
+    return state.shown + (route && state.selected > 0 ? "/" + route.rank : "");
   }
 
   /* Everything written in words, again (after a change of language). */
@@ -86,7 +93,8 @@ function mount(root, app, data, options) {
         a.href = api + "/" + encodeURIComponent(result.from.id) + "/" + encodeURIComponent(result.to.id) + ".geojson";
         downloads.appendChild(a);
       }
-      select(0);
+      var chosen = result.alternatives.map(function (route) { return route.rank; }).indexOf(showOptions.rank);
+      select(Math.max(0, chosen));
       root.setAttribute("data-shown", state.shown);
       if (showOptions.activate) { onMap.activate(showOptions.keepView); }
       if (onMap.isActive()) { app.emit("routes", state.shown); }
@@ -95,11 +103,12 @@ function mount(root, app, data, options) {
     });
   }
 
+  // A place chosen: the comparison is shown, and drawn on the map.
   fromSelect.addEventListener("change", function () {
     fillPickers(fromSelect.value, toSelect.value === fromSelect.value ? "" : toSelect.value);
-    show(fromSelect.value, toSelect.value);
+    show(fromSelect.value, toSelect.value, {activate: true});
   });
-  toSelect.addEventListener("change", function () { show(fromSelect.value, toSelect.value); });
+  toSelect.addEventListener("change", function () { show(fromSelect.value, toSelect.value, {activate: true}); });
   Array.prototype.forEach.call(root.querySelectorAll(".cq-routes-metric"), function (button) {
     button.addEventListener("click", function () {
       state.metric = button.getAttribute("data-metric");
@@ -112,8 +121,8 @@ function mount(root, app, data, options) {
   app.on("language", relabel);
   /* The comparison on the map (once someone has turned to it), for shared links; and a way to restore one. */
   app.routes = {
-    shown: function () { return onMap.isActive() ? state.shown : null; },
-    show: function (from, to) { return show(from, to, {activate: true, keepView: true}); }
+    shown: function () { return onMap.isActive() ? shownWithChoice() : null; },
+    show: function (from, to, rank) { return show(from, to, {activate: true, keepView: true, rank: rank}); }
   };
   fillPickers(data["default"].from, data["default"].to);
   return show(data["default"].from, data["default"].to);
@@ -131,9 +140,9 @@ function start(app, options, data) {
 export function startRoutes(app) {
   var root = document.getElementById("cq-routes"), used = false;
   if (!root) { return; }
-  function use() { used = true; }
-  root.addEventListener("pointerdown", use);
-  root.addEventListener("focusin", use);
+  function use(event) { if (event.type === "change" || !isPicker(event.target)) { used = true; } }
+  root.addEventListener("click", use);
+  root.addEventListener("change", use);
   var loading = null;
   function load() {
     if (!loading) {

@@ -45,12 +45,19 @@ export function startSearch(app) {
     return item;
   }
 
+  /* "1 match", "2 matches": the language's plural category picks the message where the catalog has one for it. */
+  function countKey(count) {
+    var key = "search.count." + new Intl.PluralRules(app.lang).select(count);
+    return app.t(key) !== key ? key : "search.count";
+  }
+
   function render() {
     var query = input.value.trim().toLowerCase();
     var found = query ? matches(query) : [];
     list.replaceChildren.apply(list, found.map(result));
     status.textContent = !query ? "" : found.length
-      ? app.t("search.count", {count: found.length}) : app.t("search.none", {query: input.value.trim()});
+      ? app.t(countKey(found.length), {count: app.formatNumber(found.length)})
+      : app.t("search.none", {query: input.value.trim()});
   }
 
   input.addEventListener("input", render);
