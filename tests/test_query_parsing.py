@@ -147,6 +147,26 @@ def test_items_query_combines_datetime_and_equality(atlas: Atlas) -> None:
     assert not [f for f in layer.features if query.matches(f)]
 
 
+def test_filter_bounds_refuse_shapes_that_exhaust_the_parser_but_keep_real_filters(atlas: Atlas) -> None:
+    # Real filters with signs, lists and polygon literals pass the structural bounds and parse.
+    west_of = "S_INTERSECTS(geometry, POLYGON((-180 -90, 106.5 -90, 106.5 90, -180 90, -180 -90)))"
+    layer = atlas.layer("development_zones")
+    query = parse_items_query({"filter": west_of})
+    assert {f.id for f in layer.features if query.matches(f)} == {
+        f.id for f in layer.features if f.geometry.bounds[0] < 106.5}
+    assert parse_items_query({"filter": "established IN (-1, -2, 2010) AND NOT established < - 5"}).cql
+    for text, reason in [("NOT " * 4 + "established = 1", "operators in a row"),
+                         ("established = " + "-" * 4 + "1", "operators in a row"),
+                         ("established = " + "+".join(["1"] * 22), "arithmetic operators"),
+                         ("(" * 11 + "established = 1" + ")" * 11, "parentheses more than 10"),
+                         ("established = 1 " + "OR established = 1 " * 700, "tokens")]:
+        assert reason in refused(parse_items_query, {"filter": text}), text[:40]
+    assert "nests JSON" in refused(parse_items_query, {"filter": "[" * 25 + "]" * 25, "filter-lang": "cql2-json"})
+    # Brackets inside JSON strings are text, not nesting.
+    assert "nests JSON" not in refused(parse_items_query, {"filter": '{"op": "' + "[" * 40 + '"}',
+                                                            "filter-lang": "cql2-json"})
+
+
 # --- bbox (Part 1, 7.15.3; Part 2, bbox-crs) ---
 
 def test_ogc_bbox_has_four_or_six_numbers() -> None:

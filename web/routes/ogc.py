@@ -119,9 +119,10 @@ def _link_header(links: list[tuple[str, str, str]]) -> str:
             summary="Features of a collection, paged and filtered", openapi_extra={"parameters": ITEMS_PARAMETERS})
 async def items(collection_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
     layer = ogc.require_layer(published.atlas, collection_id)
-    query = parse_items_query(request.query_params, request.app.state.settings.ogc_page_limit)
+    # Parsing a filter waits for a parser process, filters and reprojection are CPU work: all off the event loop.
+    query = await run_in_threadpool(parse_items_query, request.query_params,
+                                    request.app.state.settings.ogc_page_limit)
     urls = urls_for(request)
-    # Filters and reprojection are CPU work: off the event loop.
     document = await run_in_threadpool(ogc.items, urls, layer, query)
     self_href = next(link["href"] for link in document["links"] if link["rel"] == "self")
     headers = {"Content-Crs": f"<{query.crs.uri}>",
