@@ -13,6 +13,7 @@ from geo.publish.prepared import Published
 from geo.map.render import tile_origins
 from web.errors import CatchAll, install_error_handlers
 from web.head import HeadAsGet
+from web.limits import ClientLimits
 from web.openapi import openapi_30, served_names
 from web.routes import api, corridor_routes, ogc, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
@@ -26,8 +27,15 @@ class AtlasApp(FastAPI):
     (error and telemetry wrappers, body limits, each wrapping ``send``) took about half of each request's time."""
 
     prepared_downloads: PreparedDownloads | None = None
+    client_limits: ClientLimits | None = None  # outermost: it bounds the fast path too
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.client_limits is not None:
+            await self.client_limits(scope, receive, send)
+        else:
+            await self.answer(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.prepared_downloads is None or not await self.prepared_downloads.answer(scope, send):
             await super().__call__(scope, receive, send)
 
@@ -82,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     # Ahead of the whole stack (see AtlasApp); it sets the same CORS and security headers itself.
     app.prepared_downloads = PreparedDownloads(published=lambda: app.state.published)
+    app.client_limits = ClientLimits(app.answer, settings.max_requests_per_client, settings.response_timeout,
+                                     settings.idle_timeout)
     # Around everything: whatever fails unexpectedly is answered in the JSON error shape.
     app.add_middleware(CatchAll)
     app.include_router(site.router)

@@ -35,13 +35,18 @@ def serve(
                                              "more than serving a prepared download).")] = False,
     header_timeout: Annotated[float, typer.Option(help="Seconds a client has to send its request headers; "
                                                   "idle keep-alive connections are closed after it too.")] = 10.0,
-    max_connections: Annotated[int, typer.Option(help="Requests handled at once per worker; more wait.")] = 512,
+    max_connections: Annotated[int, typer.Option(help="Connections served at once per worker; more wait.")] = 512,
+    max_per_client: Annotated[int, typer.Option(min=1, help="Requests one client address may have in progress "
+                                                "per worker; more are answered 429.")] = 16,
+    response_timeout: Annotated[float, typer.Option(help="Seconds a client has to read a response; a client "
+                                                    "that reads slower is disconnected.")] = 60.0,
 ) -> None:
     """Validate and build in memory, then serve the map and the data over HTTP."""
     from web.app import create_app
 
     settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(),
-                        reload_data=reload_data, public_url=public_url)
+                        reload_data=reload_data, public_url=public_url, max_requests_per_client=max_per_client,
+                        response_timeout=response_timeout, idle_timeout=header_timeout)
     with clean_failures():
         create_app(settings)  # validate once here, so bad layers end in messages before any worker starts
     os.environ[SETTINGS_ENV] = settings.model_dump_json()

@@ -20,3 +20,8 @@ class Settings(BaseModel):
     public_url: str | None = None
     trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     ogc_page_limit: int = 1000  # most features on one OGC items page, whatever limit a client asks for
+    # Per client address and worker (web.limits): requests in progress at once, and the time a response may take to
+    # be read; connections idle longer than idle_timeout are closed by the server (its header timeout).
+    max_requests_per_client: int = 16
+    response_timeout: float = 60.0
+    idle_timeout: float = 10.0
