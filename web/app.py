@@ -7,11 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from geo.publish.prepared import Published
 from geo.map.render import tile_origins
-from web.errors import CatchAll, install_error_handlers
+from web.errors import CatchAll, error_body, install_error_handlers
 from web.head import HeadAsGet
 from web.limits import ClientLimits
 from web.openapi import openapi_30, served_names
@@ -20,6 +21,7 @@ from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_ser
 from web.responses import PreparedDownloads
 from web.security import SecurityHeaders, content_security_policy
 from web.settings import Settings
+from web.urls import host_problem
 
 
 class AtlasApp(FastAPI):
@@ -36,6 +38,10 @@ class AtlasApp(FastAPI):
             await self.answer(scope, receive, send)
 
     async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        problem = host_problem(scope) if scope["type"] == "http" else None
+        if problem is not None:
+            await JSONResponse(error_body(scope["path"], 400, problem), status_code=400)(scope, receive, send)
+            return
         if self.prepared_downloads is None or not await self.prepared_downloads.answer(scope, send):
             await super().__call__(scope, receive, send)
 
