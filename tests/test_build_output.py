@@ -66,15 +66,37 @@ def test_empty_folder_and_previous_builds_are_replaced(tmp_path: Path) -> None:
     assert leftovers(tmp_path, "site") == []
 
 
-def test_build_from_before_the_marker_is_recognised_by_its_contents(tmp_path: Path, built_site: Path) -> None:
+def test_unmarked_folder_that_looks_like_a_build_is_refused(tmp_path: Path, built_site: Path) -> None:
+    # Someone's own site with the names a build writes (index.html, catalog.json, layers/) and files of their own.
     out = tmp_path / "site"
     shutil.copytree(built_site, out)
-    (out / ".cqatlas-build").unlink()  # as builds wrote it before they marked their output
-    (out / "layers" / "draft.txt").write_text("not a layer", encoding="utf-8")
-    assert_refused(run_cli("build", "--out", str(out)), "did not write")
-    (out / "layers" / "draft.txt").unlink()
-    assert run_cli("build", "--out", str(out)).returncode == 0
-    assert snapshot(out) == snapshot(built_site)
+    (out / ".cqatlas-build").unlink()
+    (out / "assets" / "my-photo.jpg").write_bytes(b"irreplaceable")
+    (out / "layers" / "my-survey.geojson").write_text("{}", encoding="utf-8")
+    before = snapshot(out)
+    assert_refused(run_cli("build", "--out", str(out)), "did not write", "nothing was changed")
+    assert snapshot(out) == before
+    assert leftovers(tmp_path, "site") == []
+
+
+def test_folders_named_like_leftovers_are_removed_only_if_the_build_marked_them(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    mine = {name: tmp_path / f".site.{name}-mine" for name in ("trash", "staging", "retired")}
+    for folder in mine.values():
+        folder.mkdir()
+        (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    # A leftover of a build whose removal was cut short: still marked, so the next build finishes removing it.
+    cut_short = tmp_path / ".site.trash-0123456789ab"
+    (cut_short / "layers").mkdir(parents=True)
+    (cut_short / ".cqatlas-build").write_text("Written by `cqatlas build`", encoding="utf-8")
+    (cut_short / "layers" / "universities.geojson").write_text("{}", encoding="utf-8")
+    for _ in range(2):  # a new OUT, then replacing it
+        result = run_cli("build", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    assert not cut_short.exists()
+    for folder in mine.values():
+        assert snapshot(folder) == {"notes.txt": b"mine"}, folder.name
+    assert leftovers(tmp_path, "site", *(folder.name for folder in mine.values())) == []
 
 
 def test_unwritable_parent_ends_in_a_message(tmp_path: Path) -> None:
