@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -206,3 +208,62 @@ def test_kill_9_at_random_points_leaves_old_or_new_output(tmp_path: Path) -> Non
     assert stray == [], f"seed {seed}: leftovers of killed builds {stray}"
     print(f"seed {seed}, write window {window:.2f} s: OUT after each kill: {outcomes}")
     assert "kept" in outcomes, f"seed {seed}: no kill landed before the swap"
+
+
+_WRITE_SET = """
+import json, sys
+from pathlib import Path
+from geo.derive.writer import write_layers
+folder, source = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+print("writing", flush=True)
+write_layers(folder, source)
+"""
+
+
+def test_derive_writes_its_layer_set_all_or_nothing_under_kill_9(tmp_path: Path) -> None:
+    from geo.derive.writer import recover_layer_writes
+
+    names = ["districts.geojson", "development_zones.geojson", "rail_europe.geojson", "yangtze_waterway.geojson"]
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    for name in names:
+        shutil.copyfile(LAYERS_DIR / name, layers / name)
+    old = snapshot(layers)
+    new_set = {}
+    for name in names:  # a new version of each, large enough that writing the set takes a while
+        data = json.loads((LAYERS_DIR / name).read_text(encoding="utf-8"))
+        data["features"] = data["features"] * 4
+        for feature in data["features"]:
+            feature["properties"]["geometry_note"] = "re-derived"
+        new_set[name] = data
+    source = tmp_path / "new.json"
+    source.write_text(json.dumps(new_set), encoding="utf-8")
+
+    def run() -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", _WRITE_SET, str(layers), str(source)], cwd=REPO,
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None and process.stdout.readline() == "writing\n"
+        return process
+
+    process = run()
+    began = time.monotonic()  # from the moment it starts writing
+    process.wait()
+    window = time.monotonic() - began
+    new = snapshot(layers)
+    assert new != old and not [p for p in layers.iterdir() if p.name.startswith(".")]
+
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    for attempt in range(6):
+        for name in names:
+            (layers / name).write_bytes(old[name])
+        process = run()
+        time.sleep(rng.uniform(0, 1.1 * window))
+        process.kill()
+        process.wait()
+        committed = (layers / ".derive-journal.json").exists()
+        if not committed:  # killed before the point of no return, or after the last rename: one whole set
+            assert {n: (layers / n).read_bytes() for n in names} in (old, new), f"seed {seed}, attempt {attempt}"
+        recover_layer_writes(layers)  # what the next derive does first
+        assert snapshot(layers) in (old, new), f"seed {seed}, attempt {attempt}: a mixed layer set"
+        assert not [p for p in layers.iterdir() if p.name.startswith(".")], f"seed {seed}: leftovers"
