@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from geo.map.assets import asset_path
 from geo.data.errors import NotFound
+from geo.data.registry import DATA_VERSION
 from web.deps import PublishedDep, SettingsDep
 from web.models import Health
 from web.responses import prepared_response
@@ -42,7 +43,7 @@ async def health(request: Request) -> dict[str, object]:
     served, rejected = status.served, status.last_rejected  # one snapshot: counts and version agree
     atlas = served.data.atlas
     return {"status": "ok", "layers": len(atlas.layers), "features": sum(len(layer.features) for layer in atlas.layers),
-            "data_version": served.version, "published_at": served.published_at,
+            "data_version": DATA_VERSION, "content_hash": served.content_hash, "published_at": served.published_at,
             "last_rejected": None if rejected is None else {"at": rejected.at, "reason": rejected.reason}}
 
 
