@@ -213,3 +213,18 @@ def test_derive_with_a_truncated_routes_file_names_it(tmp_path: Path) -> None:
     result = run_cli("derive", "--layers", str(layers))
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert "routes.toml: is not valid TOML" in result.stderr and "line" in result.stderr
+
+
+def test_serve_on_a_port_in_use_fails_with_address_in_use(server_process: str) -> None:
+    port = server_process.rsplit(":", 1)[1]
+    result = run_cli("serve", "--port", port, "--workers", "1", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"--port {port}: address in use" in result.stderr
+
+
+@pytest.mark.parametrize(("host", "reason"), [("999.1.1.1", "not a valid address"),
+                                              ("192.0.2.1", "not an address of this machine")])
+def test_serve_on_a_bad_host_names_it(host: str, reason: str) -> None:
+    result = run_cli("serve", "--host", host, "--port", str(free_port()), "--workers", "1", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"--host {host}: {reason}" in result.stderr
