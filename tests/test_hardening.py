@@ -54,6 +54,11 @@ def test_cors_is_open_for_reading_data_only(client: TestClient) -> None:
         assert client.get(path, headers=origin).headers["access-control-allow-origin"] == "*"
     preflight = client.options("/api/layers", headers={**origin, "Access-Control-Request-Method": "DELETE"})
     assert preflight.status_code == 400
+    # Refused in the one JSON error shape, like every other error.
+    assert preflight.headers["content-type"] == "application/json"
+    assert preflight.json()["error"]["status"] == 400 and "method" in preflight.json()["error"]["message"]
+    allowed = client.options("/api/layers", headers={**origin, "Access-Control-Request-Method": "GET"})
+    assert allowed.status_code == 200 and "GET" in allowed.headers["access-control-allow-methods"]
     assert client.post("/api/layers").status_code == 405
     assert client.delete("/api/layers/universities.geojson").status_code == 405
 

@@ -43,7 +43,7 @@ def test_limit_default_bounds_and_server_cap() -> None:
     assert parse_items_query({"limit": "10000"}, max_limit=20000).limit == 10000
     assert "limit must be between 1 and 10000" in refused(parse_items_query, {"limit": "0"})
     assert "limit must be between 1 and 10000" in refused(parse_items_query, {"limit": "10001"})
-    assert "limit must be an integer; got 'ten'" in refused(parse_items_query, {"limit": "ten"})
+    assert "limit must be an integer written in digits 0-9; got 'ten'" in refused(parse_items_query, {"limit": "ten"})
 
 
 def test_offset_bounds() -> None:
@@ -281,3 +281,13 @@ def test_boxes_across_the_antimeridian_and_upside_down(atlas: Atlas) -> None:
     assert [f.id for f in features_in_bbox(layer, (100, 20, 80, 35))] == everything
     assert [f.id for f in features_in_bbox(layer, (170, 20, 107, 35))] == everything
     assert features_in_bbox(layer, (100, 35, 110, 20)) == ()
+
+
+def test_integers_are_ascii_digits_only() -> None:
+    for text in ("٥", "1_000", "+5", " 5", "５"):  # Arabic-Indic five, an underscore, a sign, a space, a full-width five
+        assert "digits 0-9" in refused(parse_items_query, {"limit": text}), text
+    assert parse_items_query({"limit": "5", "offset": "0010"}).limit == 5
+
+
+def test_empty_filter_is_refused_as_the_api_description_says() -> None:
+    assert "filter is empty" in refused(parse_items_query, {"filter": ""})

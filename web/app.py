@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
@@ -19,7 +18,7 @@ from web.openapi import openapi_30, served_names
 from web.routes import api, corridor_routes, ogc, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
-from web.security import SecurityHeaders, content_security_policy
+from web.security import JsonCORSMiddleware, SecurityHeaders, content_security_policy
 from web.settings import Settings
 from web.urls import host_problem
 
@@ -87,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.data_status = DataStatus(published)
     install_error_handlers(app)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
+    app.add_middleware(JsonCORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
                        allow_headers=["If-None-Match", "Accept-Encoding"], expose_headers=["ETag", "Content-Disposition"])
     # The map's inline scripts embed the data, so its policy is read from the build being served.
     app.add_middleware(SecurityHeaders, html_policy=lambda path: (

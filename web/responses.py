@@ -58,14 +58,26 @@ def _accepts_gzip(header: str | None) -> bool:
     return qualities.get("*", 0.0) > 0
 
 
+def gzip_etag(etag: str) -> str:
+    """The strong validator of the gzip body: different bytes, so a different tag (RFC 9110 §8.8.3)."""
+    return etag[:-1] + '-gzip"'
+
+
+def _unchanged(if_none_match: str | None, prepared: Prepared) -> bool:
+    """Either encoding's tag names the same content: a client that cached one is answered 304 in either."""
+    return _etag_matches(if_none_match, prepared.etag) or _etag_matches(if_none_match, gzip_etag(prepared.etag))
+
+
 def negotiate(prepared: Prepared, if_none_match: str | None, accept_encoding: str | None,
               extra_headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body for a prepared document, given the client's conditional and encoding headers."""
-    headers = {"ETag": prepared.etag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache", **(extra_headers or {})}
-    if _etag_matches(if_none_match, prepared.etag):
+    gzipped = _accepts_gzip(accept_encoding)
+    headers = {"ETag": gzip_etag(prepared.etag) if gzipped else prepared.etag, "Vary": "Accept-Encoding",
+               "Cache-Control": "no-cache", **(extra_headers or {})}
+    if _unchanged(if_none_match, prepared):
         return 304, headers, b""
     headers["Content-Type"] = prepared.media_type
-    if _accepts_gzip(accept_encoding):
+    if gzipped:
         headers["Content-Encoding"] = "gzip"
         return 200, headers, prepared.gzip_body
     return 200, headers, prepared.body
@@ -94,6 +106,7 @@ class _Encoded:
             return status, [(k.lower().encode(), v.encode()) for k, v in headers.items()] + extra, body
 
         self.not_modified = encode(prepared.etag, None)
+        self.not_modified_gzip = encode(prepared.etag, "gzip")
         self.gzipped = encode(None, "gzip")
         self.identity = encode(None, None)
 
@@ -130,9 +143,10 @@ class PreparedDownloads:
                 if_none_match = value.decode("latin-1")
             elif key == b"accept-encoding":
                 accept_encoding = value.decode("latin-1")
-        if _etag_matches(if_none_match, encoded.prepared.etag):
-            return encoded.not_modified
-        return encoded.gzipped if _accepts_gzip(accept_encoding) else encoded.identity
+        gzipped = _accepts_gzip(accept_encoding)
+        if _unchanged(if_none_match, encoded.prepared):
+            return encoded.not_modified_gzip if gzipped else encoded.not_modified
+        return encoded.gzipped if gzipped else encoded.identity
 
     async def answer(self, scope: Scope, send: Send) -> bool:
         """Send the prepared download ``scope`` asks for; False (nothing sent) if it asks for something else."""

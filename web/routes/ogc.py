@@ -42,7 +42,8 @@ ITEMS_PARAMETERS = [
     _query("datetime", {"type": "string"}, "RFC 3339 instant or interval (../2015-01-01); matched against the "
            "year a feature was established; features without one are always included."),
     _query("crs", CRS_SCHEMA, "CRS of the returned geometries."),
-    _query("filter", {"type": "string"}, "CQL2 filter expression over the collection's queryables."),
+    _query("filter", {"type": "string", "minLength": 1},
+           "CQL2 filter expression over the collection's queryables (leave it out to select every feature)."),
     _query("filter-lang", {"type": "string", "enum": list(FILTER_LANGS), "default": "cql2-text"},
            "Language of filter."),
     _query("filter-crs", CRS_SCHEMA, "CRS of geometry literals in filter."),
