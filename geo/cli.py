@@ -74,15 +74,17 @@ def derive(layers: LayersOption = DEFAULT_LAYERS) -> None:
     """Re-derive traced geometry from layers/derivation/ and the reference datasets; rewrites only geometry and
     provenance fields of the layers it touches (needs the 'reference' extra)."""
     from geo.derive import derive as derive_geometry
+    from geo.derive.inputs import InputsInvalid
     from geo.derive.reference import ReferenceMissing
 
-    try:
-        report = derive_geometry(layers)
-    except ReferenceMissing as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo("\n".join(report.lines))
-    _require_valid(layers)
+    with clean_failures():
+        try:
+            report = derive_geometry(layers)
+        except (ReferenceMissing, InputsInvalid) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo("\n".join(report.lines))
+        _require_valid(layers)
     typer.echo(f"{layers}: derived and valid.")
 
 

@@ -161,3 +161,70 @@ def test_layers_option_naming_a_file(tmp_path: Path, command: str) -> None:
     result = run_cli(command, "--layers", str(not_a_folder), *extra, timeout=90)
     check_refused(result, [("layers-path-is-a-file", ("layers.zip", "is not a folder"))])
     assert sorted(path.name for path in tmp_path.iterdir()) == ["layers.zip"]
+
+
+# --- derive: inputs name registered layers and existing features; every problem ends in a message ---
+
+def _edit_inputs(layers: Path, file: str, old: str, new: str) -> None:
+    path = layers / "derivation" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+FIRST_ROUTE = 'layer = "rail_europe"\nid = "chongqing-xinjiang-europe-railway"'
+DERIVE_CASES = [
+    # (case, file, old text, new text, fragments of the message: file, item, field, reason)
+    ("layer-outside", "routes.toml", FIRST_ROUTE, 'layer = "../outside"\nid = "chongqing-xinjiang-europe-railway"',
+     ("routes.toml", "chongqing-xinjiang-europe-railway", "layer", "'../outside' is not a layer")),
+    ("longitude-999", "routes.toml", "lon = 106.366", "lon = 999",
+     ("routes.toml", "chongqing-xinjiang-europe-railway", "waypoints.0.lon", "less than or equal to 180")),
+    ("unknown-feature", "routes.toml", 'id = "chongqing-xinjiang-europe-railway"', 'id = "no-such-route"',
+     ("routes.toml", "no-such-route", "id", "no feature 'no-such-route' in rail_europe.geojson")),
+    ("unknown-district", "places.toml", 'districts = ["yubei-district", "jiangbei-district"]',
+     'districts = ["atlantis-district"]', ("places.toml", "ftz-liangjiang-area", "districts", "atlantis-district")),
+    ("missing-field", "routes.toml", 'lat = 29.64, source = "logistics_hubs', 'source = "logistics_hubs',
+     ("routes.toml", "chongqing-xinjiang-europe-railway", "waypoints.0.lat", "Field required")),
+]
+
+
+@pytest.mark.parametrize("case", DERIVE_CASES, ids=[case[0] for case in DERIVE_CASES])
+def test_derive_names_the_bad_input_and_writes_nothing(tmp_path: Path, case: tuple) -> None:
+    _, file, old, new, fragments = case
+    layers = tmp_path / "layers"
+    shutil.copytree(LAYERS_DIR, layers)
+    outside = tmp_path / "outside.geojson"
+    outside.write_text('{"mine": true}', encoding="utf-8")
+    _edit_inputs(layers, file, old, new)
+    before = {path.name: path.read_bytes() for path in layers.glob("*.geojson")}
+    result = run_cli("derive", "--layers", str(layers))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert any(all(fragment in line for fragment in fragments) for line in result.stderr.splitlines()), result.stderr
+    assert outside.read_text(encoding="utf-8") == '{"mine": true}'
+    assert {path.name: path.read_bytes() for path in layers.glob("*.geojson")} == before
+    assert sorted(path.name for path in layers.iterdir() if path.name.startswith(".")) == []
+
+
+def test_derive_with_a_truncated_routes_file_names_it(tmp_path: Path) -> None:
+    layers = tmp_path / "layers"
+    shutil.copytree(LAYERS_DIR, layers)
+    routes = layers / "derivation" / "routes.toml"
+    routes.write_text(routes.read_text(encoding="utf-8")[:1500], encoding="utf-8")
+    result = run_cli("derive", "--layers", str(layers))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "routes.toml: is not valid TOML" in result.stderr and "line" in result.stderr
+
+
+def test_serve_on_a_port_in_use_fails_with_address_in_use(server_process: str) -> None:
+    port = server_process.rsplit(":", 1)[1]
+    result = run_cli("serve", "--port", port, "--workers", "1", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"--port {port}: address in use" in result.stderr
+
+
+@pytest.mark.parametrize(("host", "reason"), [("999.1.1.1", "not a valid address"),
+                                              ("192.0.2.1", "not an address of this machine")])
+def test_serve_on_a_bad_host_names_it(host: str, reason: str) -> None:
+    result = run_cli("serve", "--host", host, "--port", str(free_port()), "--workers", "1", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"--host {host}: {reason}" in result.stderr

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -66,22 +68,43 @@ def test_empty_folder_and_previous_builds_are_replaced(tmp_path: Path) -> None:
     assert leftovers(tmp_path, "site") == []
 
 
-def test_build_from_before_the_marker_is_recognised_by_its_contents(tmp_path: Path, built_site: Path) -> None:
+def test_unmarked_folder_that_looks_like_a_build_is_refused(tmp_path: Path, built_site: Path) -> None:
+    # Someone's own site with the names a build writes (index.html, catalog.json, layers/) and files of their own.
     out = tmp_path / "site"
     shutil.copytree(built_site, out)
-    (out / ".cqatlas-build").unlink()  # as builds wrote it before they marked their output (and wrote pages)
-    shutil.rmtree(out / "features")
-    for path in (out / "embed.html", *(out / "layers").glob("*.html"), *(out / "layers").glob("*.table.csv")):
+    (out / ".cqatlas-build").unlink()
+    (out / "assets" / "my-photo.jpg").write_bytes(b"irreplaceable")
+    (out / "layers" / "my-survey.geojson").write_text("{}", encoding="utf-8")
+    before = snapshot(out)
+    assert_refused(run_cli("build", "--out", str(out)), "did not write", "nothing was changed")
+    assert snapshot(out) == before
+    assert leftovers(tmp_path, "site") == []
+    # Unmarked and holding only what a build writes, with a stranger's file beside it: refused all the same.
+    for path in (*(out / "assets").glob("my-photo.jpg"), *(out / "layers").glob("my-survey.geojson")):
         path.unlink()
-    (out / "layers" / "draft.txt").write_text("not a layer", encoding="utf-8")
-    assert_refused(run_cli("build", "--out", str(out)), "did not write")
-    (out / "layers" / "draft.txt").unlink()
-    (out / "thesis.docx").write_bytes(b"three years of work")  # a stranger's file beside the old build
+    (out / "thesis.docx").write_bytes(b"three years of work")
     assert_refused(run_cli("build", "--out", str(out)), "did not write")
     assert (out / "thesis.docx").read_bytes() == b"three years of work"
-    (out / "thesis.docx").unlink()
-    assert run_cli("build", "--out", str(out)).returncode == 0
-    assert snapshot(out) == snapshot(built_site)
+
+
+def test_folders_named_like_leftovers_are_removed_only_if_the_build_marked_them(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    mine = {name: tmp_path / f".site.{name}-mine" for name in ("trash", "staging", "retired")}
+    for folder in mine.values():
+        folder.mkdir()
+        (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    # A leftover of a build whose removal was cut short: still marked, so the next build finishes removing it.
+    cut_short = tmp_path / ".site.trash-0123456789ab"
+    (cut_short / "layers").mkdir(parents=True)
+    (cut_short / ".cqatlas-build").write_text("Written by `cqatlas build`", encoding="utf-8")
+    (cut_short / "layers" / "universities.geojson").write_text("{}", encoding="utf-8")
+    for _ in range(2):  # a new OUT, then replacing it
+        result = run_cli("build", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    assert not cut_short.exists()
+    for folder in mine.values():
+        assert snapshot(folder) == {"notes.txt": b"mine"}, folder.name
+    assert leftovers(tmp_path, "site", *(folder.name for folder in mine.values())) == []
 
 
 def test_unwritable_parent_ends_in_a_message(tmp_path: Path) -> None:
@@ -191,3 +214,62 @@ def test_kill_9_at_random_points_leaves_old_or_new_output(tmp_path: Path) -> Non
     assert stray == [], f"seed {seed}: leftovers of killed builds {stray}"
     print(f"seed {seed}, write window {window:.2f} s: OUT after each kill: {outcomes}")
     assert "kept" in outcomes, f"seed {seed}: no kill landed before the swap"
+
+
+_WRITE_SET = """
+import json, sys
+from pathlib import Path
+from geo.derive.writer import write_layers
+folder, source = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+print("writing", flush=True)
+write_layers(folder, source)
+"""
+
+
+def test_derive_writes_its_layer_set_all_or_nothing_under_kill_9(tmp_path: Path) -> None:
+    from geo.derive.writer import recover_layer_writes
+
+    names = ["districts.geojson", "development_zones.geojson", "rail_europe.geojson", "yangtze_waterway.geojson"]
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    for name in names:
+        shutil.copyfile(LAYERS_DIR / name, layers / name)
+    old = snapshot(layers)
+    new_set = {}
+    for name in names:  # a new version of each, large enough that writing the set takes a while
+        data = json.loads((LAYERS_DIR / name).read_text(encoding="utf-8"))
+        data["features"] = data["features"] * 4
+        for feature in data["features"]:
+            feature["properties"]["geometry_note"] = "re-derived"
+        new_set[name] = data
+    source = tmp_path / "new.json"
+    source.write_text(json.dumps(new_set), encoding="utf-8")
+
+    def run() -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", _WRITE_SET, str(layers), str(source)], cwd=REPO,
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None and process.stdout.readline() == "writing\n"
+        return process
+
+    process = run()
+    began = time.monotonic()  # from the moment it starts writing
+    process.wait()
+    window = time.monotonic() - began
+    new = snapshot(layers)
+    assert new != old and not [p for p in layers.iterdir() if p.name.startswith(".")]
+
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    for attempt in range(6):
+        for name in names:
+            (layers / name).write_bytes(old[name])
+        process = run()
+        time.sleep(rng.uniform(0, 1.1 * window))
+        process.kill()
+        process.wait()
+        committed = (layers / ".derive-journal.json").exists()
+        if not committed:  # killed before the point of no return, or after the last rename: one whole set
+            assert {n: (layers / n).read_bytes() for n in names} in (old, new), f"seed {seed}, attempt {attempt}"
+        recover_layer_writes(layers)  # what the next derive does first
+        assert snapshot(layers) in (old, new), f"seed {seed}, attempt {attempt}: a mixed layer set"
+        assert not [p for p in layers.iterdir() if p.name.startswith(".")], f"seed {seed}: leftovers"

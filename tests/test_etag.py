@@ -39,3 +39,18 @@ def test_if_none_match_uses_weak_comparison(live_server: LiveServer, path: str) 
                 assert response.content == b"" and response.headers["etag"] == etag
             else:
                 assert response.content == first.content
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_gzip_and_identity_bodies_have_different_strong_etags(live_server: LiveServer, path: str) -> None:
+    with httpx.Client(base_url=live_server.url) as client:
+        gzipped = client.get(path, headers={"Accept-Encoding": "gzip"})
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        assert gzipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+        tags = gzipped.headers["etag"], plain.headers["etag"]
+        # RFC 9110 §8.8.3: a strong validator differs whenever the representation's bytes do.
+        assert tags[0] != tags[1] and not any(tag.startswith("W/") for tag in tags)
+        for tag in tags:  # a tag of either encoding still validates the cached copy
+            for encoding, expected in (("gzip", tags[0]), ("identity", tags[1])):
+                response = client.get(path, headers={"If-None-Match": tag, "Accept-Encoding": encoding})
+                assert response.status_code == 304 and response.headers["etag"] == expected, (tag, encoding)

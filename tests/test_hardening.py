@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -52,5 +54,50 @@ def test_cors_is_open_for_reading_data_only(client: TestClient) -> None:
         assert client.get(path, headers=origin).headers["access-control-allow-origin"] == "*"
     preflight = client.options("/api/layers", headers={**origin, "Access-Control-Request-Method": "DELETE"})
     assert preflight.status_code == 400
+    # Refused in the one JSON error shape, like every other error.
+    assert preflight.headers["content-type"] == "application/json"
+    assert preflight.json()["error"]["status"] == 400 and "method" in preflight.json()["error"]["message"]
+    allowed = client.options("/api/layers", headers={**origin, "Access-Control-Request-Method": "GET"})
+    assert allowed.status_code == 200 and "GET" in allowed.headers["access-control-allow-methods"]
     assert client.post("/api/layers").status_code == 405
     assert client.delete("/api/layers/universities.geojson").status_code == 405
+
+
+def _raw_get(url: str, path: str, header_lines: list[str]) -> tuple[int, bytes]:
+    """One request with exactly these header lines (duplicates and malformed values included), over a real socket."""
+    import socket
+    from urllib.parse import urlsplit
+
+    port = urlsplit(url).port
+    request = "\r\n".join([f"GET {path} HTTP/1.1", *header_lines, "Connection: close", "", ""]).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+@pytest.mark.parametrize("host_lines", [
+    ["Host: localhost:1@evil.example"],            # userinfo: the link's real host would be evil.example
+    ["Host: 127.0.0.1", "Host: evil.example"],     # two Host headers (RFC 9112 §3.2)
+    ["Host: localhost/evil"], ["Host: local host"], ["Host: [::1"], ["Host: localhost:80:80"],
+    [],                                            # HTTP/1.1 without Host
+])
+def test_malformed_or_duplicate_host_is_400_and_never_reaches_a_link(server_process: str,
+                                                                    host_lines: list[str]) -> None:
+    for path in ("/ogc/collections", "/api/layers/universities.geojson"):
+        status, body = _raw_get(server_process, path, host_lines)
+        assert status == 400, (host_lines, path)
+        assert b"evil" not in body
+        assert "Host" in json.dumps(json.loads(body))
+
+
+def test_well_formed_hosts_are_served_and_only_trusted_ones_linked(server_process: str) -> None:
+    status, body = _raw_get(server_process, "/ogc", ["Host: localhost:8123"])
+    assert status == 200 and "http://localhost:8123/ogc" in body.decode()
+    status, body = _raw_get(server_process, "/ogc", ["Host: [::1]:8123"])
+    assert status == 200 and "http://[::1]:8123/ogc" in body.decode()
+    status, body = _raw_get(server_process, "/ogc", ["Host: atlas.example.org"])
+    assert status == 200 and "atlas.example.org" not in body.decode()

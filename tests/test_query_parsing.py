@@ -43,7 +43,7 @@ def test_limit_default_bounds_and_server_cap() -> None:
     assert parse_items_query({"limit": "10000"}, max_limit=20000).limit == 10000
     assert "limit must be between 1 and 10000" in refused(parse_items_query, {"limit": "0"})
     assert "limit must be between 1 and 10000" in refused(parse_items_query, {"limit": "10001"})
-    assert "limit must be an integer; got 'ten'" in refused(parse_items_query, {"limit": "ten"})
+    assert "limit must be an integer written in digits 0-9; got 'ten'" in refused(parse_items_query, {"limit": "ten"})
 
 
 def test_offset_bounds() -> None:
@@ -145,6 +145,26 @@ def test_items_query_combines_datetime_and_equality(atlas: Atlas) -> None:
     assert {f.id for f in layer.features if query.matches(f)} == {i for i, y in years.items() if y > 2008}
     query = parse_items_query({"established": "2008", "datetime": "2010-01-01/2010-12-31"})
     assert not [f for f in layer.features if query.matches(f)]
+
+
+def test_filter_bounds_refuse_shapes_that_exhaust_the_parser_but_keep_real_filters(atlas: Atlas) -> None:
+    # Real filters with signs, lists and polygon literals pass the structural bounds and parse.
+    west_of = "S_INTERSECTS(geometry, POLYGON((-180 -90, 106.5 -90, 106.5 90, -180 90, -180 -90)))"
+    layer = atlas.layer("development_zones")
+    query = parse_items_query({"filter": west_of})
+    assert {f.id for f in layer.features if query.matches(f)} == {
+        f.id for f in layer.features if f.geometry.bounds[0] < 106.5}
+    assert parse_items_query({"filter": "established IN (-1, -2, 2010) AND NOT established < - 5"}).cql
+    for text, reason in [("NOT " * 4 + "established = 1", "operators in a row"),
+                         ("established = " + "-" * 4 + "1", "operators in a row"),
+                         ("established = " + "+".join(["1"] * 22), "arithmetic operators"),
+                         ("(" * 11 + "established = 1" + ")" * 11, "parentheses more than 10"),
+                         ("established = 1 " + "OR established = 1 " * 700, "tokens")]:
+        assert reason in refused(parse_items_query, {"filter": text}), text[:40]
+    assert "nests JSON" in refused(parse_items_query, {"filter": "[" * 25 + "]" * 25, "filter-lang": "cql2-json"})
+    # Brackets inside JSON strings are text, not nesting.
+    assert "nests JSON" not in refused(parse_items_query, {"filter": '{"op": "' + "[" * 40 + '"}',
+                                                            "filter-lang": "cql2-json"})
 
 
 # --- bbox (Part 1, 7.15.3; Part 2, bbox-crs) ---
@@ -261,3 +281,13 @@ def test_boxes_across_the_antimeridian_and_upside_down(atlas: Atlas) -> None:
     assert [f.id for f in features_in_bbox(layer, (100, 20, 80, 35))] == everything
     assert [f.id for f in features_in_bbox(layer, (170, 20, 107, 35))] == everything
     assert features_in_bbox(layer, (100, 35, 110, 20)) == ()
+
+
+def test_integers_are_ascii_digits_only() -> None:
+    for text in ("٥", "1_000", "+5", " 5", "５"):  # Arabic-Indic five, an underscore, a sign, a space, a full-width five
+        assert "digits 0-9" in refused(parse_items_query, {"limit": text}), text
+    assert parse_items_query({"limit": "5", "offset": "0010"}).limit == 5
+
+
+def test_empty_filter_is_refused_as_the_api_description_says() -> None:
+    assert "filter is empty" in refused(parse_items_query, {"filter": ""})

@@ -65,5 +65,37 @@ def test_reload_survives_refusals_and_failures_then_serves_a_good_edit(
         edit_feature(layers_copy, "universities", lambda f: f["properties"].update(name_en="Served after failures"))
         assert wait_for(lambda: served_name(server.url) == "Served after failures"), "reload thread died"
         now = health(server.url)
-        assert now["data_version"] != first["data_version"]
+        assert now["content_hash"] != first["content_hash"]
         assert now["published_at"] >= now["last_rejected"]["at"]
+
+
+def test_a_layer_swapped_for_a_symlink_is_refused_and_health_shows_no_server_path(layers_copy: Path,
+                                                                                 tmp_path: Path) -> None:
+    app = create_app(Settings(layers_dir=layers_copy, node_modules=default_node_modules(), reload_data=True))
+    with LiveServer(app) as server:
+        first = health(server.url)
+        # A copy of the layer outside the layers folder, with one name changed, linked in place of the layer.
+        outside = tmp_path / "elsewhere" / "universities.geojson"
+        outside.parent.mkdir()
+        shutil.copyfile(layers_copy / "universities.geojson", outside)
+        edit_feature(outside.parent, "universities", lambda f: f["properties"].update(name_en="Read from outside"))
+        (layers_copy / "universities.geojson").unlink()
+        (layers_copy / "universities.geojson").symlink_to(outside)
+        assert wait_for(lambda: health(server.url)["last_rejected"] is not None)
+        now = health(server.url)
+        assert "universities.geojson" in now["last_rejected"]["reason"]
+        assert "symbolic link" in now["last_rejected"]["reason"]
+        assert now["content_hash"] == first["content_hash"]  # still the last good data
+        assert "Read from outside" not in httpx.get(f"{server.url}/api/layers/universities.geojson").text
+        assert str(tmp_path) not in httpx.get(f"{server.url}/health").text
+
+
+def test_health_reasons_name_files_without_server_paths(layers_copy: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    app = create_app(Settings(layers_dir=layers_copy, node_modules=default_node_modules()))
+    app.state.data_status.rejected(f"DataSourceError: {layers_copy}/universities.geojson: cannot be opened "
+                                   f"('{default_node_modules()}/world-atlas/countries.json')")
+    with TestClient(app) as client:
+        reason = client.get("/health").json()["last_rejected"]["reason"]
+    assert reason == "DataSourceError: universities.geojson: cannot be opened ('countries.json')"

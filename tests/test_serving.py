@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import resource
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,48 @@ def test_head_answers_like_get_without_a_body(client: Any) -> None:
         assert head.status_code == get.status_code == 200, path
         assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
         assert head.headers["content-length"] == str(len(get.content)), path
+
+
+def _attack(port: int, stop: threading.Event, opened: list[socket.socket]) -> None:
+    """Connections from another local address that ask for the largest download and never read a byte."""
+    request = b"GET /api/atlas.geojson HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n\r\n"
+    while not stop.is_set() and len(opened) < 600:
+        try:
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.bind(("127.0.0.2", 0))
+            sock.settimeout(1)
+            opened.append(sock)
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(request)
+        except OSError:
+            pass
+        time.sleep(0.01)
+
+
+def test_slow_readers_from_one_client_do_not_lock_out_another() -> None:
+    with ServerProcess("--workers", "1", "--max-connections", "32", "--response-timeout", "2",
+                       "--header-timeout", "3") as server:
+        stop, opened = threading.Event(), []
+        attacker = threading.Thread(target=_attack, args=(server.port, stop, opened), daemon=True)
+        attacker.start()
+        latencies, answered = [], 0
+        try:
+            time.sleep(1)  # the attack is under way
+            for _ in range(30):
+                started = time.monotonic()
+                try:
+                    answered += httpx.get(f"{server.url}/api/layers", timeout=5).status_code == 200
+                except httpx.HTTPError:
+                    pass
+                latencies.append(time.monotonic() - started)
+                time.sleep(0.2)
+        finally:
+            stop.set()
+            attacker.join(timeout=5)
+            for sock in opened:
+                sock.close()
+        latencies.sort()
+        print(f"slow-reader attack: {len(opened)} connections; probe {answered}/30 answered, "
+              f"median {latencies[15]:.3f} s, slowest {latencies[-1]:.3f} s")
+        assert answered >= 28 and latencies[15] < 1.0

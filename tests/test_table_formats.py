@@ -159,3 +159,37 @@ def test_column_types_follow_the_feature_schema() -> None:
     assert _column_dtype("established") == "Int64"
     for name in ("area_km2", "length_km"):
         assert _column_dtype(name) == "Float64"
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_plain_text(atlas: Atlas) -> None:
+    import csv
+    import io
+    from dataclasses import replace
+
+    layer = atlas.layer("universities")
+    hostile = [replace(feature, properties={**feature.properties, "description_en": text, "name_fa": text})
+               for feature, text in zip(layer.features, FORMULAS)]
+    data = encode(hostile, FORMATS["csv"], "universities", layer.figure_columns)
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))  # what a spreadsheet reads, cell by cell
+    assert [row["description_en"] for row in rows] == ["'" + text for text in FORMULAS]
+    assert [row["name_fa"] for row in rows] == ["'" + text for text in FORMULAS]
+    # Numbers are not text: a number column keeps its value (and a negative one its sign).
+    assert [float(row["established"]) for row in rows if row["established"]] == [
+        float(f.properties["established"]) for f in hostile if f.properties.get("established") is not None]
+    # GeoJSON downloads carry the text exactly as written.
+    assert [f["properties"]["description_en"] for f in json.loads(encode(hostile, FORMATS["geojson"],
+                                                                         "universities"))["features"]] == FORMULAS
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_names_beginning_like_a_formula_are_refused(layers_copy: Path, text: str) -> None:
+    from geo.data.validate import validate_layers
+    from tests.conftest import edit_feature
+
+    feature_id = edit_feature(layers_copy, "universities", lambda f: f["properties"].update(name_en=text))
+    _, problems = validate_layers(layers_copy)
+    assert [(p.file, p.feature_id, p.field) for p in problems if "formula" in p.message] == [
+        ("universities.geojson", feature_id, "name_en")]

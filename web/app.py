@@ -6,20 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from geo.publish.prepared import Published
 from geo.map.render import tile_origins
-from web.errors import CatchAll, install_error_handlers
+from web.errors import CatchAll, error_body, install_error_handlers
 from web.head import HeadAsGet
+from web.limits import ClientLimits
 from web.openapi import openapi_30, served_names
 from geo.publish.releases import Releases
 from web.routes import api, corridor_routes, ogc, pages, releases, site
 from web.reload import DataReloader, DataStatus, layers_fingerprint, publish_served
 from web.responses import PreparedDownloads
-from web.security import EMBED_PATH, PAGES_POLICY, SecurityHeaders, content_security_policy, is_page
+from web.security import EMBED_PATH, PAGES_POLICY, JsonCORSMiddleware, SecurityHeaders, content_security_policy, is_page
 from web.settings import Settings
+from web.urls import host_problem
 
 
 class AtlasApp(FastAPI):
@@ -27,8 +29,19 @@ class AtlasApp(FastAPI):
     (error and telemetry wrappers, body limits, each wrapping ``send``) took about half of each request's time."""
 
     prepared_downloads: PreparedDownloads | None = None
+    client_limits: ClientLimits | None = None  # outermost: it bounds the fast path too
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.client_limits is not None:
+            await self.client_limits(scope, receive, send)
+        else:
+            await self.answer(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        problem = host_problem(scope) if scope["type"] == "http" else None
+        if problem is not None:
+            await JSONResponse(error_body(scope["path"], 400, problem), status_code=400)(scope, receive, send)
+            return
         if self.prepared_downloads is None or not await self.prepared_downloads.answer(scope, send):
             await super().__call__(scope, receive, send)
 
@@ -81,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.releases = Releases(settings.releases_dir)
     install_error_handlers(app)
     # GIS clients and other sites may read the data; nothing but GET/HEAD is open cross-origin.
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
+    app.add_middleware(JsonCORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"],
                        allow_headers=["If-None-Match", "Accept-Encoding", "Range", "If-Range"],
                        expose_headers=["ETag", "Content-Disposition", "Content-Range", "Accept-Ranges", "Content-Length"])
     # The map's inline scripts embed the data, so its policy is read from the build being served.
@@ -93,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     # Ahead of the whole stack (see AtlasApp); it sets the same CORS and security headers itself.
     app.prepared_downloads = PreparedDownloads(published=lambda: app.state.published)
+    app.client_limits = ClientLimits(app.answer, settings.max_requests_per_client, settings.response_timeout,
+                                     settings.idle_timeout)
     # Around everything: whatever fails unexpectedly is answered in the JSON error shape.
     app.add_middleware(CatchAll)
     app.include_router(site.router)

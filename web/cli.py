@@ -11,7 +11,7 @@ import typer
 from geo.map.sources import default_node_modules
 from geo.cli import DEFAULT_LAYERS, LayersOption, app, clean_failures
 from web.asgi import SETTINGS_ENV
-from web.serving import ServerLimits, run_server
+from web.serving import CannotListen, ServerLimits, check_listen_address, run_server
 from web.settings import Settings
 
 
@@ -24,7 +24,7 @@ def default_workers() -> int:
 def serve(
     layers: LayersOption = DEFAULT_LAYERS,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=0, help="Worker processes (0, the default: one per core).")] = 0,
     node_modules: Annotated[Path | None, typer.Option(help="Where npm installed the front-end packages.")] = None,
     reload_data: Annotated[bool, typer.Option("--reload-data", help="Republish when layer files change; "
@@ -35,15 +35,26 @@ def serve(
                                              "more than serving a prepared download).")] = False,
     header_timeout: Annotated[float, typer.Option(help="Seconds a client has to send its request headers; "
                                                   "idle keep-alive connections are closed after it too.")] = 10.0,
-    max_connections: Annotated[int, typer.Option(help="Requests handled at once per worker; more wait.")] = 512,
+    max_connections: Annotated[int, typer.Option(help="Connections served at once per worker; more wait.")] = 512,
+    max_per_client: Annotated[int, typer.Option(min=1, help="Requests one client address may have in progress "
+                                                "per worker; more are answered 429.")] = 16,
+    response_timeout: Annotated[float, typer.Option(help="Seconds a client has to read a response; a client "
+                                                    "that reads slower is disconnected.")] = 60.0,
     releases: Annotated[Path | None, typer.Option("--releases", help="Folder of release folders (as written by "
                                                   "`cqatlas release --out`) to serve under /releases.")] = None,
 ) -> None:
     """Validate and build in memory, then serve the map and the data over HTTP."""
     from web.app import create_app
 
+    try:
+        check_listen_address(host, port)  # before minutes of building: a busy port or bad host ends here
+    except CannotListen as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     settings = Settings(layers_dir=layers, node_modules=node_modules or default_node_modules(),
-                        reload_data=reload_data, public_url=public_url, releases_dir=releases)
+                        reload_data=reload_data, public_url=public_url, releases_dir=releases,
+                        max_requests_per_client=max_per_client, response_timeout=response_timeout,
+                        idle_timeout=header_timeout)
     with clean_failures():
         create_app(settings)  # validate once here, so bad layers end in messages before any worker starts
     os.environ[SETTINGS_ENV] = settings.model_dump_json()

@@ -95,7 +95,9 @@ class Health(BaseModel):
     status: str
     layers: int
     features: int
-    data_version: str = Field(description="Content hash of the data served; changes exactly when the data does")
+    data_version: str = Field(description="Release of the atlas data, as in the catalog (see CHANGELOG.md)")
+    content_hash: str = Field(description="Content hash of the data served; changes exactly when the data does "
+                              "(the ETag of /api/atlas.geojson)")
     published_at: str = Field(description="When this data was published (UTC, RFC 3339)")
     last_rejected: Rejected | None = Field(description="The last layer edit that was refused (still serving the "
                                                        "previous data), if any since start")

@@ -7,6 +7,7 @@ logged once with its reason, recorded for ``/health``, and the watcher goes on w
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def data_version(published: Published) -> str:
+def content_hash(published: Published) -> str:
     """Content hash of everything served as data (the whole atlas, every layer, every field)."""
     return published.downloads["atlas", "geojson"].etag.strip('"')
 
@@ -38,7 +39,7 @@ def data_version(published: Published) -> str:
 @dataclass(frozen=True)
 class Served:
     data: Published
-    version: str
+    content_hash: str
     published_at: str
 
 
@@ -55,14 +56,22 @@ class DataStatus:
     """
 
     def __init__(self, published: Published):
-        self.served = Served(published, data_version(published), _now())
+        self.served = Served(published, content_hash(published), _now())
         self.last_rejected: Rejection | None = None
 
     def published(self, published: Published) -> None:
-        self.served = Served(published, data_version(published), _now())
+        self.served = Served(published, content_hash(published), _now())
 
     def rejected(self, reason: str) -> None:
-        self.last_rejected = Rejection(_now(), clip(reason, MAX_REASON))
+        self.last_rejected = Rejection(_now(), clip(without_paths(reason), MAX_REASON))
+
+
+# An absolute path (/srv/atlas/layers/x.geojson): /health names the file, never where the server keeps it.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/'\"]+/)+(?=[^\s/'\"]*)")
+
+
+def without_paths(text: str) -> str:
+    return _ABSOLUTE_PATH.sub("", text)
 
 
 def publish_served(settings: Settings) -> Published:

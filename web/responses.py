@@ -72,29 +72,46 @@ def _accepts_gzip(header: str | None) -> bool:
 CACHE_FOR_A_YEAR = "public, max-age=31536000, immutable"
 
 
+def encoded_etag(etag: str, coding: str | None) -> str:
+    """The strong validator of one encoding's body: different bytes, so a different tag (RFC 9110 §8.8.3)."""
+    return etag if coding is None else etag[:-1] + f'-{coding}"'
+
+
+def _unchanged(if_none_match: str | None, prepared: Prepared) -> bool:
+    """Every encoding's tag names the same content: a client that cached one is answered 304 in any."""
+    return any(_etag_matches(if_none_match, encoded_etag(prepared.etag, coding)) for coding in (None, "gzip", "br"))
+
+
+def _coding(prepared: Prepared, accept_encoding: str | None) -> str | None:
+    """The content coding to send: brotli where prepared and accepted (smaller for scripts and styles), else gzip."""
+    if prepared.gzip_body is None:
+        return None
+    accepted = _codings(accept_encoding)
+    if prepared.brotli_body is not None and _accepts(accepted, "br"):
+        return "br"
+    return "gzip" if _accepts(accepted, "gzip") else None
+
+
 def negotiate(prepared: Prepared, if_none_match: str | None, accept_encoding: str | None,
               extra_headers: dict[str, str] | None = None, range_header: str | None = None,
               if_range: str | None = None) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body for a prepared document, given the client's conditional, range and encoding
     headers (pass ``range_header`` for GET only: RFC 9110 defines ranges for GET alone)."""
-    headers = {"ETag": prepared.etag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache",
+    coding = _coding(prepared, accept_encoding)
+    headers = {"ETag": encoded_etag(prepared.etag, coding), "Vary": "Accept-Encoding", "Cache-Control": "no-cache",
                "Accept-Ranges": "bytes", **(extra_headers or {})}
-    if _etag_matches(if_none_match, prepared.etag):
+    if _unchanged(if_none_match, prepared):
         return 304, headers, b""
     # Ranges are of the identity bytes, whatever the client accepts: readers seek in the file they will parse.
     partial = ranged(prepared.body, prepared.media_type, prepared.etag, range_header, if_range)
     if partial is not None:
         status, range_headers, body = partial
-        return status, {**headers, **range_headers}, body
+        return status, {**headers, "ETag": prepared.etag, **range_headers}, body
     headers["Content-Type"] = prepared.media_type
-    if prepared.gzip_body is None:
-        return 200, headers, prepared.body
-    accepted = _codings(accept_encoding)
-    # Brotli first where prepared: smaller than gzip for scripts and styles (every current browser sends "br").
-    if prepared.brotli_body is not None and _accepts(accepted, "br"):
+    if coding == "br":
         headers["Content-Encoding"] = "br"
         return 200, headers, prepared.brotli_body
-    if _accepts(accepted, "gzip"):
+    if coding == "gzip":
         headers["Content-Encoding"] = "gzip"
         return 200, headers, prepared.gzip_body
     return 200, headers, prepared.body
@@ -128,6 +145,7 @@ class _Encoded:
 
         self.encode = encode
         self.not_modified = encode(prepared.etag, None)
+        self.not_modified_gzip = encode(prepared.etag, "gzip")
         self.gzipped = encode(None, "gzip")
         self.identity = encode(None, None)
 
@@ -168,11 +186,12 @@ class PreparedDownloads:
                 range_header = value.decode("latin-1")
             elif key == b"if-range":
                 if_range = value.decode("latin-1")
-        if _etag_matches(if_none_match, encoded.prepared.etag):
-            return encoded.not_modified
+        gzipped = _accepts_gzip(accept_encoding)
+        if _unchanged(if_none_match, encoded.prepared):
+            return encoded.not_modified_gzip if gzipped else encoded.not_modified
         if range_header is not None and scope["method"] == "GET":
             return encoded.encode(if_none_match, accept_encoding, range_header, if_range)
-        return encoded.gzipped if _accepts_gzip(accept_encoding) else encoded.identity
+        return encoded.gzipped if gzipped else encoded.identity
 
     async def answer(self, scope: Scope, send: Send) -> bool:
         """Send the prepared download ``scope`` asks for; False (nothing sent) if it asks for something else."""

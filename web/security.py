@@ -7,6 +7,9 @@ import hashlib
 import re
 from collections.abc import Callable
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BASE_HEADERS = [
@@ -41,6 +44,20 @@ def content_security_policy(page: str, tile_origins: list[str], inline_styles: b
         "base-uri 'none'",
         f"frame-ancestors {frame_ancestors}",
     ])
+
+
+class JsonCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the service's JSON error shape, not plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        message = f"{response.body.decode('utf-8', 'replace')}: cross-origin requests may only GET or HEAD"
+        headers = {key: value for key, value in response.headers.items()
+                   if key.lower() not in ("content-length", "content-type")}
+        return JSONResponse({"error": {"status": response.status_code, "message": message}},
+                            status_code=response.status_code, headers=headers)
 
 
 DEFAULT_POLICY = b"default-src 'none'; frame-ancestors 'none'"

@@ -22,3 +22,8 @@ class Settings(BaseModel):
     # Folder of release folders (``cqatlas release --out``) served under /releases and listed at /api/releases.
     releases_dir: Path | None = None
     ogc_page_limit: int = 1000  # most features on one OGC items page, whatever limit a client asks for
+    # Per client address and worker (web.limits): requests in progress at once, and the time a response may take to
+    # be read; connections idle longer than idle_timeout are closed by the server (its header timeout).
+    max_requests_per_client: int = 16
+    response_timeout: float = 60.0
+    idle_timeout: float = 10.0

@@ -7,9 +7,11 @@ never ends up in a link.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
+from starlette.types import Scope
 
 from web.settings import Settings
 
@@ -62,17 +64,36 @@ class Urls:
         return f"{self.base}{layer_download_path(layer_id, extension)}"
 
 
-def _host_name(host: str) -> str:
-    if host.startswith("["):  # [::1]:8000
-        return host[1:].partition("]")[0]
-    return host.rpartition(":")[0] if host.count(":") == 1 else host
+# Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2): an IP literal in brackets, or a reg-name of
+# unreserved, percent-encoded and sub-delims characters. No userinfo ("user@"), no path, no spaces.
+_HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?")
+
+
+def host_name(host: str) -> str | None:
+    """The host of a ``Host`` header value (lower case, without brackets or port), or None if it is malformed."""
+    match = _HOST.fullmatch(host)
+    if match is None:
+        return None
+    return match.group("name").strip("[]").lower()
+
+
+def host_problem(scope: Scope) -> str | None:
+    """Why a request's Host header is unacceptable (RFC 9112 §3.2: a server must answer 400), or None."""
+    hosts = [value for key, value in scope["headers"] if key == b"host"]
+    if len(hosts) > 1:
+        return "more than one Host header"
+    if not hosts:
+        return "an HTTP/1.1 request must have a Host header" if scope.get("http_version") == "1.1" else None
+    if host_name(hosts[0].decode("latin-1")) is None:
+        return "malformed Host header"
+    return None
 
 
 def public_base(request: Request, settings: Settings) -> str:
     if settings.public_url:
         return settings.public_url.rstrip("/")
     host = request.headers.get("host", "")
-    if host and _host_name(host).lower() in settings.trusted_hosts:
+    if host and host_name(host) in settings.trusted_hosts:
         return f"{request.url.scheme}://{host}"
     server = request.scope.get("server")
     if server and server[1] is not None:

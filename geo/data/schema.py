@@ -85,6 +85,14 @@ class _FeatureBase(BaseModel):
                                      description="Date the cited source gives the status for")
 
 
+    @field_validator("name_en", "name_zh", "name_fa")
+    @classmethod
+    def _not_a_formula(cls, value: str | None) -> str | None:
+        # Names end up in CSV downloads, where a spreadsheet would run a cell starting with these as a formula.
+        if value is not None and value.startswith(("=", "+", "-", "@")):
+            raise ValueError("a name must not begin with =, +, - or @ (a spreadsheet would run it as a formula)")
+        return value
+
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
 import reprlib
 import stat
 from collections.abc import Iterator
@@ -42,16 +44,24 @@ def is_editor_file(name: str) -> bool:
 def read_json(path: Path) -> tuple[Any, list[Problem]]:
     name = path.name
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a folder, or a FIFO that would block the read forever
-            return None, [Problem(name, None, None, "is not a regular file")]
-        if info.st_size > MAX_FILE_BYTES:
-            return None, [Problem(name, None, None, f"is {info.st_size} bytes, more than the {MAX_FILE_BYTES} allowed")]
-        text = path.read_bytes().decode("utf-8")
+        # Layers are regular files inside the layers folder: a symbolic link (to a file anywhere) is not followed,
+        # and a FIFO is opened without blocking, then refused.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # a folder, or a FIFO that would block the read forever
+                return None, [Problem(name, None, None, "is not a regular file")]
+            if info.st_size > MAX_FILE_BYTES:
+                return None, [Problem(name, None, None,
+                                      f"is {info.st_size} bytes, more than the {MAX_FILE_BYTES} allowed")]
+            text = handle.read().decode("utf-8")
         return strict_json.loads(text), []
     except FileNotFoundError:
         return None, [Problem(name, None, None, "layer file is missing")]
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, [Problem(name, None, None, "is a symbolic link; layers are read only from regular files "
+                                  "inside the layers folder")]
         return None, [Problem(name, None, None, f"cannot be read: {exc.strerror or exc}")]
     except UnicodeDecodeError as exc:
         return None, [Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]

@@ -17,8 +17,9 @@ from typing import Any
 from shapely.geometry import LineString, mapping, shape
 
 from geo.derive import reference
-from geo.derive.inputs import Inputs, load_inputs
-from geo.derive.writer import write_layer
+from geo.derive.inputs import Inputs, InputsInvalid, load_inputs
+from geo.derive.writer import write_layers
+from geo.data.registry import LAYERS_BY_ID
 from geo.data.provenance import EDITORS, Dataset
 
 SIMPLIFY_DEG = {"rail_europe": 0.002, "land_sea_corridor": 0.002, "yangtze_waterway": 0.0008}
@@ -40,7 +41,7 @@ def inputs_dir(layers_dir: Path) -> Path:
 
 
 def _read(layers_dir: Path, layer_id: str) -> dict[str, Any]:
-    path = layers_dir / f"{layer_id}.geojson"
+    path = layers_dir / LAYERS_BY_ID[layer_id].filename  # the registry names the file, never the inputs
     if not path.exists():
         return {"type": "FeatureCollection", "features": []}
     return json.loads(path.read_text(encoding="utf-8"))
@@ -124,6 +125,7 @@ def derive(layers_dir: Path) -> Report:
     from geo.derive.districts import derive_districts, derive_places
 
     inputs = load_inputs(inputs_dir(layers_dir))
+    _check_ids(layers_dir, inputs)
     report = Report()
     layers: dict[str, dict[str, Any]] = {}
     yangtze = derive_routes(layers_dir, inputs, layers, report)
@@ -131,9 +133,22 @@ def derive(layers_dir: Path) -> Report:
         yangtze = LineString(shape(_feature(_read(layers_dir, "yangtze_waterway"), "yangtze-golden-waterway")["geometry"]).coords)
     districts = derive_districts(layers_dir, inputs, layers, report)
     derive_places(layers_dir, inputs, layers, districts, yangtze, report)
-    for layer_id, data in layers.items():
-        write_layer(layers_dir / f"{layer_id}.geojson", data)
+    # All the layers touched, or none of them (a derivation killed half-way leaves the previous set).
+    write_layers(layers_dir, {LAYERS_BY_ID[layer_id].filename: data for layer_id, data in layers.items()})
     return report
+
+
+def _check_ids(layers_dir: Path, inputs: Inputs) -> None:
+    """Every route and place names a feature of its layer: checked before minutes of tracing, all at once."""
+    problems = []
+    for file, key, items in (("routes.toml", "route", inputs.routes), ("places.toml", "place", inputs.places)):
+        for item in items:
+            ids = {f.get("properties", {}).get("id") for f in _read(layers_dir, item.layer)["features"]}
+            if item.id not in ids:
+                problems.append(f"{inputs_dir(layers_dir) / file}: [[{key}]] (id {item.id!r}): id: no feature "
+                                f"{item.id!r} in {LAYERS_BY_ID[item.layer].filename}")
+    if problems:
+        raise InputsInvalid("\n".join(problems))
 
 
 __all__ = ["EDITORS", "derive"]

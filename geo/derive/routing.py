@@ -18,12 +18,9 @@ from geo.derive.legs import Leg, RouteResult, geodesic_leg
 from geo.derive.river import river_legs
 from geo.derive.sea import sea_leg
 
-MAX_SNAP_KM = 15.0
-# A rail or road leg longer than this multiple of the straight distance is a network detour, not the route.
-MAX_DETOUR = 1.6
-
 # --- rail and road ------------------------------------------------------------------------------------------
 
+# A waypoint farther than this from every node of the network is drawn to, not routed (the note says so).
 MAX_SNAP_KM = 15.0
 # A rail or road leg longer than this multiple of the straight distance is a network detour, not the route.
 MAX_DETOUR = 1.6

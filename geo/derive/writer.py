@@ -1,10 +1,18 @@
-"""Write layer files the same way every time: properties indented for review, coordinates compact."""
+"""Write layer files the same way every time (properties indented for review, coordinates compact), and a set of
+them all at once or not at all.
+
+A set is written as hidden ``.NAME.derive-TOKEN.tmp`` files beside the layers; once every one is complete on disk,
+a journal naming them is put in place with one atomic rename, and only then are they renamed over the layers. The
+journal is the point of no return: a derivation killed before it leaves the layers untouched (its temporary files
+are removed by the next one), killed after it, the next derivation finishes the renames first.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +55,61 @@ def dumps_layer(data: dict[str, Any]) -> str:
     return '{\n"type": "FeatureCollection",\n' + extra_lines + '"features": [\n' + ",\n".join(features) + "\n]\n}\n"
 
 
-def write_layer(path: Path, data: dict[str, Any]) -> None:
-    """Atomic replace: a failed write never leaves a half-written layer."""
-    text = dumps_layer(data)
-    json.loads(text)  # never write what does not parse back
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+JOURNAL = ".derive-journal.json"
+_STAGED = re.compile(r"\.(?P<name>[\w-]+\.geojson)\.derive-[0-9a-f]+\.tmp")
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with open(path, "x", encoding="utf-8") as handle:
         handle.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o644)
+
+
+def _finish(layers_dir: Path, journal: dict[str, str]) -> None:
+    for name, staged in journal.items():
+        # Names come from our own journal; anything that is not a plain staged file name of a layer is ignored.
+        match = _STAGED.fullmatch(staged)
+        if match is None or match.group("name") != name:
+            continue
+        if (layers_dir / staged).exists():
+            os.replace(layers_dir / staged, layers_dir / name)
+    (layers_dir / JOURNAL).unlink(missing_ok=True)
+
+
+def recover_layer_writes(layers_dir: Path) -> None:
+    """Finish a set whose journal was written, and remove temporary files of sets that never got that far."""
+    journal_path = layers_dir / JOURNAL
+    if journal_path.exists():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            journal = {}
+        _finish(layers_dir, journal if isinstance(journal, dict) else {})
+    for path in layers_dir.iterdir():
+        if _STAGED.fullmatch(path.name) and path.is_file():
+            path.unlink()
+
+
+def write_layers(layers_dir: Path, layers: dict[str, dict[str, Any]]) -> None:
+    """Replace the files ``layers`` maps (file name → FeatureCollection) all together: all are written, or none."""
+    recover_layer_writes(layers_dir)
+    token = secrets.token_hex(6)
+    journal: dict[str, str] = {}
+    try:
+        for name, data in layers.items():
+            text = dumps_layer(data)
+            json.loads(text)  # never write what does not parse back
+            staged = f".{name}.derive-{token}.tmp"
+            _write_synced(layers_dir / staged, text)
+            journal[name] = staged
+        pending = layers_dir / f".derive-journal-{token}.tmp"
+        _write_synced(pending, json.dumps(journal))
+        os.replace(pending, layers_dir / JOURNAL)  # the point of no return
+    except BaseException:
+        for staged in journal.values():
+            (layers_dir / staged).unlink(missing_ok=True)
+        (layers_dir / f".derive-journal-{token}.tmp").unlink(missing_ok=True)
+        raise
+    _finish(layers_dir, journal)

@@ -3,6 +3,7 @@ Filtering). Unknown parameters are refused, as /req/core/query-param-unknown ask
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -19,6 +20,7 @@ ITEMS_PARAMETERS = frozenset({"bbox", "bbox-crs", "limit", "offset", "datetime",
                               "filter-crs", "lang"})
 ITEM_PARAMETERS = frozenset({"crs", "lang"})
 
+_INTEGER = re.compile(r"-?[0-9]+")
 _Instant = tuple[datetime | None, datetime | None]
 
 
@@ -31,10 +33,10 @@ def reject_unknown(names: set[str], allowed: frozenset[str] | set[str]) -> None:
 def parse_int(text: str | None, name: str, default: int, minimum: int, maximum: int) -> int:
     if text is None:
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise BadRequest(f"{name} must be an integer; got {text[:40]!r}") from None
+    # ASCII digits only: Python's int() would also read "١٢" (Arabic-Indic digits) and "1_000".
+    if not _INTEGER.fullmatch(text):
+        raise BadRequest(f"{name} must be an integer written in digits 0-9; got {text[:40]!r}")
+    value = int(text)
     if not minimum <= value <= maximum:
         raise BadRequest(f"{name} must be between {minimum} and {maximum}")
     return value

@@ -103,6 +103,24 @@ def to_frame(features: Sequence[AtlasFeature], figure_columns: dict[str, bool] |
     return frame
 
 
+# A spreadsheet opening a CSV runs a cell that begins with one of these as a formula (OWASP, "CSV Injection"):
+# such text cells get a leading apostrophe, which spreadsheets show as text and never evaluate.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(value: object) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def neutralise_formulas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Text columns with every would-be formula made plain text (numbers keep their sign: they are not text)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column != frame.geometry.name and frame[column].dtype == object:
+            frame[column] = frame[column].map(_neutralised)
+    return frame
+
+
 def _write(frame: gpd.GeoDataFrame, path: Path, fmt: Format, layer_name: str, append: bool = False) -> None:
     # GeoPackage keeps the data version in its metadata tables (dataset and layer), where GDAL and QGIS show it.
     metadata = {"DATA_VERSION": DATA_VERSION} if fmt.metadata else None
@@ -120,6 +138,8 @@ def encode_frame(frame: gpd.GeoDataFrame, fmt: Format, layer_name: str) -> bytes
         if not fmt.metadata and VERSION_COLUMN not in frame.columns:
             frame = frame.copy()
             frame.insert(0, VERSION_COLUMN, DATA_VERSION)
+        if fmt.extension == "csv":
+            frame = neutralise_formulas(frame)
         _write(frame.rename(columns={"id": fmt.id_column}), path, fmt, layer_name)
         return path.read_bytes()
 

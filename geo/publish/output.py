@@ -1,7 +1,8 @@
 """The build's output folder is owned, not assumed.
 
 A build marks the folder it writes (``.cqatlas-build``) and only ever replaces a folder that is new, empty or
-marked: never a stranger's folder, a file, the layers folder or a folder that contains the sources.
+marked: never a stranger's folder (even one holding just what a build would write), a file, the layers folder or
+a folder that contains the sources.
 
 Replacing a previous build swaps two real folders with ``renameat2(RENAME_EXCHANGE)``: at every instant OUT
 is either the complete old build or the complete new one. OUT stays a plain folder rather than a symbolic
@@ -12,7 +13,8 @@ killed in that short gap is repaired by the next one, which puts the old build b
 
 Leftovers of a killed build are named after OUT (``.OUT.staging-*``, ``.OUT.retired-*``, ``.OUT.trash-*``) in
 OUT's parent, and removed by the next build while it holds the parent's lock (so never those of a build
-still running).
+still running) — and only if they carry the mark or are empty: a folder of one's own that happens to have such a
+name is left alone. A marked folder is removed marker last, so one whose removal was cut short stays marked.
 """
 
 from __future__ import annotations
@@ -54,20 +56,9 @@ def check_output(out: Path, layers_dir: Path, project_root: Path | None = None) 
         raise OutputRefused(f"--out {out}: is (or contains) the project folder {project_root}")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"--out {out}: is a file, not a folder; nothing was changed")
-    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()) and not _unmarked_build(out):
+    if out.is_dir() and not _is_ours(out):
         raise OutputRefused(f"--out {out}: is a folder with files a build did not write (no {MARKER} marker); "
                             "choose a new or empty folder, nothing was changed")
-
-
-# What builds wrote before they were marked: such a folder is recognised by holding nothing else.
-_BUILD_ENTRIES = frozenset({"index.html", "catalog.json", "atlas.geojson", "layers", "assets"})
-
-
-def _unmarked_build(folder: Path) -> bool:
-    names = {path.name for path in folder.iterdir()}
-    layers = folder / "layers"
-    return ({"index.html", "catalog.json", "layers"} <= names <= _BUILD_ENTRIES and layers.is_dir()
-            and all(path.suffix == ".geojson" and path.is_file() for path in layers.iterdir()))
 
 
 @contextmanager
@@ -90,11 +81,26 @@ def _is_ours(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink() and ((path / MARKER).is_file() or not any(path.iterdir()))
 
 
+def _remove_marked(path: Path) -> None:
+    """Remove a folder of ours, its mark last: cut short, it is still recognisably ours (or empty)."""
+    for entry in path.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    if any(entry.name != MARKER for entry in path.iterdir()):
+        return  # something could not be removed: the folder stays marked, the next build tries again
+    (path / MARKER).unlink(missing_ok=True)
+    path.rmdir()
+
+
 def _discard(path: Path, out: Path) -> None:
-    # Renamed first: a removal interrupted half-way leaves a ".trash-" folder, which is ours whatever it holds.
+    # Renamed first, out of OUT's way; then removed, the mark last.
     trash = out.parent / f".{out.name}.trash-{secrets.token_hex(6)}"
     os.rename(path, trash)
-    shutil.rmtree(trash, ignore_errors=True)
+    _remove_marked(trash)
 
 
 def recover(out: Path) -> None:
@@ -106,7 +112,8 @@ def recover(out: Path) -> None:
         if _is_ours(path):
             _discard(path, out)
     for path in _leftovers(out, "trash"):
-        shutil.rmtree(path, ignore_errors=True)
+        if _is_ours(path):
+            _remove_marked(path)
 
 
 def new_staging(out: Path) -> Path:

@@ -42,7 +42,8 @@ ITEMS_PARAMETERS = [
     _query("datetime", {"type": "string"}, "RFC 3339 instant or interval (../2015-01-01); matched against the "
            "year a feature was established; features without one are always included."),
     _query("crs", CRS_SCHEMA, "CRS of the returned geometries."),
-    _query("filter", {"type": "string"}, "CQL2 filter expression over the collection's queryables."),
+    _query("filter", {"type": "string", "minLength": 1},
+           "CQL2 filter expression over the collection's queryables (leave it out to select every feature)."),
     _query("filter-lang", {"type": "string", "enum": list(FILTER_LANGS), "default": "cql2-text"},
            "Language of filter."),
     _query("filter-crs", CRS_SCHEMA, "CRS of geometry literals in filter."),
@@ -119,9 +120,10 @@ def _link_header(links: list[tuple[str, str, str]]) -> str:
             summary="Features of a collection, paged and filtered", openapi_extra={"parameters": ITEMS_PARAMETERS})
 async def items(collection_id: str, request: Request, published: PublishedDep) -> GeoJSONResponse:
     layer = ogc.require_layer(published.atlas, collection_id)
-    query = parse_items_query(request.query_params, request.app.state.settings.ogc_page_limit)
+    # Parsing a filter waits for a parser process, filters and reprojection are CPU work: all off the event loop.
+    query = await run_in_threadpool(parse_items_query, request.query_params,
+                                    request.app.state.settings.ogc_page_limit)
     urls = urls_for(request)
-    # Filters and reprojection are CPU work: off the event loop.
     document = await run_in_threadpool(ogc.items, urls, layer, query)
     self_href = next(link["href"] for link in document["links"] if link["rel"] == "self")
     headers = {"Content-Crs": f"<{query.crs.uri}>",

@@ -7,6 +7,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from geo.data.errors import NotFound
+from geo.data.registry import DATA_VERSION
 from geo.map.bundle import is_hashed_asset
 from geo.publish.prepared import prepare_asset
 from web.deps import PublishedDep, SettingsDep
@@ -51,7 +52,7 @@ async def health(request: Request) -> dict[str, object]:
     served, rejected = status.served, status.last_rejected  # one snapshot: counts and version agree
     atlas = served.data.atlas
     return {"status": "ok", "layers": len(atlas.layers), "features": sum(len(layer.features) for layer in atlas.layers),
-            "data_version": served.version, "published_at": served.published_at,
+            "data_version": DATA_VERSION, "content_hash": served.content_hash, "published_at": served.published_at,
             "last_rejected": None if rejected is None else {"at": rejected.at, "reason": rejected.reason}}
 
 
