@@ -46,8 +46,9 @@ function createApp(config, data, base) {
   var map = app.map = L.map(mapElement, L.extend({maxZoom: maxZoom}, config.map, {renderer: renderer, zoomControl: false}));
   var zoom = L.control.zoom({position: "topright"}).addTo(map);
   // Leaflet titles its buttons in English: the page's language fills them (language.js) as it does its own.
-  zoom._zoomInButton.setAttribute("data-i18n-attrs", "title=map.zoom_in,aria-label=map.zoom_in");
-  zoom._zoomOutButton.setAttribute("data-i18n-attrs", "title=map.zoom_out,aria-label=map.zoom_out");
+  [[zoom._zoomInButton, "map.zoom_in"], [zoom._zoomOutButton, "map.zoom_out"]].forEach(function (button) {
+    button[0].setAttribute("data-i18n-attrs", "title=" + button[1] + ",aria-label=" + button[1]);
+  });
   L.control.scale({position: "bottomleft"}).addTo(map);
 
   config.layers.forEach(function (spec) {

@@ -46,9 +46,9 @@ export function startSearch(app) {
   }
 
   /* "1 match", "2 matches": the language's plural category picks the message where the catalog has one for it. */
+  var COUNT_KEYS = {one: "search.count.one"};  // every other category: "search.count"
   function countKey(count) {
-    var key = "search.count." + new Intl.PluralRules(app.lang).select(count);
-    return app.t(key) !== key ? key : "search.count";
+    return COUNT_KEYS[new Intl.PluralRules(app.lang).select(count)] || "search.count";
   }
 
   function render() {
