@@ -9,7 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from geo.publish.formats import FORMATS
 from geo.publish.prepared import ATLAS, ATLAS_FORMATS, download, parse_layer_ids
-from geo.data.query import BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, FeatureFilter, make_filter
+from geo.data.query import (BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, STATUS_DESCRIPTION, FeatureFilter,
+                            make_filter)
 from geo.data.i18n import layer_text
 from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
@@ -45,8 +46,9 @@ async def feature_filter(
                                    "its id or its kind's label (in lang) contains, any case: the map's filter")] = None,
     lang: Annotated[str | None, Query(max_length=64, description="Language of the kind labels q is matched against: "
                                       "en, zh or fa (default en)")] = None,
+    status: Annotated[str | None, Query(description=STATUS_DESCRIPTION, max_length=200)] = None,
 ) -> FeatureFilter:
-    return make_filter(bbox, kind, established_from, established_to, include_undated, q, lang)
+    return make_filter(bbox, kind, established_from, established_to, include_undated, q, lang, status)
 
 
 FilterDep = Annotated[FeatureFilter, Depends(feature_filter)]
