@@ -12,10 +12,11 @@ import {startFrame} from "./frame.js";
 import {startSearch} from "./search.js";
 import {startLayers} from "./layers.js";
 import {startTime} from "./time.js";
+import {startStatus} from "./status.js";
 import {startRoutes} from "./routes.js";
 import {startGlance} from "./glance.js";
 import {startTable} from "./table.js";
 import {startDownload} from "./download.js";
 
 startAtlas([startBase, startPanel, startPermalink, startLanguage, startCredits, startFrame, startSearch, startLayers,
-            startTime, startRoutes, startGlance, startTable, startDownload]);
+            startTime, startStatus, startRoutes, startGlance, startTable, startDownload]);
