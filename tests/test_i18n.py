@@ -14,7 +14,7 @@ from geo.data.i18n import FIGURE_QUALIFIERS
 from geo.corridors.network import KIND_MODES
 from geo.data.registry import LAYERS
 from geo.map.render import TILES
-from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
+from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING, STATUSES
 from tests.conftest import LAYERS_DIR, REPO, read_layer
 
 LOCALES = REPO / "geo" / "data" / "messages"
@@ -67,6 +67,7 @@ def keys_declared_by_registry_and_schema() -> set[str]:
     keys |= {f"kind.{kind}" for spec in LAYERS for kind in spec.kinds}
     keys |= {f"figure.{name}.{part}" for name in (*DOCUMENTED_FIGURES, *COMPUTED_FIGURES) for part in ("label", "unit")}
     keys |= {f"quality.{quality}" for quality in QUALITY_WORDING}
+    keys |= {f"status.{status}" for status in STATUSES}  # the lifecycle statuses (legend, filter, popups)
     keys |= {f"lang.{language}" for language in LANGUAGES}
     keys |= {f"figure.{qualifier}" for qualifier in FIGURE_QUALIFIERS}
     keys |= {f"routes.mode.{mode}" for mode in KIND_MODES.values()}  # every mode the corridor network knows

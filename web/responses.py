@@ -103,6 +103,8 @@ def negotiate(prepared: Prepared, if_none_match: str | None, accept_encoding: st
     if _unchanged(if_none_match, prepared):
         return 304, headers, b""
     # Ranges are of the identity bytes, whatever the client accepts: readers seek in the file they will parse.
+    if if_range is not None and if_range.strip() in (encoded_etag(prepared.etag, "gzip"), encoded_etag(prepared.etag, "br")):
+        if_range = prepared.etag  # the tag of a compressed copy still names these bytes' content
     partial = ranged(prepared.body, prepared.media_type, prepared.etag, range_header, if_range)
     if partial is not None:
         status, range_headers, body = partial

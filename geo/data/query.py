@@ -1,4 +1,4 @@
-"""Feature selection shared by every output format: bbox (spatially indexed), kind, established range, text."""
+"""Feature selection shared by every output format: bbox (spatially indexed), kind, status, established range, text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from shapely.geometry import box
 from geo.data.atlas import AtlasFeature, AtlasLayer
 from geo.data.errors import BadRequest
 from geo.data.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
+from geo.data.schema import STATUSES
 from geo.data.year_rule import placed_year
+
+#: The status filter's word for features that state no lifecycle status.
+UNSTATED = "unstated"
+STATUS_DESCRIPTION = ("Lifecycle status(es), comma-separated: " + ", ".join(STATUSES) +
+                      f"; {UNSTATED} for features that state none")
 
 
 # The bbox parameter, described exactly as it is accepted (so API descriptions and fuzzers agree with the server):
@@ -30,6 +36,8 @@ BBOX_EXAMPLES = ["106.2,29.4,106.8,29.8", "-180,-90,180,90", "170,-10,-170,10"]
 class FeatureFilter:
     bbox: tuple[float, float, float, float] | None = None
     kinds: frozenset[str] | None = None
+    # Lifecycle statuses (geo.data.schema.STATUSES); "unstated" selects features that state none (as the map's filter).
+    statuses: frozenset[str] | None = None
     established_from: int | None = None
     established_to: int | None = None
     # Features without a documented year: left out by a year range unless asked for (as the map's year slider keeps them).
@@ -56,6 +64,8 @@ class FeatureFilter:
         if self.ids is not None and props["id"] not in self.ids:
             return False
         if self.kinds is not None and props["kind"] not in self.kinds:
+            return False
+        if self.statuses is not None and (props.get("status") or UNSTATED) not in self.statuses:
             return False
         if self.text and not self.matches_text(props):
             return False
@@ -98,16 +108,28 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 def make_filter(bbox: str | None = None, kind: str | None = None, established_from: int | None = None,
                 established_to: int | None = None, include_undated: bool = False, text: str | None = None,
-                text_language: str | None = None, ids: str | None = None) -> FeatureFilter:
+                text_language: str | None = None, status: str | None = None, ids: str | None = None) -> FeatureFilter:
     # established_from later than established_to is an empty range: each bound is a condition, and no year
     # meets both (the same holds for a bbox whose miny exceeds maxy).
     kinds = frozenset(k.strip() for k in kind.split(",") if k.strip()) if kind else None
+    statuses = parse_statuses(status)
     wanted = frozenset(i.strip() for i in ids.split(",") if i.strip()) if ids else None
     year_range = established_from is not None or established_to is not None
     text = (text or "").strip().lower() or None
     language = text_language if text and text_language in LANGUAGES else DEFAULT_LANGUAGE
-    return FeatureFilter(parse_bbox(bbox), kinds, established_from, established_to, include_undated and year_range,
-                         text, language, wanted)
+    return FeatureFilter(parse_bbox(bbox), kinds, statuses, established_from, established_to,
+                         include_undated and year_range, text, language, wanted)
+
+
+def parse_statuses(text: str | None) -> frozenset[str] | None:
+    """``status=pilot,planned``: a clear 400 naming any word that is no status."""
+    if not text:
+        return None
+    statuses = frozenset(s.strip() for s in text.split(",") if s.strip())
+    unknown = sorted(statuses - {*STATUSES, UNSTATED})
+    if unknown:
+        raise BadRequest(f"status must be among {', '.join((*STATUSES, UNSTATED))}; got {', '.join(unknown)[:120]}")
+    return statuses
 
 
 def features_in_bbox(layer: AtlasLayer, bbox: tuple[float, float, float, float]) -> tuple[AtlasFeature, ...]:

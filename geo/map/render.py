@@ -23,6 +23,7 @@ from geo.map.bundle import map_bundles
 from geo.data.i18n import LANGUAGES, catalog
 from geo.data.registry import DATA_ATTRIBUTION, DATA_RELEASED, DATA_VERSION, GEONAMES_ATTRIBUTION
 from geo.map.city_glance import city_glance
+from geo.map.currency import currency, statuses_present
 from geo.map.mapelements import AtlasMap, AtlasPage, Messages, PanelSection, json_block
 from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
 
@@ -101,6 +102,8 @@ def map_config(atlas: Atlas, layers: list[dict[str, Any]], messages: Messages) -
                    for entry in layers],
         "figures": {"documented": DOCUMENTED_FIGURES, "computed": COMPUTED_FIGURES, "undated": UNDATED_FIGURES},
         "quality": QUALITY_WORDING,
+        "statuses": statuses_present(atlas),
+        "currency": currency(atlas),
         "frames": {"chongqing": _union_bounds(core), "corridors": _union_bounds(corridors)},
         "tiles": [{"id": tile_id, "url": provider.build_url(), "attribution": provider.html_attribution,
                    "maxZoom": provider.get("max_zoom", 19)} for tile_id, provider, _ in TILES],
@@ -181,6 +184,8 @@ def render_map(
                                   groups=[{"name": name, "layers": entries} for name, entries in groups.items()],
                                   tiles=[{"id": tile_id, "name": name} for tile_id, _, name in TILES]))
     fmap.add_section(PanelSection("time", messages))
+    if config["statuses"] or config["currency"]:
+        fmap.add_section(PanelSection("status", messages, statuses=config["statuses"], currency=config["currency"]))
     # Routes and the city card before the (long) feature table.
     if routes is not None:
         fmap.add_section(PanelSection("routes", messages, routes_api=routes_api, data_src=data_scripts["routes"]))

@@ -12,6 +12,7 @@ import {startFrame} from "./frame.js";
 import {startSearch} from "./search.js";
 import {startLayers} from "./layers.js";
 import {startTime} from "./time.js";
+import {startStatus} from "./status.js";
 import {startRoutes} from "./routes.js";
 import {startGlance} from "./glance.js";
 import {startTable} from "./table.js";
@@ -19,4 +20,4 @@ import {startDownload} from "./download.js";
 import {startEmbed} from "./embed.js";
 
 startAtlas([startBase, startPanel, startPermalink, startLanguage, startCredits, startFrame, startSearch, startLayers,
-            startTime, startRoutes, startGlance, startTable, startDownload, startEmbed]);
+            startTime, startStatus, startRoutes, startGlance, startTable, startDownload, startEmbed]);

@@ -51,11 +51,13 @@ function createApp(config, data, base) {
   });
   L.control.scale({position: "bottomleft"}).addTo(map);
 
+  var statusDashes = {};
+  (config.statuses || []).forEach(function (entry) { if (entry.dash) { statusDashes[entry.status] = entry.dash; } });
   config.layers.forEach(function (spec) {
     var layer = {spec: spec, entries: []};
     var shapes = L.geoJSON(data[spec.id], {
-      style: function (feature) { return pathStyle(spec, feature, renderer); },
-      pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer)); },
+      style: function (feature) { return pathStyle(spec, feature, renderer, statusDashes); },
+      pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer, statusDashes)); },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
         var entry = {id: p.id, feature: feature, shape: shape, spec: spec, layer: layer,

@@ -1,5 +1,5 @@
 /* Download what you see: the layers on, the visible extent as bbox, the year as established_to (features without
-   a year kept, as on the map) and the filter as q (with the language its kind labels are matched in), in GeoJSON,
+   a year kept, as on the map), the statuses shown as status and the filter as q (with the language its kind labels are matched in), in GeoJSON,
    GeoPackage, CSV or KML — links to the same /api URLs a script can use.
    A static copy of the atlas has no API: it offers the whole layers and says so. */
 
@@ -25,6 +25,8 @@ export function startDownload(app) {
     if (app.state.year !== null && app.state.year !== undefined) {
       parts.push("established_to=" + app.state.year, "include_undated=true");
     }
+    // Features stating no status stay on the map whatever is unchecked, and so in the download.
+    if (app.state.statuses) { parts.push("status=" + app.state.statuses.concat(["unstated"]).join(",")); }
     if (app.state.filter) { parts.push("q=" + encodeURIComponent(app.state.filter), "lang=" + app.lang); }
     return parts.join("&");
   }
@@ -73,6 +75,6 @@ export function startDownload(app) {
   }
 
   formats.addEventListener("change", render);
-  ["view", "layers", "year", "language", "filter"].forEach(function (name) { app.on(name, schedule); });
+  ["view", "layers", "year", "language", "filter", "status"].forEach(function (name) { app.on(name, schedule); });
   render();
 }

@@ -2,6 +2,7 @@
    Figures come in four shapes (plain number, qualified, range, series); their labels and units come from the
    figure metadata shipped once with the page. */
 import {yearRule, yearRuleText} from "./time.js";
+import {formatDate} from "./status.js";
 
 function cloneTemplate(id) {
   return document.getElementById(id).content.firstElementChild.cloneNode(true);
@@ -38,7 +39,9 @@ function qualified(text, qualifier, app) {
   return app.t(key) === key ? qualifier.replace(/_/g, " ") + " " + text : app.t(key, {value: text});
 }
 
-function dated(text, date, app) { return date ? text + " (" + app.t("popup.as_of", {date: date}) + ")" : text; }
+function dated(text, date, app) {
+  return date ? text + " (" + app.t("popup.as_of", {date: formatDate(date, app)}) + ")" : text;
+}
 
 /* A figure of shape 1–3 as one line of text; a series as its latest value (used by the feature table too). */
 export function figureText(value, unit, asOf, app) {
@@ -92,6 +95,11 @@ export function renderPopup(entry, app) {
   var placed = yearRule(p);
   addRow(facts, t(placed.rule === "established" ? "popup.established" : "popup.year_rule"),
          yearRuleText(placed, app)).dataset.yearRule = placed.rule;
+  if (p.status) {  // where the feature stands, as its source states it on that date
+    var status = t("status." + p.status);
+    addRow(facts, t("popup.status"), p.status_as_of ? status + " (" + t("popup.as_of", {date: formatDate(p.status_as_of, app)}) + ")"
+                                                    : status).dataset.status = p.status;
+  }
   Object.keys(figures.documented).forEach(function (name) {
     var value = p[name], label = figures.documented[name][0], unit = figures.documented[name][1];
     if (value === null || value === undefined) { return; }

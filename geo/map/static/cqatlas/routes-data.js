@@ -75,11 +75,12 @@ export function routeLabel(route, app) {
   return label;
 }
 
-/* A traffic figure's label and value in the page's language (as the data gives them where the catalog has none). */
+/* A traffic figure's label and value in the page's language (as the data gives them where the catalog has none),
+   with the date it speaks for. */
 export function trafficText(figure, app) {
   var label = app.t("figure." + figure.name + ".label"), unit = app.t("figure." + figure.name + ".unit");
   return {label: label === "figure." + figure.name + ".label" ? figure.label : label,
-          text: figureText(figure.value, unit === "figure." + figure.name + ".unit" ? figure.unit : unit, null, app)};
+          text: figureText(figure.value, unit === "figure." + figure.name + ".unit" ? figure.unit : unit, figure.as_of, app)};
 }
 
 export function link(source) {

@@ -19,20 +19,27 @@ export var ShapeMarker = L.CircleMarker.extend({
   }
 });
 
-export function pathStyle(spec, feature, renderer) {
+/* A feature not (or not yet, or no longer) in regular operation is dashed, its marker or area hollow; the dash
+   pattern of each status comes with the page (geo/map/currency.py), as the legend draws it. */
+export function pathStyle(spec, feature, renderer, statusDashes) {
   var kind = spec.kinds[feature.properties.kind] || {};
   var type = feature.geometry.type;
+  var status = feature.properties.status;
+  var statusDash = status && statusDashes ? statusDashes[status] || null : null;
   var style = {
-    renderer: renderer, color: kind.color, weight: kind.weight, opacity: 0.95, dashArray: kind.dash_array || null,
-    // Classes name the layer and feature, so each drawn shape can be found in the page.
-    className: "cq-feature cq-layer-" + dashed(spec.id) + " cq-f-" + feature.properties.id
+    renderer: renderer, color: kind.color, weight: kind.weight, opacity: 0.95,
+    dashArray: statusDash || kind.dash_array || null,
+    // Classes name the layer, feature and status, so each drawn shape can be found in the page.
+    className: "cq-feature cq-layer-" + dashed(spec.id) + " cq-f-" + feature.properties.id +
+      (status ? " cq-status-" + dashed(status) : "")
   };
   if (type === "Point") {
-    return L.extend(style, {radius: kind.radius, shape: kind.marker_shape, weight: 2, dashArray: null,
-                            fillColor: kind.fill_color || kind.color, fillOpacity: 0.95});
+    return L.extend(style, {radius: kind.radius, shape: kind.marker_shape, weight: 2, dashArray: statusDash,
+                            fillColor: kind.fill_color || kind.color, fillOpacity: statusDash ? 0 : 0.95});
   }
   if (type === "Polygon" || type === "MultiPolygon") {
-    return L.extend(style, {fillColor: kind.fill_color || kind.color, fillOpacity: kind.fill_opacity});
+    return L.extend(style, {fillColor: kind.fill_color || kind.color,
+                            fillOpacity: statusDash ? kind.fill_opacity / 3 : kind.fill_opacity});
   }
   return L.extend(style, {fill: false});
 }

@@ -26,7 +26,9 @@ export function startTable(app) {
     var names = Object.keys(figures.documented).filter(function (name) { return p[name] !== null && p[name] !== undefined; });
     if (names.length) {
       var meta = figures.documented[names[0]];
-      return {text: meta[0] + ": " + figureText(p[names[0]], meta[1], null, app), number: figureNumber(p[names[0]])};
+      // With the year the figure speaks for, as in the popup (areas are not dated).
+      var asOf = figures.undated.indexOf(names[0]) >= 0 ? null : p.figures_as_of;
+      return {text: meta[0] + ": " + figureText(p[names[0]], meta[1], asOf, app), number: figureNumber(p[names[0]])};
     }
     var computed = Object.keys(figures.computed).filter(function (name) { return typeof p[name] === "number"; })[0];
     if (!computed) { return {text: "", number: null}; }
