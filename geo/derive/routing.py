@@ -20,6 +20,11 @@ from geo.derive.sea import sea_leg
 
 # --- rail and road ------------------------------------------------------------------------------------------
 
+# A waypoint farther than this from every node of the network is drawn to, not routed (the note says so).
+MAX_SNAP_KM = 15.0
+# A rail or road leg longer than this multiple of the straight distance is a network detour, not the route.
+MAX_DETOUR = 1.6
+
 @dataclass(frozen=True)
 class LandNetwork:
     what: str  # "railway" or "road", for notes
