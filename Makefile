@@ -24,9 +24,11 @@ validate: install
 derive: install $(VENV)/.test-installed
 	$(PY) -m geo derive
 
+# Two processes (the machine's cores); each test file stays on one of them, so the fixtures a file shares (the reference
+# datasets, a module's server) are built once. Each process has its own session app, server, built site and Chromium.
 test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 install: $(VENV)/.installed node_modules/.installed
 
