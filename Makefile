@@ -24,10 +24,12 @@ validate: install
 derive: install $(VENV)/.test-installed
 	$(PY) -m geo derive
 
+# Two processes (the machine's cores); each test file stays on one of them, so the fixtures a file shares (the reference
+# datasets, a module's server) are built once. Each process has its own session app, server, built site and Chromium.
 test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium nginx
 	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The map page's scripts (ES modules), checked by ESLint (pinned in package.json, settings in eslint.config.js).
 lint: node_modules/.installed

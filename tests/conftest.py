@@ -166,8 +166,9 @@ def server_process() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    with serve(LAYERS_DIR) as server:
+def live_server(app: Any) -> Iterator[LiveServer]:
+    """The session's app on a real socket (tests only read it, so the test client and the browser share one build)."""
+    with LiveServer(app) as server:
         yield server
 
 

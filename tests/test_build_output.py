@@ -163,6 +163,7 @@ def test_same_layers_give_byte_identical_builds(tmp_path: Path) -> None:
     assert [name for name in one if one[name] != two[name]] == []
 
 
+@pytest.mark.timeout(900)  # a dozen full builds in their own processes: minutes on a busy machine
 def test_kill_9_at_random_points_leaves_old_or_new_output(tmp_path: Path) -> None:
     versions = {}
     for name in ("old", "new"):

@@ -159,6 +159,7 @@ def test_liangjiang_outline_is_amap_in_wgs84_not_gcj02(atlas: Atlas) -> None:
     assert any("amap" in d["name"] for d in liangjiang.properties["geometry_datasets"])
 
 
+@pytest.mark.timeout(900)  # the whole derivation, which takes minutes on a busy machine
 def test_derive_reproduces_the_committed_layers(tmp_path: Path, reference_data: dict[str, Any]) -> None:
     """Deriving again from the inputs gives byte-identical layers: deterministic, and nothing hand-edited."""
     from geo.derive import derive

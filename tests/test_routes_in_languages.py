@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -82,14 +83,20 @@ def open_routes(page: Any, shown: str = "chongqing/duisburg") -> None:
     page.wait_for_selector(f"#cq-routes[data-shown='{shown}'][data-drawn]")
 
 
-def expected_labels(lang: str, origin: str = "chongqing", destination: str = "duisburg") -> list[str]:
-    """The labels the API writes for ``lang`` (geo/corridors/route_text.py, Python): the panel (JavaScript) must agree."""
+@cache
+def route_index() -> Any:
+    """The committed layers' route index, built once per test process (tests only read it)."""
     from geo.data.atlas import load_atlas
     from geo.corridors.route_index import RouteIndex
+
+    return RouteIndex(load_atlas(LAYERS_DIR), precompute="none")
+
+
+def expected_labels(lang: str, origin: str = "chongqing", destination: str = "duisburg") -> list[str]:
+    """The labels the API writes for ``lang`` (geo/corridors/route_text.py, Python): the panel (JavaScript) must agree."""
     from geo.corridors.route_text import localise
 
-    index = RouteIndex(load_atlas(LAYERS_DIR), precompute="none")
-    return [route["label"] for route in localise(index.compare(origin, destination), lang)["alternatives"]]
+    return [route["label"] for route in localise(route_index().compare(origin, destination), lang)["alternatives"]]
 
 
 @pytest.mark.browser
@@ -202,9 +209,6 @@ def routes_state(page: Any) -> dict[str, Any]:
                                                              ("static", "chongqing", "singapore")])
 def test_a_shared_link_reopens_the_route_comparison(browser: Any, live_server: LiveServer, built_site: Path, mode: str,
                                                     origin: str, destination: str) -> None:
-    from geo.data.atlas import load_atlas
-    from geo.corridors.route_index import RouteIndex
-
     watch = open_map(browser, page_url(mode, live_server, built_site), mode)
     page = watch.page
     try:
@@ -230,7 +234,7 @@ def test_a_shared_link_reopens_the_route_comparison(browser: Any, live_server: L
         other.page.wait_for_selector(f"#cq-routes[data-shown='{origin}/{destination}'][data-drawn]")
         other.page.wait_for_timeout(300)
         after = routes_state(other.page)
-        routes = RouteIndex(load_atlas(LAYERS_DIR), precompute="none").compare(origin, destination)["alternatives"]
+        routes = route_index().compare(origin, destination)["alternatives"]
         assert after["lines"] == sum(len(route["legs"]) for route in routes) == before["lines"]
         assert (after["from"], after["to"]) == (origin, destination)
         assert after["zoom"] == before["zoom"] == 4  # drawn where the link says, not re-framed
