@@ -47,10 +47,11 @@ def read_json(path: Path) -> tuple[Any, list[Problem]]:
         # Layers are regular files inside the layers folder: a symbolic link (to a file anywhere) is not followed,
         # and a FIFO is opened without blocking, then refused.
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # a folder, or a FIFO that would block the read forever
+            os.close(fd)
+            return None, [Problem(name, None, None, "is not a regular file")]
         with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):  # a folder, or a FIFO that would block the read forever
-                return None, [Problem(name, None, None, "is not a regular file")]
             if info.st_size > MAX_FILE_BYTES:
                 return None, [Problem(name, None, None,
                                       f"is {info.st_size} bytes, more than the {MAX_FILE_BYTES} allowed")]

@@ -139,7 +139,7 @@ def render_map(
     node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
-    page = AtlasPage(title=messages("app.title"), lang=lang, description=messages("app.tagline"),
+    page = AtlasPage(title=messages("app.title"), lang=lang, description=messages("app.description"),
                      json_ld=json_block(atlas_json_ld(atlas, download_href)))
     feature_count = sum(len(layer.features) for layer in atlas.layers)
     config = map_config(atlas, layers, messages)
