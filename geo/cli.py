@@ -98,7 +98,8 @@ def build(
                                                   "sitemap.xml need absolute addresses.")] = None,
 ) -> None:
     """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json, OUT/index.html, and a page per feature
-    (OUT/features/) and per layer (OUT/layers/) in every language."""
+    (OUT/features/) and per layer (OUT/layers/) in every language, and the release folder
+    (OUT/release/chongqing-trade-atlas-<version>/, as ``release`` writes it)."""
     from geo.publish.build import build as build_atlas
 
     with clean_failures():

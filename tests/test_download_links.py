@@ -26,7 +26,7 @@ def test_the_whole_atlas_is_offered_whatever_the_view(map_page: PageWatch) -> No
     before = page.locator(WHOLE).evaluate_all("links => links.map(a => a.href)")
     assert before, "no link to the whole atlas"
     assert [name for name in page.locator(WHOLE).all_inner_texts()] == (
-        ["GeoJSON", "GeoPackage"] if map_page.mode == "served" else ["GeoJSON"])
+        ["GeoJSON", "GeoPackage", "GeoParquet", "FlatGeobuf"] if map_page.mode == "served" else ["GeoJSON"])
     # Every layer off, the map far away: the same links.
     page.evaluate("() => { const map = window.cqAtlasMap; map.setView([-40, -120], 6, {animate: false}); }")
     for box in page.locator(".cq-layer input[type=checkbox]").all():

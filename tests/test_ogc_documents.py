@@ -104,7 +104,9 @@ def test_collection_metadata_follows_parts_1_2_and_3(atlas: Atlas) -> None:
     enclosures = [entry for entry in document["links"] if entry["rel"] == "enclosure"]
     assert [(e["href"], e["type"]) for e in enclosures] == [
         (f"{BASE}/api/layers/bonded_zones.geojson", "application/geo+json"),
-        (f"{BASE}/api/layers/bonded_zones.gpkg", "application/geopackage+sqlite3")]
+        (f"{BASE}/api/layers/bonded_zones.gpkg", "application/geopackage+sqlite3"),
+        (f"{BASE}/api/layers/bonded_zones.parquet", "application/vnd.apache.parquet"),
+        (f"{BASE}/api/layers/bonded_zones.fgb", "application/vnd.flatgeobuf")]
     assert ogc.collection(URLS, layer, "zh")["title"] != document["title"]
 
 

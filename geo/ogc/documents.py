@@ -97,6 +97,8 @@ def collection(urls: OgcUrls, layer: AtlasLayer, language: str = DEFAULT_LANGUAG
             link(urls.queryables(spec.id), QUERYABLES_REL, SCHEMA_JSON, "Queryable properties"),
             link(urls.layer_download(spec.id, "geojson"), "enclosure", GEOJSON, "Whole layer as GeoJSON"),
             link(urls.layer_download(spec.id, "gpkg"), "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
+            link(urls.layer_download(spec.id, "parquet"), "enclosure", "application/vnd.apache.parquet", "GeoParquet"),
+            link(urls.layer_download(spec.id, "fgb"), "enclosure", "application/vnd.flatgeobuf", "FlatGeobuf"),
         ],
     }
 

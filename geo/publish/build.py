@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from geo.map.assets import check_assets, copy_assets
@@ -22,6 +23,8 @@ from geo.map.render import render_map
 from geo.corridors.route_index import RouteIndex
 from geo.publish.reproducible import deterministic_ids
 from geo.publish.formats import dump_geojson
+from geo.publish.metadata import ReleaseRefused
+from geo.publish.release import release_name, write_release
 from geo.publish.site_pages import write_pages
 from geo.pages.links import StaticLinks
 from geo.pages.render import OUTLINES_SCRIPT, Site, pages_bundles
@@ -70,6 +73,19 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     write_pages(Site(atlas, StaticLinks(site_url), bundles, fonts.stylesheet, outlines_script.file_name), out_dir)
 
 
+def write_site_release(atlas: Atlas, out_dir: Path, layers_dir: Path) -> Path | None:
+    """The release folder (``cqatlas release``'s files) under OUT/release/, so a published site offers it; none
+    while the data version has no dated CHANGELOG entry (the site itself is still worth building)."""
+    folder = out_dir / "release" / release_name()
+    folder.mkdir(parents=True)
+    try:
+        write_release(atlas, folder, PROJECT_ROOT, layers_dir)
+    except ReleaseRefused:
+        shutil.rmtree(out_dir / "release")
+        return None
+    return folder
+
+
 def build(layers_dir: Path, out_dir: Path, node_modules: Path, site_url: str | None = None) -> Atlas:
     """Validate, enrich and write; raises before touching ``out_dir`` if anything is wrong.
 
@@ -87,6 +103,7 @@ def build(layers_dir: Path, out_dir: Path, node_modules: Path, site_url: str | N
         try:
             with deterministic_ids():
                 write_site(atlas, staging, node_modules, site_url)
+            write_site_release(atlas, staging, layers_dir)
             swap_in(staging, out)
         finally:
             if staging.exists():

@@ -1,6 +1,6 @@
 /* Download what you see: the layers on, the visible extent as bbox, the year as established_to (features without
    a year kept, as on the map), the statuses shown as status and the filter as q (with the language its kind labels are matched in), in GeoJSON,
-   GeoPackage, CSV or KML — links to the same /api URLs a script can use.
+   GeoPackage, GeoParquet, FlatGeobuf, CSV or KML — links to the same /api URLs a script can use.
    A static copy of the atlas has no API: it offers the whole layers and says so. */
 
 export function startDownload(app) {
