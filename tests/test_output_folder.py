@@ -36,11 +36,14 @@ def layers(tmp_path: Path) -> Path:
     return folder
 
 
-def test_an_unmarked_old_build_is_recognised(tmp_path: Path, layers: Path) -> None:
+def test_an_unmarked_folder_that_looks_like_a_build_is_refused(tmp_path: Path, layers: Path) -> None:
+    # Only the build's own mark makes a folder its own: names alone (index.html, catalog.json, layers/) may be anyone's.
     out = unmarked_build(tmp_path / "site")
-    check_output(out, layers)
+    refused(out, layers, "did not write", MARKER, "nothing was changed")
     (out / "atlas.geojson").write_text("{}", encoding="utf-8")
     (out / "assets").mkdir()
+    refused(out, layers, "did not write", MARKER, "nothing was changed")
+    (out / MARKER).write_text("", encoding="utf-8")
     check_output(out, layers)
 
 
@@ -135,8 +138,11 @@ def test_recover_puts_back_a_retired_build_and_removes_only_its_own_leftovers(tm
     other.mkdir()
     recover(out)
     assert (out / "index.html").read_text(encoding="utf-8") == "old"
-    assert not staging.exists() and not trash.exists() and not retired.exists()
-    assert sorted(path.name for path in tmp_path.iterdir()) == [".other.staging-abc", ".site.staging-not-ours", "site"]
+    assert not staging.exists() and not retired.exists()
+    # An unmarked folder named like the build's trash may be someone's: it stays, with what it holds.
+    assert (trash / "half").is_dir()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".other.staging-abc", ".site.staging-not-ours",
+                                                                ".site.trash-abc", "site"]
 
 
 def test_recover_keeps_out_and_discards_a_marked_retired_copy(tmp_path: Path) -> None:

@@ -90,7 +90,11 @@ def test_unknown_version_is_refused(tmp_path: Path) -> None:
 
 
 def test_release_carries_its_changes_since_the_previous_version(released: Path) -> None:
-    changes = json.loads((released / "changes" / "since-1.1.0.json").read_text(encoding="utf-8"))
-    assert (changes["old"], changes["new"]) == ("1.1.0", released.name.rsplit("-", 1)[1])
-    assert [f["id"] for f in changes["moved"]] == ["china-myanmar-rail-road-route"]
-    assert (released / "changes" / "since-1.1.0.html").read_text(encoding="utf-8").count("china-myanmar") >= 1
+    # 1.2.0 (CHANGELOG.md) added three rail corridors and the Shanghai–Istanbul sea route, and moved the Yangtze line
+    # back into its main channel past Jianli.
+    changes = json.loads((released / "changes" / "since-1.1.1.json").read_text(encoding="utf-8"))
+    assert (changes["old"], changes["new"]) == ("1.1.1", released.name.rsplit("-", 1)[1])
+    assert {"chongqing-middle-corridor-istanbul-railway", "chongqing-tashkent-central-asia-railway",
+            "chongqing-budapest-fixed-timetable-railway"} <= {f["id"] for f in changes["added"]}
+    assert [f["id"] for f in changes["moved"]] == ["yangtze-golden-waterway"]
+    assert (released / "changes" / "since-1.1.1.html").read_text(encoding="utf-8").count("yangtze-golden-waterway") >= 1
