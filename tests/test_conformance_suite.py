@@ -44,7 +44,9 @@ def run_suite(scope: str, url: str) -> dict[str, str]:
     env = {**os.environ, "INSTANCE_URL": f"{url}/ogc"}
     env.pop("PYTEST_ADDOPTS", None)
     subprocess.run([str(SUITE_PYTHON), "-m", "pytest", str(package / "features" / scope), "-p", "no:cacheprovider",
-                    "-q", "--tb=short", f"--junitxml={report}", "--rootdir", str(package)],
+                    "-q", "--tb=short", f"--junitxml={report}", "--rootdir", str(package),
+                    # The suite lives inside this project's folder, so pytest would take our pyproject.toml's options.
+                    "-o", "addopts="],
                    env=env, cwd=package, capture_output=True, text=True, timeout=300)
     outcomes = {}
     for case in ET.parse(report).getroot().iter("testcase"):
