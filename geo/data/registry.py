@@ -178,7 +178,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         id="land_sea_corridor",
         title="New Western Land–Sea Trade Corridor",
         description="Rail channels from Chongqing to the Beibu Gulf ports, sea legs to ASEAN hubs and the cross-border "
-        "extensions to Laos–Thailand and Myanmar.",
+        "extensions to Laos–Thailand, Myanmar and Vietnam (the ASEAN Express).",
         group="Corridors",
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={
