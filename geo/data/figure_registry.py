@@ -241,4 +241,5 @@ DOCUMENTED_FIGURES: dict[str, tuple[str, str]] = {
     "chongqing_central_asia_trips_year_to_date": ("All of Chongqing's China–Central Asia trains, January to the month shown", "trips"),
     # Data release 1.3.0.
     "service_lines_count": ("Lines of the service", "lines"),
+    "national_etdz_rank": ("Rank among China's national-level economic and technological development zones", "rank"),
 }
