@@ -242,4 +242,5 @@ DOCUMENTED_FIGURES: dict[str, tuple[str, str]] = {
     # Data release 1.3.0.
     "service_lines_count": ("Lines of the service", "lines"),
     "national_etdz_rank": ("Rank among China's national-level economic and technological development zones", "rank"),
+    "managed_area_km2": ("Area under its management", "km²"),
 }
