@@ -117,6 +117,9 @@ ROUTES = [
                                   ("Irkutsk", "RU"), ("Novosibirsk", "RU"), ("Moscow", "RU")], 25),
     ("yangtze_waterway", "Yangtze", [("Fuling", "CN"), ("Yichang", "CN"), ("Wuhan", "CN"), ("Jiujiang", "CN"),
                                      ("Nanjing", "CN"), ("Nantong", "CN")], 12),
+    # Out of Vietnam by the Lạng Sơn line (Đồng Đăng – Pingxiang), not by Lào Cai.
+    ("land_sea_corridor", "ASEAN Express", [("Hanoi", "VN"), ("Lạng Sơn", "VN"), ("Nanning", "CN"),
+                                            ("Chongqing", "CN")], 25),
 ]
 
 

@@ -90,11 +90,14 @@ def test_unknown_version_is_refused(tmp_path: Path) -> None:
 
 
 def test_release_carries_its_changes_since_the_previous_version(released: Path) -> None:
-    # 1.2.0 (CHANGELOG.md) added three rail corridors and the Shanghai–Istanbul sea route, and moved the Yangtze line
-    # back into its main channel past Jianli.
-    changes = json.loads((released / "changes" / "since-1.1.1.json").read_text(encoding="utf-8"))
-    assert (changes["old"], changes["new"]) == ("1.1.1", released.name.rsplit("-", 1)[1])
-    assert {"chongqing-middle-corridor-istanbul-railway", "chongqing-tashkent-central-asia-railway",
-            "chongqing-budapest-fixed-timetable-railway"} <= {f["id"] for f in changes["added"]}
-    assert [f["id"] for f in changes["moved"]] == ["yangtze-golden-waterway"]
-    assert (released / "changes" / "since-1.1.1.html").read_text(encoding="utf-8").count("yangtze-golden-waterway") >= 1
+    # 1.3.0 (CHANGELOG.md) added the ASEAN Express's Vietnam line, re-traced nothing, and gave the Changshou zone its
+    # 2023 figures and rank and the Western Science City its documented area.
+    changes = json.loads((released / "changes" / "since-1.2.0.json").read_text(encoding="utf-8"))
+    assert (changes["old"], changes["new"]) == ("1.2.0", released.name.rsplit("-", 1)[1])
+    assert [f["id"] for f in changes["added"]] == ["asean-express-hanoi-chongqing-railway"]
+    assert changes["removed"] == changes["moved"] == []
+    changed = {(f["id"], f["figure"]) for f in changes["figures_changed"]}
+    assert {("changshou-etdz", "industrial_output_value_bn_cny"), ("changshou-etdz", "national_etdz_rank"),
+            ("western-chongqing-science-city", "documented_area_km2")} <= changed
+    page = (released / "changes" / "since-1.2.0.html").read_text(encoding="utf-8")
+    assert page.count("asean-express-hanoi-chongqing-railway") >= 1

@@ -27,6 +27,7 @@ DESTINATIONS = {
     "bangkok": "china-laos-thailand-freight-train",
     "shanghai": "yangtze-golden-waterway",
     "rotterdam": "yangtze-golden-waterway",
+    "hanoi": "asean-express-hanoi-chongqing-railway",
 }
 
 # Chongqing–Xinjiang–Europe railway, Chongqing to Duisburg: 11,179 km
@@ -67,6 +68,23 @@ def test_rail_to_duisburg_is_about_the_published_distance(index: RouteIndex) -> 
     assert len(rail) == 1
     assert rail[0]["total_km"] == pytest.approx(CHONGQING_DUISBURG_RAIL_KM, rel=0.20)
     assert "Alashankou" in rail[0]["label"]
+
+
+def test_hanoi_reaches_europe_by_the_asean_express_and_the_china_europe_train(index: RouteIndex) -> None:
+    # The ASEAN Express (CHANGELOG 1.3.0): trains from Hanoi re-marshalled in Chongqing onto China–Europe trains.
+    # Between Nanning and Chongqing the network may take another rail channel of the corridor where it is shorter.
+    routes = index.compare("hanoi", "duisburg")["alternatives"]
+    through = [r for r in routes if r["corridors"][0] == "asean-express-hanoi-chongqing-railway"
+               and r["corridors"][-1] == "chongqing-xinjiang-europe-railway"]
+    assert through and through[0] is routes[0]
+    assert {leg["mode"] for leg in through[0]["legs"]} == {"rail"}
+    for place in ("Pingxiang – Đồng Đăng", "Chongqing", "Alashankou"):
+        assert place in through[0]["label"]
+    # Longer than Chongqing–Duisburg alone by at least the straight distance from Hanoi to Chongqing.
+    _, _, hanoi_chongqing_m = Geod(ellps="WGS84").inv(105.84117, 21.0245, 106.55, 29.56)
+    chongqing_duisburg = [r for r in _routes(index, "duisburg")
+                          if r["corridors"] == ["chongqing-xinjiang-europe-railway"]][0]["total_km"]
+    assert through[0]["total_km"] >= chongqing_duisburg + hanoi_chongqing_m / 1000
 
 
 def test_sea_reference_routes_match_published_distances(atlas: Atlas) -> None:

@@ -55,6 +55,10 @@ PLACES: tuple[Place, ...] = (
     Place("laem-chabang", "Laem Chabang", "林查班港", "sea_port", 100.88, 13.08, "TH"),
     Place("bangkok", "Bangkok", "曼谷", "city_terminal", 100.50, 13.75, "TH", "بانکوک"),
     Place("yangon", "Yangon", "仰光", "city_terminal", 96.16, 16.79, "MM", "یانگون"),
+    # The ASEAN Express's Vietnam line (its crossing is the atlas's assumption: see the corridor's description).
+    Place("hanoi", "Hanoi", "河内", "city_terminal", 105.84, 21.02, "VN", "هانوی"),
+    Place("pingxiang-dong-dang", "Pingxiang – Đồng Đăng (border crossing)", "凭祥—同登", "border_crossing", 106.75, 22.10,
+          "CN"),
     # The Middle Corridor to Istanbul and the Central Asia and Budapest trains (the ports on the Caspian are the atlas's
     # assumption where the sources name none: see the corridors' geometry notes).
     Place("tashkent", "Tashkent", "塔什干", "city_terminal", 69.22, 41.26, "UZ", "تاشکند"),

@@ -239,4 +239,8 @@ DOCUMENTED_FIGURES: dict[str, tuple[str, str]] = {
     "scheduled_trains_per_month": ("Scheduled trains", "trains a month"),
     "scheduled_interval_weeks": ("Scheduled every", "weeks"),
     "chongqing_central_asia_trips_year_to_date": ("All of Chongqing's China–Central Asia trains, January to the month shown", "trips"),
+    # Data release 1.3.0.
+    "service_lines_count": ("Lines of the service", "lines"),
+    "national_etdz_rank": ("Rank among China's national-level economic and technological development zones", "rank"),
+    "managed_area_km2": ("Area under its management", "km²"),
 }

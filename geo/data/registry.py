@@ -15,7 +15,7 @@ Group = Literal["Zones", "Corridors", "Hubs and institutions", "City and regions
 
 # The data release: bumped with every change to layers/ and described in CHANGELOG.md. Shown in the catalog and
 # in every download's metadata.
-DATA_VERSION = "1.2.0"
+DATA_VERSION = "1.3.0"
 # The day that release was made (CHANGELOG.md, CITATION.cff): the date the pages' citations give.
 DATA_RELEASED = "2026-12-03"
 
@@ -178,7 +178,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         id="land_sea_corridor",
         title="New Western Land–Sea Trade Corridor",
         description="Rail channels from Chongqing to the Beibu Gulf ports, sea legs to ASEAN hubs and the cross-border "
-        "extensions to Laos–Thailand and Myanmar.",
+        "extensions to Laos–Thailand, Myanmar and Vietnam (the ASEAN Express).",
         group="Corridors",
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={
