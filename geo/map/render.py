@@ -36,6 +36,14 @@ CANVAS_ABOVE_FEATURES = 3000
 # points, even on canvas, make every pan and zoom redraw them all.
 CLUSTER_ABOVE_POINTS = 2000
 CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
+# A layer with more features than this does not travel inside the page: it is drawn from the release's vector tiles
+# (PMTiles, read by byte ranges) with protomaps-leaflet (npm), loaded only when such a layer is on. Inlined, each
+# feature costs the page its GeoJSON (about 1 KB for a point with its sources and figures, 3–10 KB for a traced
+# line), parsed and drawn before anything shows; beyond ten thousand the page weighs megabytes more than the whole
+# rest of the atlas (bench/, "map page"). Below it a layer stays GeoJSON: every feature searchable, listed in the
+# table, filtered by year, its popup complete — what tiles cannot give without the features at hand.
+TILES_ABOVE_FEATURES = 10_000
+TILES_SCRIPT = "protomaps-leaflet/dist/protomaps-leaflet.js"
 # Areas do not date the way counts do: the feature's ``figures_as_of`` is not shown beside them.
 UNDATED_FIGURES = ("documented_area_km2", "documented_built_area_km2", "documented_floor_area_m2")
 TILES = (("grey", basemaps.Esri.WorldGrayCanvas, "Light grey map (Esri, online)"),
@@ -86,6 +94,11 @@ def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[di
              "kinds": _kinds_drawn(layer)} for layer in atlas.layers]
 
 
+def tiled_layer_ids(atlas: Atlas) -> tuple[str, ...]:
+    """The layers too large to travel inside the page (drawn from vector tiles where an archive is at hand)."""
+    return tuple(layer.spec.id for layer in atlas.layers if len(layer.features) > TILES_ABOVE_FEATURES)
+
+
 def _union_bounds(layers: list[AtlasLayer]) -> list[list[float]]:
     boxes = [layer.bbox for layer in layers if layer.features]
     return [[min(b[1] for b in boxes), min(b[0] for b in boxes)], [max(b[3] for b in boxes), max(b[2] for b in boxes)]]
@@ -128,6 +141,8 @@ def render_map(
     embed_of: str | None = None,
     extra_assets: tuple[str, ...] = (),
     whole_atlas: list[tuple[str, str]] | None = None,
+    tiles_archive: str | None = None,
+    tiled: tuple[str, ...] = (),
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
@@ -135,7 +150,10 @@ def render_map(
     ``data_scripts``: where each of ``geo.map.page_data.page_data_scripts`` is (name -> address): the routes' comparisons,
     the city card's figures and the other languages' messages load from there when first needed.
 
-    ``whole_atlas``: (format name, address) of each download of the whole atlas, offered whatever the view."""
+    ``whole_atlas``: (format name, address) of each download of the whole atlas, offered whatever the view.
+
+    ``tiles_archive``: where the atlas's PMTiles archive is; the layers ``tiled`` are then drawn from it instead of
+    being inlined (without an archive every layer is inlined)."""
     node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
@@ -151,7 +169,13 @@ def render_map(
     config["pages"] = {"feature": feature_page_href, "embed": embed_href} if feature_page_href else None
     glance = city_glance(atlas)
     base = {"outlines": outlines, "cities": reference_cities(), "credits": _third_party_credits(BASE_CREDITS)}
-    data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers}
+    tiled = tiled if tiles_archive else ()
+    for spec in config["layers"]:
+        if spec["id"] in tiled:
+            spec["tileZooms"] = list(next(layer.spec.tile_zooms for layer in atlas.layers if layer.spec.id == spec["id"]))
+            spec["cluster"] = False
+    config["tiledLayers"] = {"archive": tiles_archive} if tiled else None
+    data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers if layer.spec.id not in tiled}
     # Whatever the page may show in Chinese or Persian: the data, every language's messages, routes and city card.
     fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,
                                                        *(catalog(code) for code in LANGUAGES)))
@@ -159,6 +183,7 @@ def render_map(
     # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
     config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
                          "cluster": f"{asset_base}{CLUSTER_SCRIPT}",  # loaded only where a layer clusters
+                         "tiles": f"{asset_base}{TILES_SCRIPT}",  # loaded only when a tiled layer is on
                          "catalogs": {code: data_scripts[catalog_script_name(code)] for code in LANGUAGES
                                       if code not in config["catalogs"]}}
     fmap = AtlasMap(
