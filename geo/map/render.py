@@ -140,9 +140,10 @@ def render_map(
     embed_href: str | None = None,
     embed_of: str | None = None,
     extra_assets: tuple[str, ...] = (),
-    whole_atlas: list[tuple[str, str]] | None = None,
+    whole_atlas: list[tuple[Any, ...]] | None = None,
     tiles_archive: str | None = None,
     tiled: tuple[str, ...] = (),
+    layer_files: dict[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
@@ -150,10 +151,13 @@ def render_map(
     ``data_scripts``: where each of ``geo.map.page_data.page_data_scripts`` is (name -> address): the routes' comparisons,
     the city card's figures and the other languages' messages load from there when first needed.
 
-    ``whole_atlas``: (format name, address) of each download of the whole atlas, offered whatever the view.
+    ``whole_atlas``: (format name, address[, bytes]) of each download of the whole atlas, offered whatever the view.
 
     ``tiles_archive``: where the atlas's PMTiles archive is; the layers ``tiled`` are then drawn from it instead of
-    being inlined (without an archive every layer is inlined)."""
+    being inlined (without an archive every layer is inlined).
+
+    ``layer_files``: each layer's files as a static copy offers them (``format``, ``href``, ``bytes``), listed in the
+    download panel where there is no API to make a selection."""
     node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
@@ -175,6 +179,8 @@ def render_map(
             spec["tileZooms"] = list(next(layer.spec.tile_zooms for layer in atlas.layers if layer.spec.id == spec["id"]))
             spec["cluster"] = False
     config["tiledLayers"] = {"archive": tiles_archive} if tiled else None
+    for spec in config["layers"]:
+        spec["files"] = (layer_files or {}).get(spec["id"], [])
     data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers if layer.spec.id not in tiled}
     # Whatever the page may show in Chinese or Persian: the data, every language's messages, routes and city card.
     fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,

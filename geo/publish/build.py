@@ -33,6 +33,8 @@ from geo.map.page_data import data_script
 
 # Data the page loads when first needed (see geo.map.page_data).
 DATA_DIR = "assets/data"
+# A layer's files in the release folder a static copy carries, as its download panel names them.
+RELEASE_LAYER_FORMATS = {"gpkg": "GeoPackage", "parquet": "GeoParquet", "fgb": "FlatGeobuf", "csv": "CSV"}
 
 
 def static_download_href(layer_id: str) -> str:
@@ -62,7 +64,8 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
                    data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
                    node_modules=node_modules, pages_href="layers/index.html",
                    feature_page_href="features/{id}{suffix}.html", embed_href="embed.html",
-                   whole_atlas=[("GeoJSON", "atlas.geojson")],
+                   whole_atlas=atlas_files(out_dir, release),
+                   layer_files=layer_files(atlas, out_dir, release),
                    tiles_archive=release_href(out_dir, release, TILES_FILE), tiled=tiled_layer_ids(atlas))
     page, fonts = render_map(atlas, **options)
     bundles = pages_bundles(node_modules)
@@ -79,6 +82,30 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
 def release_href(out_dir: Path, release: Path | None, path: str) -> str | None:
     """A release file's address relative to the site's pages (None without a release)."""
     return None if release is None else (release / path).relative_to(out_dir).as_posix()
+
+
+def _file(out_dir: Path, name: str, path: Path) -> dict[str, object]:
+    return {"format": name, "href": path.relative_to(out_dir).as_posix(), "bytes": path.stat().st_size}
+
+
+def layer_files(atlas: Atlas, out_dir: Path, release: Path | None) -> dict[str, list[dict[str, object]]]:
+    """Each layer's files a static copy offers: its GeoJSON beside the page, and the release's formats of it."""
+    files = {layer.spec.id: [_file(out_dir, "GeoJSON", out_dir / static_download_href(layer.spec.id))]
+             for layer in atlas.layers}
+    for layer_id, entries in files.items():
+        for extension, name in RELEASE_LAYER_FORMATS.items():
+            if release is not None and (release / "layers" / f"{layer_id}.{extension}").is_file():
+                entries.append(_file(out_dir, name, release / "layers" / f"{layer_id}.{extension}"))
+    return files
+
+
+def atlas_files(out_dir: Path, release: Path | None) -> list[tuple[str, str, int]]:
+    """The whole atlas as a static copy offers it: its GeoJSON, and the release's formats (vector tiles included)."""
+    paths = [("GeoJSON", out_dir / "atlas.geojson")]
+    if release is not None:
+        paths += [(name, release / f"atlas.{extension}") for extension, name in
+                  {**RELEASE_LAYER_FORMATS, "pmtiles": "PMTiles"}.items()]
+    return [(name, path.relative_to(out_dir).as_posix(), path.stat().st_size) for name, path in paths if path.is_file()]
 
 
 def write_site_release(atlas: Atlas, out_dir: Path, layers_dir: Path) -> Path | None:
