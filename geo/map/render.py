@@ -37,11 +37,12 @@ CANVAS_ABOVE_FEATURES = 3000
 CLUSTER_ABOVE_POINTS = 2000
 CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
 # A layer with more features than this does not travel inside the page: it is drawn from the release's vector tiles
-# (PMTiles, read by byte ranges) with protomaps-leaflet (npm), loaded only when such a layer is on. Inlined, each
-# feature costs the page its GeoJSON (about 1 KB for a point with its sources and figures, 3–10 KB for a traced
-# line), parsed and drawn before anything shows; beyond ten thousand the page weighs megabytes more than the whole
-# rest of the atlas (bench/, "map page"). Below it a layer stays GeoJSON: every feature searchable, listed in the
-# table, filtered by year, its popup complete — what tiles cannot give without the features at hand.
+# (PMTiles, read by byte ranges) with protomaps-leaflet (npm), loaded only when such a layer is on. Inlined, a point
+# costs the page about 1.2 KB, all parsed and drawn before anything shows (bench/RESULTS.md, map page: 13 MB at
+# 10,110 features, 123 MB at 100,110). Drawn from tiles, at 1,000 points a layer showed later than as GeoJSON (1.26×);
+# at 100,000 it took 0.07× the bytes, 0.50× the time and 0.34× the heap (bench/RESULTS.md, large layers). Between
+# the two, ten thousand is where the page passes ten megabytes; below it a layer keeps what only features at hand
+# give: search, the feature table, the year filter and the complete popup.
 TILES_ABOVE_FEATURES = 10_000
 TILES_SCRIPT = "protomaps-leaflet/dist/protomaps-leaflet.js"
 # Areas do not date the way counts do: the feature's ``figures_as_of`` is not shown beside them.
