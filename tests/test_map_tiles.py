@@ -114,6 +114,12 @@ def test_a_static_site_draws_a_layer_larger_than_the_page_from_the_release_tiles
     # The server saw every read of the archive as a range, and answered each with part of it, never the whole file.
     assert tiles and all(line.startswith("206 ") and re.search(r'"bytes=\d+-\d+"', line) for line in tiles), tiles
     assert all(int(line.split()[-1]) < archive.stat().st_size for line in tiles)
+    # Opened from disk no range can be read: the layer stays empty, and nothing is asked for in vain.
+    watch = open_map(browser, (site / "index.html").as_uri(), "static")
+    watch.page.wait_for_timeout(500)
+    assert not any(url.endswith(".pmtiles") for url in watch.requested)
+    watch.check()
+    watch.page.context.close()
 
 
 def test_the_served_map_draws_a_layer_larger_than_the_page_from_tiles_by_ranges(

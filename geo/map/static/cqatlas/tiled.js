@@ -43,7 +43,8 @@ export function tiledLayer(app, layer) {
   var group = L.layerGroup();
   var drawn = null;
   group.on("add", function () {
-    if (drawn) { return; }
+    // Opened from disk, a browser reads no part of a file (nor fetches it at all): the layer stays empty there.
+    if (drawn || window.location.protocol === "file:") { return; }
     drawn = loadScript(app.config.scripts.tiles).then(function () {
       var renderer = window.protomapsL.leafletLayer({
         url: tiles.archive, maxDataZoom: spec.tileZooms[1], paintRules: paintRules(spec), labelRules: [],
