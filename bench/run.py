@@ -3,7 +3,8 @@
     .venv/bin/python bench/run.py [--seconds N] [--rounds N]     (or: make bench)
     .venv/bin/python bench/run.py --only downloads,pygeoapi,load  (rewrites only those sections of RESULTS.md)
 
-Sections: downloads (the atlas vs nginx, the machine's limit), pygeoapi, load, map, scaling. Writes
+Sections: downloads (the atlas vs nginx, the machine's limit), pygeoapi, load, map, scaling, tiles (a large layer
+inlined as GeoJSON vs drawn from PMTiles). Writes
 bench/RESULTS.md; every section names the run that measured it. Needs wrk, nginx and chromium (make bench installs
 them from Debian).
 """
@@ -30,6 +31,7 @@ from geo.data.atlas import load_atlas  # noqa: E402
 from geo.publish.build import build  # noqa: E402
 from geo.data.query import FeatureFilter, select  # noqa: E402
 from map_page import HEADING as MAP_HEADING, bench_map, synthetic_layers  # noqa: E402
+from map_tiles import HEADING as TILES_HEADING, bench_tiles  # noqa: E402
 from report import stamp, write  # noqa: E402
 from servers import WORK, Contender, atlas_command, interleaved, loadavg, process  # noqa: E402
 from shapely.geometry import box  # noqa: E402
@@ -113,7 +115,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=4, help="duration of each wrk round")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per server")
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic layer sizes")
-    parser.add_argument("--only", help="comma-separated sections to run: downloads, pygeoapi, load, map, scaling")
+    parser.add_argument("--only", help="comma-separated sections to run: downloads, pygeoapi, load, map, scaling, "
+                                       "tiles")
+    parser.add_argument("--tile-sizes", default="1000,100000,1000000", help="points in the tiles section's layer")
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(","))
     benches = {
@@ -122,6 +126,7 @@ def main() -> None:
         "load": (LOAD_HEADING, lambda: bench_load(args.seconds, args.rounds)),
         "map": (MAP_HEADING, lambda: bench_map(WORK, sizes)),
         "scaling": (SCALING_HEADING, lambda: bench_scaling(sizes)),
+        "tiles": (TILES_HEADING, lambda: bench_tiles(WORK, tuple(int(s) for s in args.tile_sizes.split(",")))),
     }
     chosen = args.only.split(",") if args.only else list(benches)
     unknown = set(chosen) - set(benches)

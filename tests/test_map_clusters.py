@@ -19,21 +19,21 @@ from tests.conftest import read_layer, write_layer
 LAYER = "universities"
 
 
-def crowd_layer(layers_dir: Path) -> int:
-    """Copies of the layer's first point around it, inside its district, until the layer clusters; returns how many
-    points the layer then holds."""
+def crowd_layer(layers_dir: Path, more_than: int = CLUSTER_ABOVE_POINTS, step: float = 0.001) -> int:
+    """Copies of the layer's first point around it (``step`` degrees apart), inside its district, until the layer
+    holds ``more_than`` points (by default: until it clusters); returns how many points the layer then holds."""
     data = read_layer(layers_dir, LAYER)
     template = next(f for f in data["features"] if f["geometry"]["type"] == "Point")
     district = next(shape(f["geometry"]) for f in read_layer(layers_dir, "districts")["features"]
                     if f["properties"]["id"] == template["properties"]["districts"][0]).buffer(-0.002)
     lon, lat = template["geometry"]["coordinates"]
     points = sum(f["geometry"]["type"] == "Point" for f in data["features"])
-    step, ring = 0.001, 1
-    while points <= CLUSTER_ABOVE_POINTS:
+    ring = 1
+    while points <= more_than:
         for dx in range(-ring, ring + 1):
             for dy in (-ring, ring) if abs(dx) < ring else range(-ring, ring + 1):
                 where = (round(lon + dx * step, 6), round(lat + dy * step, 6))
-                if points > CLUSTER_ABOVE_POINTS or not district.contains(Point(where)):
+                if points > more_than or not district.contains(Point(where)):
                     continue
                 feature = copy.deepcopy(template)
                 feature["properties"]["id"] = feature["id"] = f"{template['properties']['id']}-copy-{points}"

@@ -314,7 +314,7 @@ def check_page_sections_scripts_and_map_view(page: str) -> None:
     config = page_config(page)
     assert config["api"] == "/api" and config["lang"] == "fa"
     # Scripts loaded on demand are named where npm installed them, under the asset base.
-    for name in ("chart", "cluster"):
+    for name in ("chart", "cluster", "tiles"):
         assert config["scripts"][name].startswith("assets/")
         assert (default_node_modules() / config["scripts"][name].removeprefix("assets/")).is_file(), name
     assert re.fullmatch(r"assets/cqatlas/fonts\.[0-9a-f]{12}\.css", config["fonts"])

@@ -3,11 +3,6 @@ GeoParquet, GDAL the FlatGeobuf and the PMTiles over HTTP, fetching parts of the
 
 from __future__ import annotations
 
-import getpass
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,68 +10,18 @@ import httpx
 import pyogrio
 import pytest
 
-from tests.cli_helpers import free_port
 from tests.conftest import LAYERS_DIR
+from tests.static_server import needs_nginx, nginx_serving
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 LAYER_IDS = sorted(path.stem for path in LAYERS_DIR.glob("*.geojson"))
-# The content types a static host needs for the release (README, "Serving many readers").
-NGINX_CONF = """
-daemon off;
-user {user};
-worker_processes 1;
-pid {work}/nginx.pid;
-error_log {work}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log {work}/access.log;
-    client_body_temp_path {work}/client_body;
-    proxy_temp_path {work}/proxy;
-    fastcgi_temp_path {work}/fastcgi;
-    uwsgi_temp_path {work}/uwsgi;
-    scgi_temp_path {work}/scgi;
-    types {{
-        application/vnd.apache.parquet parquet; application/vnd.flatgeobuf fgb; application/vnd.pmtiles pmtiles;
-        application/geo+json geojson; application/geopackage+sqlite3 gpkg; text/csv csv; application/json json;
-        text/html html; text/plain cff;
-    }}
-    default_type application/octet-stream;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root};
-        add_header Access-Control-Allow-Origin *;
-        add_header Access-Control-Expose-Headers "Content-Range, Accept-Ranges, Content-Length, ETag";
-    }}
-}}
-"""
 
-pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is installed by `make test` (Debian)")
+pytestmark = needs_nginx
 
 
 @pytest.fixture(scope="module")
 def static_release(released: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    conf = work / "nginx.conf"
-    # Workers as the test's own user: pytest's folders are private, and nginx started by root would read as nobody.
-    conf.write_text(NGINX_CONF.format(work=work, port=port, root=released.parent, user=getpass.getuser()))
-    proc = subprocess.Popen([NGINX, "-p", str(work), "-c", str(conf), "-e", str(work / "error.log")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError((work / "error.log").read_text(errors="replace"))
-            time.sleep(0.1)
-    try:
-        yield f"http://127.0.0.1:{port}/{released.name}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with nginx_serving(released.parent, tmp_path_factory.mktemp("nginx")) as url:
+        yield f"{url}/{released.name}"
 
 
 def test_duckdb_reads_the_geoparquet_over_http_by_ranges(static_release: str, released: Path) -> None:

@@ -25,6 +25,7 @@ ASSET_FILES: tuple[str, ...] = (
     "leaflet/dist/images/marker-shadow.png",
     "chart.js/dist/chart.umd.min.js",
     "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "protomaps-leaflet/dist/protomaps-leaflet.js",
 )
 
 # Served by the app only (the API documentation page), not copied into the static site.

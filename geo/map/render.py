@@ -36,6 +36,15 @@ CANVAS_ABOVE_FEATURES = 3000
 # points, even on canvas, make every pan and zoom redraw them all.
 CLUSTER_ABOVE_POINTS = 2000
 CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
+# A layer with more features than this does not travel inside the page: it is drawn from the release's vector tiles
+# (PMTiles, read by byte ranges) with protomaps-leaflet (npm), loaded only when such a layer is on. Inlined, a point
+# costs the page about 1.2 KB, all parsed and drawn before anything shows (bench/RESULTS.md, map page: 13 MB at
+# 10,110 features, 123 MB at 100,110). Drawn from tiles, at 1,000 points a layer showed later than as GeoJSON (1.26×);
+# at 100,000 it took 0.07× the bytes, 0.50× the time and 0.34× the heap (bench/RESULTS.md, large layers). Between
+# the two, ten thousand is where the page passes ten megabytes; below it a layer keeps what only features at hand
+# give: search, the feature table, the year filter and the complete popup.
+TILES_ABOVE_FEATURES = 10_000
+TILES_SCRIPT = "protomaps-leaflet/dist/protomaps-leaflet.js"
 # Areas do not date the way counts do: the feature's ``figures_as_of`` is not shown beside them.
 UNDATED_FIGURES = ("documented_area_km2", "documented_built_area_km2", "documented_floor_area_m2")
 TILES = (("grey", basemaps.Esri.WorldGrayCanvas, "Light grey map (Esri, online)"),
@@ -86,6 +95,11 @@ def _layer_entries(atlas: Atlas, download_href: Callable[[str], str]) -> list[di
              "kinds": _kinds_drawn(layer)} for layer in atlas.layers]
 
 
+def tiled_layer_ids(atlas: Atlas) -> tuple[str, ...]:
+    """The layers too large to travel inside the page (drawn from vector tiles where an archive is at hand)."""
+    return tuple(layer.spec.id for layer in atlas.layers if len(layer.features) > TILES_ABOVE_FEATURES)
+
+
 def _union_bounds(layers: list[AtlasLayer]) -> list[list[float]]:
     boxes = [layer.bbox for layer in layers if layer.features]
     return [[min(b[1] for b in boxes), min(b[0] for b in boxes)], [max(b[3] for b in boxes), max(b[2] for b in boxes)]]
@@ -127,7 +141,10 @@ def render_map(
     embed_href: str | None = None,
     embed_of: str | None = None,
     extra_assets: tuple[str, ...] = (),
-    whole_atlas: list[tuple[str, str]] | None = None,
+    whole_atlas: list[tuple[Any, ...]] | None = None,
+    tiles_archive: str | None = None,
+    tiled: tuple[str, ...] = (),
+    layer_files: dict[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
@@ -135,7 +152,13 @@ def render_map(
     ``data_scripts``: where each of ``geo.map.page_data.page_data_scripts`` is (name -> address): the routes' comparisons,
     the city card's figures and the other languages' messages load from there when first needed.
 
-    ``whole_atlas``: (format name, address) of each download of the whole atlas, offered whatever the view."""
+    ``whole_atlas``: (format name, address[, bytes]) of each download of the whole atlas, offered whatever the view.
+
+    ``tiles_archive``: where the atlas's PMTiles archive is; the layers ``tiled`` are then drawn from it instead of
+    being inlined (without an archive every layer is inlined).
+
+    ``layer_files``: each layer's files as a static copy offers them (``format``, ``href``, ``bytes``), listed in the
+    download panel where there is no API to make a selection."""
     node_modules = node_modules or default_node_modules()
     messages = Messages(lang)
     layers = _layer_entries(atlas, download_href)
@@ -151,7 +174,15 @@ def render_map(
     config["pages"] = {"feature": feature_page_href, "embed": embed_href} if feature_page_href else None
     glance = city_glance(atlas)
     base = {"outlines": outlines, "cities": reference_cities(), "credits": _third_party_credits(BASE_CREDITS)}
-    data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers}
+    tiled = tiled if tiles_archive else ()
+    for spec in config["layers"]:
+        if spec["id"] in tiled:
+            spec["tileZooms"] = list(next(layer.spec.tile_zooms for layer in atlas.layers if layer.spec.id == spec["id"]))
+            spec["cluster"] = False
+    config["tiledLayers"] = {"archive": tiles_archive} if tiled else None
+    for spec in config["layers"]:
+        spec["files"] = (layer_files or {}).get(spec["id"], [])
+    data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers if layer.spec.id not in tiled}
     # Whatever the page may show in Chinese or Persian: the data, every language's messages, routes and city card.
     fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,
                                                        *(catalog(code) for code in LANGUAGES)))
@@ -159,6 +190,7 @@ def render_map(
     # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
     config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
                          "cluster": f"{asset_base}{CLUSTER_SCRIPT}",  # loaded only where a layer clusters
+                         "tiles": f"{asset_base}{TILES_SCRIPT}",  # loaded only when a tiled layer is on
                          "catalogs": {code: data_scripts[catalog_script_name(code)] for code in LANGUAGES
                                       if code not in config["catalogs"]}}
     fmap = AtlasMap(

@@ -19,12 +19,12 @@ from geo.data.atlas import Atlas, load_atlas
 from geo.map.basemap import country_outlines
 from geo.publish.output import check_output, locked, new_staging, recover, swap_in
 from geo.map.page_data import page_data_scripts
-from geo.map.render import render_map
+from geo.map.render import render_map, tiled_layer_ids
 from geo.corridors.route_index import RouteIndex
 from geo.publish.reproducible import deterministic_ids
 from geo.publish.formats import dump_geojson
 from geo.publish.metadata import ReleaseRefused
-from geo.publish.release import release_name, write_release
+from geo.publish.release import TILES_FILE, release_name, write_release
 from geo.publish.site_pages import write_pages
 from geo.pages.links import StaticLinks
 from geo.pages.render import OUTLINES_SCRIPT, Site, pages_bundles
@@ -33,14 +33,18 @@ from geo.map.page_data import data_script
 
 # Data the page loads when first needed (see geo.map.page_data).
 DATA_DIR = "assets/data"
+# A layer's files in the release folder a static copy carries, as its download panel names them.
+RELEASE_LAYER_FORMATS = {"gpkg": "GeoPackage", "parquet": "GeoParquet", "fgb": "FlatGeobuf", "csv": "CSV"}
 
 
 def static_download_href(layer_id: str) -> str:
     return f"layers/{layer_id}.geojson"
 
 
-def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | None = None) -> None:
-    """Write every output of the atlas into the folder ``out_dir``."""
+def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | None = None,
+               release: Path | None = None) -> None:
+    """Write every output of the atlas into the folder ``out_dir``; ``release``: the release folder written under it
+    (its vector tiles draw the layers too large for the page)."""
     layers_dir = out_dir / "layers"
     layers_dir.mkdir(parents=True, exist_ok=True)
     for layer in atlas.layers:
@@ -60,7 +64,9 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
                    data_scripts={name: f"{DATA_DIR}/{script.file_name}" for name, script in scripts.items()},
                    node_modules=node_modules, pages_href="layers/index.html",
                    feature_page_href="features/{id}{suffix}.html", embed_href="embed.html",
-                   whole_atlas=[("GeoJSON", "atlas.geojson")])
+                   whole_atlas=atlas_files(out_dir, release),
+                   layer_files=layer_files(atlas, out_dir, release),
+                   tiles_archive=release_href(out_dir, release, TILES_FILE), tiled=tiled_layer_ids(atlas))
     page, fonts = render_map(atlas, **options)
     bundles = pages_bundles(node_modules)
     embed, _ = render_map(atlas, **options, embed_of="index.html", extra_assets=tuple(bundles.files))
@@ -71,6 +77,35 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     copy_assets(node_modules, out_dir / "assets", fonts.files | bundles.files)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
     write_pages(Site(atlas, StaticLinks(site_url), bundles, fonts.stylesheet, outlines_script.file_name), out_dir)
+
+
+def release_href(out_dir: Path, release: Path | None, path: str) -> str | None:
+    """A release file's address relative to the site's pages (None without a release)."""
+    return None if release is None else (release / path).relative_to(out_dir).as_posix()
+
+
+def _file(out_dir: Path, name: str, path: Path) -> dict[str, object]:
+    return {"format": name, "href": path.relative_to(out_dir).as_posix(), "bytes": path.stat().st_size}
+
+
+def layer_files(atlas: Atlas, out_dir: Path, release: Path | None) -> dict[str, list[dict[str, object]]]:
+    """Each layer's files a static copy offers: its GeoJSON beside the page, and the release's formats of it."""
+    files = {layer.spec.id: [_file(out_dir, "GeoJSON", out_dir / static_download_href(layer.spec.id))]
+             for layer in atlas.layers}
+    for layer_id, entries in files.items():
+        for extension, name in RELEASE_LAYER_FORMATS.items():
+            if release is not None and (release / "layers" / f"{layer_id}.{extension}").is_file():
+                entries.append(_file(out_dir, name, release / "layers" / f"{layer_id}.{extension}"))
+    return files
+
+
+def atlas_files(out_dir: Path, release: Path | None) -> list[tuple[str, str, int]]:
+    """The whole atlas as a static copy offers it: its GeoJSON, and the release's formats (vector tiles included)."""
+    paths = [("GeoJSON", out_dir / "atlas.geojson")]
+    if release is not None:
+        paths += [(name, release / f"atlas.{extension}") for extension, name in
+                  {**RELEASE_LAYER_FORMATS, "pmtiles": "PMTiles"}.items()]
+    return [(name, path.relative_to(out_dir).as_posix(), path.stat().st_size) for name, path in paths if path.is_file()]
 
 
 def write_site_release(atlas: Atlas, out_dir: Path, layers_dir: Path) -> Path | None:
@@ -101,9 +136,9 @@ def build(layers_dir: Path, out_dir: Path, node_modules: Path, site_url: str | N
         check_output(out, layers_dir, PROJECT_ROOT)  # again under the lock: another build may have run meanwhile
         staging = new_staging(out)
         try:
+            release = write_site_release(atlas, staging, layers_dir)
             with deterministic_ids():
-                write_site(atlas, staging, node_modules, site_url)
-            write_site_release(atlas, staging, layers_dir)
+                write_site(atlas, staging, node_modules, site_url, release)
             swap_in(staging, out)
         finally:
             if staging.exists():

@@ -26,15 +26,17 @@ from geo.publish.parquet import MEDIA_TYPE as PARQUET_MEDIA_TYPE, encode_geoparq
 from geo.data.query import FeatureFilter, select
 from geo.map.basemap import country_outlines
 from geo.map.page_data import page_data_scripts
-from geo.map.render import render_map
+from geo.map.render import render_map, tiled_layer_ids
 from geo.corridors.route_index import RouteIndex
 from geo.publish.reproducible import deterministic_ids
 from geo.pages.render import OUTLINES_SCRIPT, PageAssets, pages_bundles
+from geo.publish.tiles import MEDIA_TYPE as TILES_MEDIA_TYPE, encode_pmtiles
 from geo.map.page_data import data_script
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 ATLAS = "atlas"  # the download of every layer at once, beside the layers' own
 SCRIPT_MEDIA_TYPE = "text/javascript; charset=utf-8"
+TILES_HREF = "/tiles/atlas.pmtiles"  # where the served map reads the vector tiles of layers too large for the page
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,15 @@ def asset_media_type(name: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type in ("text/javascript", "text/css") else media_type
 
 
+def _binary(body: bytes, media_type: str) -> Prepared:
+    return Prepared(body, None, f'"{hashlib.sha256(body).hexdigest()[:32]}"', media_type)
+
+
 @lru_cache(maxsize=256)
 def _prepared_file(path: Path, media_type: str, _stamp: tuple[int, int]) -> Prepared:
     body = path.read_bytes()
     if not media_type.startswith(_TEXT_MEDIA_TYPES):
-        return Prepared(body, None, f'"{hashlib.sha256(body).hexdigest()[:32]}"', media_type)
+        return _binary(body, media_type)
     return prepare(body, media_type, with_brotli=True)
 
 
@@ -95,6 +101,9 @@ class Published:
     data_scripts: dict[str, Prepared]
     # What the feature and layer pages (rendered per request, in the request's language) load.
     pages: PageAssets
+    # Every layer's vector tiles (PMTiles), read by ranges by the map where a layer is too large for the page; made
+    # only then.
+    tiles: Prepared | None = None
 
 
 PARQUET = "parquet"
@@ -157,6 +166,10 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
                    routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
                    whole_atlas=[(name, f"/api/{ATLAS}.{extension}") for extension, name in ATLAS_FORMATS.items()],
                    data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})
+    tiled = tiled_layer_ids(atlas)
+    # Tiles are compressed one by one inside the archive, and ranges are of its own bytes: no gzip copy.
+    tiles = None if not tiled else _binary(encode_pmtiles(atlas), TILES_MEDIA_TYPE)
+    options |= dict(tiles_archive=TILES_HREF if tiled else None, tiled=tiled)
     with deterministic_ids():  # same data, same page bytes, same ETag across restarts
         page, fonts = render_map(atlas, **options)
     with deterministic_ids():
@@ -174,7 +187,7 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
                      embed_page=prepare(embed.encode("utf-8"), "text/html; charset=utf-8", with_brotli=True),
                      downloads=downloads, routes=routes,
                      assets={name: prepare_asset(node_modules, name) for name in page_assets},
-                     pages=PageAssets(bundles, fonts.stylesheet, scripts[OUTLINES_SCRIPT].file_name),
+                     pages=PageAssets(bundles, fonts.stylesheet, scripts[OUTLINES_SCRIPT].file_name), tiles=tiles,
                      data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE, with_brotli=True)
                                    for script in scripts.values()})
 

@@ -43,6 +43,7 @@ RELEASE_PREFIX = "chongqing-trade-atlas"
 # Table formats every layer and the atlas are written in (GeoJSON is the atlas's own serialisation).
 TABLE_FORMATS = ("fgb", "csv")
 ATLAS = "atlas"
+TILES_FILE = f"{ATLAS}.pmtiles"  # every layer's vector tiles, one archive
 
 
 def release_name(version: str = DATA_VERSION) -> str:
@@ -94,7 +95,7 @@ def write_atlas_files(atlas: Atlas, folder: Path) -> None:
         encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}))
     for extension in TABLE_FORMATS:
         (folder / f"{ATLAS}.{extension}").write_bytes(encode_frame(frame, FORMATS[extension], ATLAS))
-    (folder / f"{ATLAS}.pmtiles").write_bytes(encode_pmtiles(atlas))
+    (folder / TILES_FILE).write_bytes(encode_pmtiles(atlas))
 
 
 def write_changes(layers_dir: Path, folder: Path, project_root: Path) -> None:

@@ -46,6 +46,15 @@ def asset(asset: str, request: Request, published: PublishedDep, settings: Setti
     return prepared_response(request, prepared, {"Cache-Control": cache})
 
 
+@router.get("/tiles/atlas.pmtiles", response_class=Response, include_in_schema=False,
+            summary="Vector tiles of every layer (PMTiles v3, byte ranges answered), where a layer is too large for "
+            "the map page")
+async def tiles(request: Request, published: PublishedDep) -> Response:
+    if published.tiles is None:
+        raise NotFound("no layer here is drawn from tiles")
+    return prepared_response(request, published.tiles)
+
+
 @router.get("/health", response_model=Health, summary="Liveness, the data version served, the last refused edit")
 async def health(request: Request) -> dict[str, object]:
     status = request.app.state.data_status

@@ -4,6 +4,7 @@ import L from "leaflet";
 import {loadScript} from "./loading.js";
 import {renderPopup} from "./popup.js";
 import {ShapeMarker, pathStyle} from "./shapes.js";
+import {tiledLayer} from "./tiled.js";
 
 var PHONE = "(max-width: 767px)";
 
@@ -55,6 +56,12 @@ function createApp(config, data, base) {
   (config.statuses || []).forEach(function (entry) { if (entry.dash) { statusDashes[entry.status] = entry.dash; } });
   config.layers.forEach(function (spec) {
     var layer = {spec: spec, entries: []};
+    if (spec.tileZooms) {  // too large to travel inside the page: drawn from the vector tiles (tiled.js)
+      layer.group = tiledLayer(app, layer);
+      app.layers.push(layer);
+      app.layerById[spec.id] = layer;
+      return;
+    }
     var shapes = L.geoJSON(data[spec.id], {
       style: function (feature) { return pathStyle(spec, feature, renderer, statusDashes); },
       pointToLayer: function (feature, latlng) { return new ShapeMarker(latlng, pathStyle(spec, feature, renderer, statusDashes)); },

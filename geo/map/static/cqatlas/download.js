@@ -1,7 +1,8 @@
 /* Download what you see: the layers on, the visible extent as bbox, the year as established_to (features without
    a year kept, as on the map), the statuses shown as status and the filter as q (with the language its kind labels are matched in), in GeoJSON,
    GeoPackage, GeoParquet, FlatGeobuf, CSV or KML — links to the same /api URLs a script can use.
-   A static copy of the atlas has no API: it offers the whole layers and says so. */
+   A static copy of the atlas has no API: it offers the whole layers, in every format its release folder holds, each
+   link with the file's size, and says so. */
 
 export function startDownload(app) {
   var list = document.getElementById("cq-download-links");
@@ -41,6 +42,30 @@ export function startDownload(app) {
     return li;
   }
 
+  /* A file's size in the page's language (kB below a megabyte, MB above). */
+  function size(bytes) {
+    var mega = bytes >= 1e6;
+    return new Intl.NumberFormat(app.lang, {style: "unit", unit: mega ? "megabyte" : "kilobyte", unitDisplay: "short",
+                                            maximumFractionDigits: 1}).format(bytes / (mega ? 1e6 : 1e3));
+  }
+
+  /* A layer's files in a static copy: its title, then one link per format with the file's size. */
+  function files(layer) {
+    var li = document.createElement("li");
+    li.className = "cq-download-files";
+    li.append(layer.spec.title + ": ");
+    layer.spec.files.forEach(function (file, index) {
+      var a = document.createElement("a");
+      a.href = file.href;
+      a.setAttribute("download", "");
+      a.dataset.bytes = String(file.bytes);
+      a.textContent = file.format + " (" + size(file.bytes) + ")";
+      if (index) { li.append(" · "); }
+      li.appendChild(a);
+    });
+    return li;
+  }
+
   function render() {
     var on = app.layers.filter(function (layer) { return app.map.hasLayer(layer.group); });
     var format = formats.value;
@@ -48,7 +73,9 @@ export function startDownload(app) {
     note.hidden = !!api;
     formats.disabled = !api;
     if (!api) {
-      on.forEach(function (layer) { items.push(item(layer.spec.download, layer.spec.title + " (GeoJSON)")); });
+      on.forEach(function (layer) {
+        items.push(layer.spec.files.length ? files(layer) : item(layer.spec.download, layer.spec.title + " (GeoJSON)"));
+      });
       summary.textContent = "";
     } else {
       var q = query();
@@ -73,6 +100,18 @@ export function startDownload(app) {
   function schedule() {
     if (!pending) { pending = true; window.requestAnimationFrame(function () { pending = false; render(); }); }
   }
+
+  // The whole atlas's files (a static copy knows their sizes).
+  document.querySelectorAll(".cq-download-whole a[data-bytes]").forEach(function (link) {
+    link.dataset.format = link.textContent;
+  });
+  function sizeWhole() {
+    document.querySelectorAll(".cq-download-whole a[data-bytes]").forEach(function (link) {
+      link.textContent = link.dataset.format + " (" + size(Number(link.dataset.bytes)) + ")";
+    });
+  }
+  sizeWhole();
+  app.on("language", sizeWhole);
 
   formats.addEventListener("change", render);
   ["view", "layers", "year", "language", "filter", "status"].forEach(function (name) { app.on(name, schedule); });

@@ -116,7 +116,8 @@ export function renderPopup(entry, app) {
   quality.className = "cq-quality cq-quality-" + String(p.geometry_quality).replace(/[^a-z]/g, "");
   quality.textContent = app.config.quality[p.geometry_quality] || p.geometry_quality;
   var geometry = document.createElement("span");
-  geometry.append(quality, " — " + p.geometry_note);
+  // A feature drawn from the vector tiles carries no geometry note (tiled.js).
+  geometry.append(quality, p.geometry_note ? " — " + p.geometry_note : "");
   addRow(facts, t("popup.geometry"), geometry);
   fill(root, "sources_title", t("popup.sources"));
   var sources = slot(root, "sources");
