@@ -20,6 +20,10 @@ from geo.data.year_rule import placed_year
 UNSTATED = "unstated"
 STATUS_DESCRIPTION = ("Lifecycle status(es), comma-separated: " + ", ".join(STATUSES) +
                       f"; {UNSTATED} for features that state none")
+# The status parameter as parse_statuses accepts it (stated for clients and fuzzers): words from the list, commas,
+# spaces around them, empty items ignored.
+_STATUS_WORD = "(?:" + "|".join((*STATUSES, UNSTATED)) + ")"
+STATUS_PATTERN = rf"^ *(?:{_STATUS_WORD} *)?(?:, *(?:{_STATUS_WORD} *)?)*$"
 
 
 # The bbox parameter, described exactly as it is accepted (so API descriptions and fuzzers agree with the server):
