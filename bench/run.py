@@ -3,8 +3,9 @@
     .venv/bin/python bench/run.py [--seconds N] [--rounds N]     (or: make bench)
     .venv/bin/python bench/run.py --only downloads,pygeoapi,load  (rewrites only those sections of RESULTS.md)
 
-Sections: downloads (the atlas vs nginx, the machine's limit), pygeoapi, load, map, scaling, tiles (a large layer
-inlined as GeoJSON vs drawn from PMTiles). Writes
+Sections: downloads (the atlas vs nginx, the machine's limit), loops (the workers on asyncio, uvloop or rloop),
+pygeoapi, load, map, scaling, tiles (a large layer inlined as GeoJSON vs drawn from PMTiles), slowreaders (a probe
+client's success and latency during a minutes-long slow-reader attack, with and without the server's limits). Writes
 bench/RESULTS.md; every section names the run that measured it. Needs wrk, nginx and chromium (make bench installs
 them from Debian).
 """
@@ -26,6 +27,7 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from against_pygeoapi import HEADING as PYGEOAPI_HEADING, bench_pygeoapi  # noqa: E402
 from downloads import HEADING as DOWNLOADS_HEADING, bench_downloads  # noqa: E402
+from event_loops import HEADING as LOOPS_HEADING, bench_loops  # noqa: E402
 from geo.map.sources import default_node_modules  # noqa: E402
 from geo.data.atlas import load_atlas  # noqa: E402
 from geo.publish.build import build  # noqa: E402
@@ -35,7 +37,11 @@ from map_tiles import HEADING as TILES_HEADING, bench_tiles  # noqa: E402
 from report import stamp, write  # noqa: E402
 from servers import WORK, Contender, atlas_command, interleaved, loadavg, process  # noqa: E402
 from shapely.geometry import box  # noqa: E402
+from slow_readers import HEADING as SLOW_READERS_HEADING, bench_slow_readers  # noqa: E402
 
+# Sections run only when named with --only: the slow-reader attack takes about half an hour (three configurations,
+# two rounds of two minutes of attack each, a fresh server per round).
+ON_ITS_OWN = {"slowreaders"}
 LOAD_HEADING = "## Load: 32 concurrent clients across map, catalog and downloads"
 SCALING_HEADING = "## Scaling with synthetic layers"
 
@@ -115,20 +121,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=4, help="duration of each wrk round")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per server")
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic layer sizes")
-    parser.add_argument("--only", help="comma-separated sections to run: downloads, pygeoapi, load, map, scaling, "
-                                       "tiles")
+    parser.add_argument("--only", help="comma-separated sections to run: downloads, loops, pygeoapi, load, map, "
+                        "scaling, tiles, slowreaders")
     parser.add_argument("--tile-sizes", default="1000,100000,1000000", help="points in the tiles section's layer")
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(","))
     benches = {
         "downloads": (DOWNLOADS_HEADING, lambda: bench_downloads(args.seconds, args.rounds)),
+        "loops": (LOOPS_HEADING, lambda: bench_loops(args.seconds, args.rounds)),
         "pygeoapi": (PYGEOAPI_HEADING, lambda: bench_pygeoapi(args.seconds, args.rounds)),
         "load": (LOAD_HEADING, lambda: bench_load(args.seconds, args.rounds)),
         "map": (MAP_HEADING, lambda: bench_map(WORK, sizes)),
         "scaling": (SCALING_HEADING, lambda: bench_scaling(sizes)),
         "tiles": (TILES_HEADING, lambda: bench_tiles(WORK, tuple(int(s) for s in args.tile_sizes.split(",")))),
+        "slowreaders": (SLOW_READERS_HEADING, lambda: bench_slow_readers()),
     }
-    chosen = args.only.split(",") if args.only else list(benches)
+    chosen = args.only.split(",") if args.only else [name for name in benches if name not in ON_ITS_OWN]
     unknown = set(chosen) - set(benches)
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(benches)}")

@@ -39,7 +39,7 @@ def process(args: list[str], port: int, env: dict[str, str] | None = None, cwd: 
     """Run a server until it accepts connections on ``port``; yields its base URL and stops it afterwards."""
     log = (WORK / f"server-{port}.log").open("wb")
     proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 300  # building the atlas first takes minutes on a loaded machine
     try:
         while True:
             try:

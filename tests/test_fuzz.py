@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ServerProcess, make_settings
@@ -33,11 +33,37 @@ class LazyApp:
 schema = schemathesis.openapi.from_asgi("/openapi.json", LazyApp())
 
 
+CRS84_NAMES = {None, "http://www.opengis.net/def/crs/OGC/1.3/CRS84", "[OGC:CRS84]"}
+
+
+def _corners_out_of_order(query: dict[str, Any] | None) -> bool:
+    """A bbox whose lower corner is not below its upper corner: south above north, or (in a bbox-crs other than
+    CRS84, where no box crosses the antimeridian) any minimum above its maximum. The server refuses it with 400, as
+    the parameter descriptions say; JSON Schema compares no two values of one parameter, so the schema cannot."""
+    bbox = (query or {}).get("bbox")
+    if bbox is None:
+        return False
+    try:
+        values = [float(v) for v in (bbox.split(",") if isinstance(bbox, str) else bbox)]
+    except (TypeError, ValueError):
+        return False
+    if len(values) not in (4, 6):
+        return False
+    half = len(values) // 2
+    lower, upper = values[:half], values[half:]
+    bbox_crs = (query or {}).get("bbox-crs")
+    in_crs84 = bbox_crs is None or (isinstance(bbox_crs, str) and bbox_crs in CRS84_NAMES)
+    axes = [1] if in_crs84 else [0, 1]  # in CRS84 the y axis; minx above maxx is a box across the antimeridian
+    return any(lower[axis] > upper[axis] for axis in axes)
+
+
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_spec(case: schemathesis.Case) -> None:
     # Every check, positive data acceptance included: whatever the spec calls valid (bbox, the `layers` list of
-    # served ids, both route ends) must be answered 2xx or an honest 404.
+    # served ids, both route ends) must be answered 2xx or an honest 404 — except boxes whose corners are out of
+    # order, the one bbox rule a pattern or schema cannot state (described in words, refused with 400).
+    assume(not _corners_out_of_order(case.query))
     case.call_and_validate()
 
 

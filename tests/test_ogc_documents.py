@@ -57,14 +57,17 @@ def test_landing_page_links_as_part_1_requires() -> None:
     assert links["conformance"]["href"] == f"{BASE}/ogc/conformance"
     assert links["conformance"]["type"] == "application/json"
     assert links["data"]["href"] == f"{BASE}/ogc/collections" and links["data"]["type"] == "application/json"
-    assert len(page["links"]) == 5
+    # /req/html/… and Part 1's link rules: the same document as HTML, an alternate of the JSON self.
+    assert links["alternate"] == {"href": f"{BASE}/ogc?f=html", "rel": "alternate", "type": "text/html",
+                                  "title": "This document (HTML)"}
+    assert len(page["links"]) == 6
     assert page["title"] == "Chongqing Trade Atlas"
     assert page["description"]
     assert ogc.landing_page(URLS, "zh")["title"] != page["title"]
 
 
 def test_conformance_lists_the_classes_of_parts_1_to_3_and_cql2() -> None:
-    conforms_to = ogc.conformance()["conformsTo"]
+    conforms_to = ogc.conformance(URLS)["conformsTo"]
     assert isinstance(conforms_to, list) and len(conforms_to) == len(set(conforms_to))
     assert set(conforms_to) == STANDARD_CLASSES  # written out from the standards in tests/test_ogc.py
 
@@ -115,7 +118,9 @@ def test_collections_lists_every_layer(atlas: Atlas) -> None:
     assert [c["id"] for c in document["collections"]] == [layer.spec.id for layer in atlas.layers]
     assert document["crs"] == [CRS84, EPSG_4326, EPSG_3857]
     assert document["links"] == [{"href": f"{BASE}/ogc/collections", "rel": "self", "type": "application/json",
-                                  "title": "Collections"}]
+                                  "title": "Collections"},
+                                 {"href": f"{BASE}/ogc/collections?f=html", "rel": "alternate", "type": "text/html",
+                                  "title": "Collections (HTML)"}]
     assert {c["title"] for c in ogc.collections(URLS, atlas, "zh")["collections"]} != {
         c["title"] for c in document["collections"]}
     assert ogc.require_layer(atlas, "universities") is atlas.layer("universities")
@@ -145,7 +150,10 @@ def test_paging_numbers_and_links(atlas: Atlas) -> None:
     assert links["next"]["href"] == f"{items}?limit=10&offset=20"
     assert links["prev"]["href"] == f"{items}?limit=10&offset=0"
     assert links["collection"]["href"] == f"{BASE}/ogc/collections/development_zones"
-    assert {entry["type"] for rel, entry in links.items() if rel != "collection"} == {"application/geo+json"}
+    assert {entry["type"] for rel, entry in links.items() if rel not in ("collection", "alternate")} == {
+        "application/geo+json"}
+    assert links["alternate"]["href"] == f"{items}?limit=10&offset=10&f=html"
+    assert links["alternate"]["type"] == "text/html"
     last = page(limit="10", offset="20")
     assert last["numberReturned"] == total - 20 and "next" not in rels(last)
     assert rels(last)["prev"]["href"] == f"{items}?limit=10&offset=10"

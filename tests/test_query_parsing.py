@@ -178,7 +178,10 @@ def test_ogc_bbox_has_four_or_six_numbers() -> None:
     for outside in ("180.5,0,1,1", "0,0,-180.5,1", "0,90.5,1,1", "0,0,1,-90.5"):
         assert "within longitudes" in refused(parse_items_query, {"bbox": outside}), outside
     # The edges themselves are inside: 180 east to 180 west crosses the antimeridian, 90 N and 90 S are the poles.
-    assert parse_items_query({"bbox": "180,90,-180,-90"}).bbox == (180, 90, -180, -90)
+    assert parse_items_query({"bbox": "180,-90,-180,90"}).bbox == (180, -90, -180, 90)
+    # The south edge north of the north edge is refused (latitudes swapped), in four numbers or six.
+    assert "swapped" in refused(parse_items_query, {"bbox": "180,90,-180,-90"})
+    assert "swapped" in refused(parse_items_query, {"bbox": "106,30,0,107,29,0"})
     assert "within longitudes" in refused(parse_items_query, {"bbox": "0,0,180.5,1"})
     assert "within longitudes" in refused(parse_items_query, {"bbox": "0,-90.5,1,1"})
     assert "within longitudes" in refused(parse_items_query, {"bbox": "0,0,1,91"})
@@ -219,7 +222,9 @@ def test_crs_parameter_forms() -> None:
 def test_download_bbox_bounds_and_form() -> None:
     assert parse_bbox(None) is None
     assert parse_bbox("-180,-90,180,90") == (-180, -90, 180, 90)
-    assert parse_bbox("180.0,90.0,-180,-90.00") == (180, 90, -180, -90)
+    assert parse_bbox("180.0,-90.0,-180,90.00") == (180, -90, -180, 90)
+    assert "miny=90 is north of its north edge maxy=-90" in refused(parse_bbox, "180.0,90.0,-180,-90.00")
+    assert parse_bbox("0,29.4,1,29.4") == (0, 29.4, 1, 29.4)  # a box one line thin is still a box
     assert parse_bbox("106.2,29.4,106.8,29.8") == (106.2, 29.4, 106.8, 29.8)
     assert "got 3 value(s)" in refused(parse_bbox, "1,2,3")
     assert "got 5 value(s)" in refused(parse_bbox, "1,2,3,4,5")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -11,8 +12,11 @@ import typer
 from geo.map.sources import default_node_modules
 from geo.cli import DEFAULT_LAYERS, LayersOption, app, clean_failures
 from web.asgi import SETTINGS_ENV
-from web.serving import CannotListen, ServerLimits, check_listen_address, run_server
+from web.serving import EVENT_LOOPS, CannotListen, ServerLimits, check_listen_address, run_server
 from web.settings import Settings
+
+
+EventLoop = Enum("EventLoop", {name: name for name in EVENT_LOOPS}, type=str)  # typer offers an Enum's values
 
 
 def default_workers() -> int:
@@ -40,6 +44,9 @@ def serve(
                                                 "per worker; more are answered 429.")] = 16,
     response_timeout: Annotated[float, typer.Option(help="Seconds a client has to read a response; a client "
                                                     "that reads slower is disconnected.")] = 60.0,
+    loop: Annotated[EventLoop, typer.Option(help="Event loop of the workers: "
+                                      "Python's asyncio, or uvloop or rloop where installed (`pip install "
+                                      "'.[bench]'`); bench/RESULTS.md compares them.")] = EventLoop.asyncio,
     releases: Annotated[Path | None, typer.Option("--releases", help="Folder of release folders (as written by "
                                                   "`cqatlas release --out`) to serve under /releases.")] = None,
 ) -> None:
@@ -59,7 +66,7 @@ def serve(
         create_app(settings)  # validate once here, so bad layers end in messages before any worker starts
     os.environ[SETTINGS_ENV] = settings.model_dump_json()
     run_server(host, port, workers or default_workers(),
-               ServerLimits(header_timeout=header_timeout, max_connections=max_connections), access_log)
+               ServerLimits(header_timeout=header_timeout, max_connections=max_connections), access_log, loop.value)
 
 
 def main() -> None:

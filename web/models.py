@@ -55,6 +55,7 @@ class LandingPage(BaseModel):
 
 
 class Conformance(BaseModel):
+    links: list[Link] = []
     conformsTo: list[str]
 
 

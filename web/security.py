@@ -68,7 +68,9 @@ PAGES_POLICY = content_security_policy("", tile_origins=[], inline_styles=False)
 
 
 def is_page(path: str) -> bool:
-    return path.startswith("/features/") or path == "/layers" or path.startswith("/layers/")
+    """The feature and layer pages, and the OGC API's HTML pages (the same stylesheet, no inline script or style)."""
+    return (path.startswith("/features/") or path == "/layers" or path.startswith("/layers/")
+            or path == "/ogc" or path.startswith("/ogc/"))
 
 
 class SecurityHeaders:

@@ -38,7 +38,11 @@ def check_listen_address(host: str, port: int) -> None:
             raise CannotListen(f"--host {host} --port {port}: cannot listen ({exc.strerror or exc})") from None
 
 
-def run_server(host: str, port: int, workers: int, limits: ServerLimits, access_log: bool = False) -> None:
+EVENT_LOOPS = ("asyncio", "uvloop", "rloop")  # what granian can run workers on (uvloop and rloop: separate packages)
+
+
+def run_server(host: str, port: int, workers: int, limits: ServerLimits, access_log: bool = False,
+               loop: str = "asyncio") -> None:
     from granian.constants import HTTPModes, Interfaces, Loops
     from granian.http import HTTP1Settings
     from granian.server import Server
@@ -53,9 +57,10 @@ def run_server(host: str, port: int, workers: int, limits: ServerLimits, access_
         # connection would be held for ever; here the header-read timeout runs from the moment of accept.
         http=HTTPModes.http1,
         workers=workers,
-        # Python's own event loop, named: granian's "auto" would switch to rloop or uvloop whenever either happens
-        # to be installed, so the server would differ between environments (bench/RESULTS.md measures this one).
-        loop=Loops.asyncio,
+        # Named, never granian's "auto" (which switches to rloop or uvloop whenever either happens to be installed,
+        # so the server would differ between environments): Python's own unless --loop asks for another, as
+        # bench/RESULTS.md compares them.
+        loop=Loops(loop),
         backlog=1024,
         backpressure=limits.max_connections,
         http1_settings=HTTP1Settings(header_read_timeout=int(limits.header_timeout * 1000)),

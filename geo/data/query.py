@@ -12,12 +12,18 @@ from geo.data.atlas import AtlasFeature, AtlasLayer
 from geo.data.errors import BadRequest
 from geo.data.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
 from geo.data.schema import STATUSES
+from geo.data.text_search import fold, query_words
+from geo.data.text_search import matches as matches_words
 from geo.data.year_rule import placed_year
 
 #: The status filter's word for features that state no lifecycle status.
 UNSTATED = "unstated"
 STATUS_DESCRIPTION = ("Lifecycle status(es), comma-separated: " + ", ".join(STATUSES) +
                       f"; {UNSTATED} for features that state none")
+# The status parameter as parse_statuses accepts it (stated for clients and fuzzers): words from the list, commas,
+# spaces around them, empty items ignored.
+_STATUS_WORD = "(?:" + "|".join((*STATUSES, UNSTATED)) + ")"
+STATUS_PATTERN = rf"^ *(?:{_STATUS_WORD} *)?(?:, *(?:{_STATUS_WORD} *)?)*$"
 
 
 # The bbox parameter, described exactly as it is accepted (so API descriptions and fuzzers agree with the server):
@@ -27,8 +33,9 @@ _LAT = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
 BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
 BBOX_DESCRIPTION = (
     "minx,miny,maxx,maxy in WGS 84 decimal degrees (no exponent): features intersecting the box. "
-    "minx greater than maxx is a box crossing the antimeridian (OGC API – Features, 7.15.3); "
-    "miny greater than maxy is a box holding nothing, so no feature matches.")
+    "minx greater than maxx is a box crossing the antimeridian (OGC API – Features, 7.15.3). "
+    "miny must not exceed maxy (the south edge is not north of the north edge): a box with them swapped, usually "
+    "latitude written before longitude, is refused with 400 (a rule the pattern cannot state).")
 BBOX_EXAMPLES = ["106.2,29.4,106.8,29.8", "-180,-90,180,90", "170,-10,-170,10"]
 
 
@@ -42,8 +49,8 @@ class FeatureFilter:
     established_to: int | None = None
     # Features without a documented year: left out by a year range unless asked for (as the map's year slider keeps them).
     include_undated: bool = False
-    # The map's filter: lower-case text and the language whose kind labels it is matched against.
-    text: str | None = None
+    # The map's filter: the query's folded words (geo.data.text_search) and the language of the kind labels they match.
+    text_words: tuple[str, ...] = ()
     text_language: str = DEFAULT_LANGUAGE
     # Features by id (a feature page's downloads of its one feature).
     ids: frozenset[str] | None = None
@@ -53,11 +60,11 @@ class FeatureFilter:
         return self == FeatureFilter()
 
     def matches_text(self, props: dict) -> bool:
-        """As the map's filter matches (table.js): the names in three scripts and the id, joined by spaces, or the
-        kind's label in the language, containing the text, any case."""
-        names = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")).lower()
+        """As the map's filter matches (table.js): every word of the query, in any order, in the names in three
+        scripts, the id and the kind's label in the language, all folded alike (geo.data.text_search)."""
         kind = catalog(self.text_language).get(f"kind.{props['kind']}") or props["kind"]
-        return self.text in names or self.text in kind.lower()
+        text = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")) + " " + kind
+        return matches_words(self.text_words, fold(text))
 
     def matches_attributes(self, feature: AtlasFeature) -> bool:
         props = feature.properties
@@ -67,7 +74,7 @@ class FeatureFilter:
             return False
         if self.statuses is not None and (props.get("status") or UNSTATED) not in self.statuses:
             return False
-        if self.text and not self.matches_text(props):
+        if self.text_words and not self.matches_text(props):
             return False
         if self.established_from is None and self.established_to is None:
             return True
@@ -89,6 +96,14 @@ def bbox_numbers(parts: list[str]) -> list[float]:
     return values
 
 
+def require_south_below_north(miny: float, maxy: float) -> None:
+    """A 400 for a box whose south edge lies north of its north edge: users mostly mean lat/lon order, and such a box
+    would silently select nothing (OGC API – Features, 7.15.3, asks for the lower corner first)."""
+    if miny > maxy:
+        raise BadRequest(f"bbox south edge miny={miny:g} is north of its north edge maxy={maxy:g}: the order is "
+                         "minx,miny,maxx,maxy (longitude first); were latitude and longitude swapped?")
+
+
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     """``minx,miny,maxx,maxy`` in WGS 84 degrees; a clear 400 for anything else."""
     if text is None:
@@ -103,6 +118,7 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
         raise BadRequest("bbox latitudes must be within -90..90")
     if not re.fullmatch(BBOX_PATTERN, text):
         raise BadRequest("bbox values must be plain decimal numbers such as 106.2 (no exponent, no spaces)")
+    require_south_below_north(miny, maxy)
     return minx, miny, maxx, maxy
 
 
@@ -110,15 +126,15 @@ def make_filter(bbox: str | None = None, kind: str | None = None, established_fr
                 established_to: int | None = None, include_undated: bool = False, text: str | None = None,
                 text_language: str | None = None, status: str | None = None, ids: str | None = None) -> FeatureFilter:
     # established_from later than established_to is an empty range: each bound is a condition, and no year
-    # meets both (the same holds for a bbox whose miny exceeds maxy).
+    # meets both.
     kinds = frozenset(k.strip() for k in kind.split(",") if k.strip()) if kind else None
     statuses = parse_statuses(status)
     wanted = frozenset(i.strip() for i in ids.split(",") if i.strip()) if ids else None
     year_range = established_from is not None or established_to is not None
-    text = (text or "").strip().lower() or None
-    language = text_language if text and text_language in LANGUAGES else DEFAULT_LANGUAGE
+    words = query_words(text or "")
+    language = text_language if words and text_language in LANGUAGES else DEFAULT_LANGUAGE
     return FeatureFilter(parse_bbox(bbox), kinds, statuses, established_from, established_to,
-                         include_undated and year_range, text, language, wanted)
+                         include_undated and year_range, words, language, wanted)
 
 
 def parse_statuses(text: str | None) -> frozenset[str] | None:
@@ -133,7 +149,7 @@ def parse_statuses(text: str | None) -> frozenset[str] | None:
 
 
 def features_in_bbox(layer: AtlasLayer, bbox: tuple[float, float, float, float]) -> tuple[AtlasFeature, ...]:
-    """Features intersecting a lon/lat box, in layer order; south edge north of the north edge selects nothing."""
+    """Features intersecting a lon/lat box, in layer order (parsing refuses a south edge north of the north edge)."""
     minx, miny, maxx, maxy = bbox
     if miny > maxy:
         return ()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from geo.data.text_search import RULES_FILE as SEARCH_RULES  # imported by the script (textsearch.js)
 from geo.map.sources import ESBUILD, STATIC_DIR, AssetsMissing, write_atomically
 
 ENTRIES = {"js": STATIC_DIR / "cqatlas" / "bundle.js", "css": STATIC_DIR / "cqatlas" / "bundle.css"}
@@ -36,9 +37,9 @@ class Bundles:
 
 
 def _inputs(node_modules: Path, folder: Path = STATIC_DIR / "cqatlas") -> list[Path]:
-    """Everything a bundle is made from: the static files of its folder, Leaflet (the file ``import L from "leaflet"``
+    """Everything a bundle is made from: the static files of its folder, the search rules they import, Leaflet (the file ``import L from "leaflet"``
     gets), esbuild's version, and this module (the options esbuild is given)."""
-    return sorted(folder.glob("*")) + [node_modules / "leaflet" / "dist" / "leaflet-src.js",
+    return sorted(folder.glob("*")) + [SEARCH_RULES, node_modules / "leaflet" / "dist" / "leaflet-src.js",
                                        node_modules / "esbuild" / "package.json", Path(__file__)]
 
 

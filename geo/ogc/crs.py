@@ -102,7 +102,7 @@ def bbox_to_storage(values: tuple[float, ...], crs: OutputCrs) -> tuple[float, f
     """A ``bbox`` given in ``bbox-crs`` (axis order of that CRS) as CRS84 minx, miny, maxx, maxy."""
     minx, miny, maxx, maxy = values
     if crs.is_storage:
-        # minx > maxx is a box across the antimeridian (OGC API - Features 7.15.3); miny > maxy selects nothing.
+        # minx > maxx is a box across the antimeridian (OGC API - Features 7.15.3); miny > maxy was refused.
         return minx, miny, maxx, maxy
     if minx > maxx or miny > maxy:
         raise BadRequest("bbox minimum must not exceed maximum in each axis")

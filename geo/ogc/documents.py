@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from geo.data.atlas import Atlas, AtlasFeature, AtlasLayer
 from geo.ogc.crs import CRS84, STORAGE_CRS, SUPPORTED_CRS, OutputCrs, geojson_in
@@ -19,6 +20,7 @@ from geo.data.query import features_in_bbox
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
@@ -36,6 +38,9 @@ CONFORMANCE = [
 ]
 JSON = "application/json"
 GEOJSON = "application/geo+json"
+HTML = "text/html"
+# The `f` parameter's values (OGC API – Features, 7.8: a server may name its encodings so in links).
+FORMATS = {"json": JSON, "html": HTML}
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 SCHEMA_JSON = "application/schema+json"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
@@ -60,12 +65,24 @@ def link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
     return {"href": href, "rel": rel, "type": media_type, "title": title}
 
 
+def with_params(href: str, **params: str) -> str:
+    """``href`` with these query parameters set (replacing any of the same name), the others kept in order."""
+    parts = urlsplit(href)
+    kept = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name not in params]
+    return urlunsplit(parts._replace(query=urlencode([*kept, *params.items()])))
+
+
+def self_and_alternate(href: str, media_type: str, title: str) -> list[dict[str, str]]:
+    """The JSON encoding's self link and its HTML alternate (/req/html/…, /req/core/…-links): same resource, f=html."""
+    return [link(href, "self", media_type, title), link(with_params(href, f="html"), "alternate", HTML, f"{title} (HTML)")]
+
+
 def landing_page(urls: OgcUrls, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     return {
         "title": translate("app.title", language),
         "description": translate("ogc.description", language),
         "links": [
-            link(urls.ogc_root(), "self", JSON, "This document"),
+            *self_and_alternate(urls.ogc_root(), JSON, "This document"),
             link(urls.openapi(), "service-desc", OPENAPI_JSON, "API definition"),
             link(urls.docs(), "service-doc", "text/html", "API documentation"),
             link(urls.conformance(), "conformance", JSON, "Conformance classes"),
@@ -74,8 +91,9 @@ def landing_page(urls: OgcUrls, language: str = DEFAULT_LANGUAGE) -> dict[str, A
     }
 
 
-def conformance() -> dict[str, Any]:
-    return {"conformsTo": list(CONFORMANCE)}
+def conformance(urls: OgcUrls) -> dict[str, Any]:
+    return {"links": self_and_alternate(urls.conformance(), JSON, "Conformance classes"),
+            "conformsTo": list(CONFORMANCE)}
 
 
 def collection(urls: OgcUrls, layer: AtlasLayer, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
@@ -92,7 +110,7 @@ def collection(urls: OgcUrls, layer: AtlasLayer, language: str = DEFAULT_LANGUAG
         "storageCrs": STORAGE_CRS,
         "extent": {"spatial": {"bbox": [list(layer.bbox)], "crs": CRS84}},
         "links": [
-            link(urls.collection(spec.id), "self", JSON, title),
+            *self_and_alternate(urls.collection(spec.id), JSON, title),
             link(urls.items(spec.id), "items", GEOJSON, f"{title} (features)"),
             link(urls.queryables(spec.id), QUERYABLES_REL, SCHEMA_JSON, "Queryable properties"),
             link(urls.layer_download(spec.id, "geojson"), "enclosure", GEOJSON, "Whole layer as GeoJSON"),
@@ -105,7 +123,7 @@ def collection(urls: OgcUrls, layer: AtlasLayer, language: str = DEFAULT_LANGUAG
 
 def collections(urls: OgcUrls, atlas: Atlas, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     return {
-        "links": [link(urls.collections(), "self", JSON, "Collections")],
+        "links": self_and_alternate(urls.collections(), JSON, "Collections"),
         "crs": list(SUPPORTED_CRS),
         "collections": [collection(urls, layer, language) for layer in atlas.layers],
     }
@@ -143,11 +161,14 @@ def items(urls: OgcUrls, layer: AtlasLayer, query: ItemsQuery, now: datetime | N
     page = matched[query.offset:query.offset + query.limit]
     collection_id = layer.spec.id
 
-    def page_link(rel: str, page_offset: int) -> dict[str, str]:
-        params = [*query.echo, ("limit", str(query.limit)), ("offset", str(page_offset))]
-        return link(urls.items(collection_id, params), rel, GEOJSON, f"{rel} page")
+    def page_href(page_offset: int) -> str:
+        return urls.items(collection_id, [*query.echo, ("limit", str(query.limit)), ("offset", str(page_offset))])
 
-    links = [page_link("self", query.offset), link(urls.collection(collection_id), "collection", JSON, "Collection")]
+    def page_link(rel: str, page_offset: int) -> dict[str, str]:
+        return link(page_href(page_offset), rel, GEOJSON, f"{rel} page")
+
+    links = [*self_and_alternate(page_href(query.offset), GEOJSON, "self page"),
+             link(urls.collection(collection_id), "collection", JSON, "Collection")]
     if query.offset + query.limit < len(matched):
         links.append(page_link("next", query.offset + query.limit))
     if query.offset > 0:
@@ -170,7 +191,7 @@ def item(urls: OgcUrls, layer: AtlasLayer, feature_id: str, crs: OutputCrs,
         raise NotFound(f"no feature {feature_id!r} in collection {layer.spec.id!r}")
     document = _feature(feature, crs)
     document["links"] = [
-        link(urls.item(layer.spec.id, feature.id), "self", GEOJSON, display_name(feature.properties, language)),
+        *self_and_alternate(urls.item(layer.spec.id, feature.id), GEOJSON, display_name(feature.properties, language)),
         link(urls.collection(layer.spec.id), "collection", JSON, layer_text(layer.spec, "title", language)),
     ]
     return document

@@ -12,13 +12,16 @@ from geo.data.atlas import AtlasFeature
 from geo.ogc.crs import OutputCrs, bbox_to_storage, parse_crs
 from geo.data.errors import BadRequest
 from geo.ogc.filtering import CqlFilter, parse_filter, property_queryables
-from geo.data.query import bbox_numbers
+from geo.data.query import bbox_numbers, require_south_below_north
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000  # the standard lets servers cap the page size; larger limits are answered with this many
 ITEMS_PARAMETERS = frozenset({"bbox", "bbox-crs", "limit", "offset", "datetime", "crs", "filter", "filter-lang",
-                              "filter-crs", "lang"})
-ITEM_PARAMETERS = frozenset({"crs", "lang"})
+                              "filter-crs", "lang", "f"})
+ITEM_PARAMETERS = frozenset({"crs", "lang", "f"})
+# The `f` parameter (OGC API – Features 7.8, encodings): the client's choice of JSON or HTML, over its Accept header.
+FORMAT_PARAMETER = "f"
+FORMAT_VALUES = ("json", "html")
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _Instant = tuple[datetime | None, datetime | None]
@@ -28,6 +31,14 @@ def reject_unknown(names: set[str], allowed: frozenset[str] | set[str]) -> None:
     unknown = sorted(names - set(allowed))
     if unknown:
         raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)[:200]}")
+
+
+def parse_format(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if text not in FORMAT_VALUES:
+        raise BadRequest(f"f must be one of {', '.join(FORMAT_VALUES)}; got {text[:40]!r}")
+    return text
 
 
 def parse_int(text: str | None, name: str, default: int, minimum: int, maximum: int) -> int:
@@ -53,6 +64,7 @@ def parse_bbox(text: str, crs: OutputCrs) -> tuple[float, float, float, float]:
         minx, miny, maxx, maxy = corners
         if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
             raise BadRequest("bbox in CRS84 must be within longitudes -180..180 and latitudes -90..90")
+        require_south_below_north(miny, maxy)
     return bbox_to_storage(corners, crs)
 
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from geo.publish.prepared import ATLAS, ATLAS_FORMATS, MEDIA_TYPES, download, parse_layer_ids
-from geo.data.query import (BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, STATUS_DESCRIPTION, FeatureFilter,
+from geo.data.query import (BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, STATUS_DESCRIPTION, STATUS_PATTERN,
+                            FeatureFilter,
                             make_filter)
 from geo.data.i18n import layer_text
 from web.deps import LanguageDep, PublishedDep
@@ -48,7 +49,8 @@ async def feature_filter(
                                       "en, zh or fa (default en)")] = None,
     ids: Annotated[str | None, Query(max_length=2000, description="Feature ids, comma-separated: only these "
                                      "features (a feature page's downloads)")] = None,
-    status: Annotated[str | None, Query(description=STATUS_DESCRIPTION, max_length=200)] = None,
+    status: Annotated[str | None, Query(description=STATUS_DESCRIPTION, max_length=200,
+                                        json_schema_extra={"pattern": STATUS_PATTERN})] = None,
 ) -> FeatureFilter:
     return make_filter(bbox, kind, established_from, established_to, include_undated, q, lang, status, ids)
 

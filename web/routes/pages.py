@@ -21,7 +21,7 @@ HTML_RESPONSE = {200: {"content": {"text/html": {}}, "description": "The page"},
                  404: {"description": "No such feature or layer"}}
 
 
-def _site(request: Request, published: PublishedDep) -> Site:
+def site_for(request: Request, published: PublishedDep) -> Site:
     base = public_base(request, request.app.state.settings)
     return Site.of(published.atlas, ServedLinks(base), published.pages)
 
@@ -40,12 +40,12 @@ async def feature(feature_id: str, request: Request, published: PublishedDep, la
     found = next((f for f in published.atlas.features() if f.id == feature_id), None)
     if found is None:
         raise NotFound(f"no feature {feature_id!r}")
-    return _html(request, await run_in_threadpool(feature_page, _site(request, published), found, language), language)
+    return _html(request, await run_in_threadpool(feature_page, site_for(request, published), found, language), language)
 
 
 @router.get("/layers", response_class=Response, responses=HTML_RESPONSE, summary="Every layer, with a page each")
 async def layers(request: Request, published: PublishedDep, language: LanguageDep) -> Response:
-    return _html(request, layers_index_page(_site(request, published), language), language)
+    return _html(request, layers_index_page(site_for(request, published), language), language)
 
 
 @router.get("/layers/{layer_id}.table.csv", response_class=Response,
@@ -65,11 +65,11 @@ async def layer(layer_id: str, request: Request, published: PublishedDep, langua
     found = published.atlas.layer(layer_id)
     if found is None:
         raise NotFound(f"no layer {layer_id!r}")
-    return _html(request, await run_in_threadpool(layer_page, _site(request, published), found, language), language)
+    return _html(request, await run_in_threadpool(layer_page, site_for(request, published), found, language), language)
 
 
 @router.get("/sitemap.xml", response_class=Response, responses={200: {"content": {"application/xml": {}}}},
             summary="Every page in every language, for search engines")
 async def sitemap_xml(request: Request, published: PublishedDep) -> Response:
-    return prepared_response(request, prepare((sitemap(_site(request, published)) or "").encode("utf-8"),
+    return prepared_response(request, prepare((sitemap(site_for(request, published)) or "").encode("utf-8"),
                                               "application/xml; charset=utf-8"))

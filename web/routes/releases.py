@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from geo.data.errors import NotFound
 from geo.publish.releases import Releases
+from web.errors import ErrorResponse
 from web.responses import prepared_response
 
 router = APIRouter(tags=["releases"])
@@ -27,6 +28,7 @@ async def releases(request: Request) -> dict:
 
 
 @router.get("/releases/{name}/{path:path}", response_class=Response,
+            responses={404: {"model": ErrorResponse, "description": "No such release, or no such file in it"}},
             summary="A file of a release (byte ranges answered, for readers that fetch parts of it)")
 async def release_file(name: str, path: str, request: Request) -> Response:
     prepared = _releases(request).file(name, path)

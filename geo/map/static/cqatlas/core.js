@@ -5,6 +5,7 @@ import {loadScript} from "./loading.js";
 import {renderPopup} from "./popup.js";
 import {ShapeMarker, pathStyle} from "./shapes.js";
 import {tiledLayer} from "./tiled.js";
+import {fold} from "./textsearch.js";
 
 var PHONE = "(max-width: 767px)";
 
@@ -68,7 +69,7 @@ function createApp(config, data, base) {
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
         var entry = {id: p.id, feature: feature, shape: shape, spec: spec, layer: layer,
-                     search: [p.name_en, p.name_zh, p.name_fa || "", p.id].join(" ").toLowerCase()};
+                     search: fold([p.name_en, p.name_zh, p.name_fa || "", p.id].join(" "))};
         shape.cqEntry = entry;
         layer.entries.push(entry);
         app.entries.push(entry);

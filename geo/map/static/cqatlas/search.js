@@ -1,5 +1,6 @@
 /* Search by name (English, Chinese or Persian) or id across every layer; choosing a result opens its popup. */
 import {featureName} from "./language.js";
+import {matchesWords, queryWords, wordsStartWords} from "./textsearch.js";
 
 export function startSearch(app) {
   var MAX_RESULTS = 8;
@@ -7,12 +8,14 @@ export function startSearch(app) {
   var list = document.getElementById("cq-search-results");
   var status = document.getElementById("cq-search-status");
 
-  function matches(query) {
+  /* Every word of the query, in any order (textsearch.js); names whose words the query's words begin come first. */
+  function matches(words) {
     var found = [], starts = [];
     for (var i = 0; i < app.entries.length && starts.length < MAX_RESULTS; i++) {
-      var entry = app.entries[i], at = entry.search.indexOf(query);
-      if (at === 0 || (at > 0 && entry.search.charAt(at - 1) === " ")) { starts.push(entry); }
-      else if (at > 0 && found.length < MAX_RESULTS) { found.push(entry); }
+      var entry = app.entries[i];
+      if (!matchesWords(words, entry.search)) { continue; }
+      if (wordsStartWords(words, entry.search)) { starts.push(entry); }
+      else if (found.length < MAX_RESULTS) { found.push(entry); }
     }
     return starts.concat(found).slice(0, MAX_RESULTS);
   }
@@ -33,6 +36,7 @@ export function startSearch(app) {
     var kind = entry.spec.kinds[entry.feature.properties.kind];
     button.type = "button";
     button.className = "cq-result";
+    button.dataset.feature = entry.id;
     name.className = "cq-result-name";
     var localName = featureName(entry.feature.properties, app.lang, app.t);
     name.textContent = localName.text;
@@ -52,8 +56,8 @@ export function startSearch(app) {
   }
 
   function render() {
-    var query = input.value.trim().toLowerCase();
-    var found = query ? matches(query) : [];
+    var query = input.value.trim(), words = queryWords(query);
+    var found = words.length ? matches(words) : [];
     list.replaceChildren.apply(list, found.map(result));
     status.textContent = !query ? "" : found.length
       ? app.t(countKey(found.length), {count: app.formatNumber(found.length)})

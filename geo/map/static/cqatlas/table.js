@@ -1,9 +1,11 @@
 /* The feature table: what is in view on the layers shown — sortable, and the keyboard and screen-reader path to
    every feature (each name opens its popup). Its filter narrows the map too (and so the downloads): a feature's
-   names in the three scripts, its id or its kind as the page names it, containing the text, any case. */
+   names in the three scripts, its id or its kind as the page names it holding every word of the text, folded alike
+   (textsearch.js). */
 import {featureName} from "./language.js";
 import {figureNumber, figureText} from "./popup.js";
 import {yearRule, yearRuleText} from "./time.js";
+import {fold, matchesWords, queryWords} from "./textsearch.js";
 
 export function startTable(app) {
   var MAX_ROWS = 200;
@@ -84,15 +86,16 @@ export function startTable(app) {
     return rows[entry.id];
   }
 
-  function matches(entry, query) {
-    return !query || entry.search.indexOf(query) >= 0 || kindLabel(entry).toLowerCase().indexOf(query) >= 0;
+  /* Every word of the filter, in any order, in the names, the id or the kind's label (textsearch.js; q= alike). */
+  function matches(entry, words) {
+    return !words.length || matchesWords(words, entry.search + " " + fold(kindLabel(entry)));
   }
 
   /* The filter applied to every feature (kind labels follow the language, so a new language filters again). */
   function applyFilter() {
-    var query = filter.value.trim().toLowerCase();
+    var query = filter.value.trim(), words = queryWords(query);
     app.state.filter = query || null;
-    app.entries.forEach(function (entry) { app.setHidden(entry, "filter", !matches(entry, query)); });
+    app.entries.forEach(function (entry) { app.setHidden(entry, "filter", !matches(entry, words)); });
     app.emit("filter", app.state.filter);
   }
 
