@@ -48,6 +48,8 @@ export function routesTable(view) {
           days: figureText(comparison.value, "", null, app).trim(),
           sources: comparison.sources.map(function (s) { return s.title; }).join("; ")}));
         days.appendChild(note);
+        // The documented time is a whole voyage; the estimate beside it is only time under way: say so on the card.
+        if (estimated) { days.appendChild(el("div", "cq-routes-comparison cq-routes-why", t("routes.by_sea_why"))); }
       });
       tr.appendChild(days);
       var co2 = el("td", "cq-num");
