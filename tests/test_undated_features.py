@@ -77,8 +77,16 @@ def test_the_reader_can_hide_undated_features_and_the_downloads_follow(browser: 
         assert "include_undated" not in parse_qs(urlsplit(href).query)
         body = page.request.get(live_server.url + href).json()
         assert {f["properties"]["id"] for f in body["features"]} == rows
+        # A shared link keeps them hidden.
+        page.wait_for_function("() => window.location.hash.includes('undated=hidden')")
+        shared = page.url
         page.locator("#cq-year-undated").check()
         assert wait_for_rows(page, in_view) == in_view
+        page.goto("about:blank")
+        page.goto(shared)
+        page.wait_for_function("window.cqAtlasMap !== undefined")
+        assert wait_for_rows(page, in_view - set(UNDATED)) == in_view - set(UNDATED)
+        assert not page.locator("#cq-year-undated").is_checked()
         watch.check()
     finally:
         page.context.close()
