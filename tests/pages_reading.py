@@ -75,6 +75,9 @@ def check_feature_page(page: BeautifulSoup, layer_id: str, props: dict[str, Any]
         assert row.th.get_text() == words.get(f"figure.{name}.label", messages("en")[f"figure.{name}.label"])
         text = row.find_all("td")[0].get_text()
         unit = words.get(f"figure.{name}.unit") or messages("en")[f"figure.{name}.unit"]
+        # Chinese counts in 万 and 亿: "百万人" (millions of people) is written 3191.4万人, the scale in the number.
+        scale = next((p for p in ("万亿", "十亿", "百万") if lang == "zh" and unit.startswith(p)), "")
+        unit = unit[len(scale):]
         if unit != words.get("figure.rank") and messages("en")[f"figure.{name}.unit"] != "rank":
             assert unit in text, (name, unit, text)
         number = value if isinstance(value, int | float) else value.get("value") if isinstance(value, dict) else None

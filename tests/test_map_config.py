@@ -110,8 +110,9 @@ def test_config_layers_kinds_and_figures(config: dict[str, Any], atlas: Atlas) -
     assert config["lang"] == "en"
     assert [layer["id"] for layer in config["layers"]] == [spec.id for spec in LAYERS]
     for layer, spec in zip(config["layers"], LAYERS):
-        assert set(layer) == {"id", "title", "shown", "download", "credits", "cluster", "kinds"}
+        assert set(layer) == {"id", "title", "shown", "download", "credits", "cluster", "kinds", "context"}
         assert layer["download"] == f"/dl/{spec.id}.geojson" and layer["title"] == spec.title
+        assert layer["context"] is (spec.group == "Context")
         kinds_in_file = {f["properties"]["kind"] for f in read_layer(LAYERS_DIR, spec.id)["features"]}
         assert set(layer["kinds"]) == kinds_in_file
         for kind, style in layer["kinds"].items():

@@ -111,8 +111,10 @@ def map_config(atlas: Atlas, layers: list[dict[str, Any]], messages: Messages) -
     core = [layer for layer in atlas.layers if layer.spec.id in CITY_CORE_LAYERS]
     return {
         "lang": messages.lang,
+        # context: drawn for orientation (districts), neither catching taps over a popup nor marked undated.
         "layers": [{key: entry[key] for key in ("id", "title", "shown", "download", "credits", "cluster")}
-                   | {"kinds": {k["kind"]: k["style"] | {"label": k["label"]} for k in entry["kinds"]}}
+                   | {"kinds": {k["kind"]: k["style"] | {"label": k["label"]} for k in entry["kinds"]},
+                      "context": entry["group"] == "Context"}
                    for entry in layers],
         "figures": {"documented": DOCUMENTED_FIGURES, "computed": COMPUTED_FIGURES, "undated": UNDATED_FIGURES},
         "quality": QUALITY_WORDING,

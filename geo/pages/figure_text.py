@@ -6,11 +6,12 @@ through Babel); years without grouping. Labels, units, qualifiers and "as of" co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from babel import Locale
-from babel.numbers import format_decimal
+from babel.numbers import format_compact_decimal, format_decimal
 
 from geo.data.i18n import catalog, translate
 
@@ -44,8 +45,25 @@ def figure_words(name: str, language: str) -> tuple[str, str]:
     return translate(f"figure.{name}.label", language), translate(f"figure.{name}.unit", language)
 
 
+# Chinese counts large amounts in 万 and 亿, not in millions and billions: a unit the catalog writes "十亿元人民币"
+# (billion yuan) is written 5300亿元人民币, not 530 十亿元人民币 (as the map's ``amounts`` does, popup.js).
+_CHINESE_SCALES = (("万亿", 1e12), ("十亿", 1e9), ("百万", 1e6))
+
+
+def amounts(unit: str, language: str) -> tuple[Callable[[float], str], str, str]:
+    """How a figure's numbers are written with ``unit`` in ``language``: (number, unit, glue)."""
+    scale = next((s for s in _CHINESE_SCALES if unit.startswith(s[0])), None) if language == "zh" else None
+    if scale is None:
+        return (lambda v: format_number(v, language)), unit, " "
+    # Babel writes CLDR's compact forms as the browser's Intl.NumberFormat(…, {notation: "compact"}) does.
+    return (lambda v: format_compact_decimal(v * scale[1], locale="zh", fraction_digits=6)), unit[len(scale[0]):], ""
+
+
 def _with_unit(text: str, unit_key: str, unit: str, language: str) -> str:
-    return translate("figure.rank", language, value=text) if unit_key == "rank" else f"{text} {unit}"
+    if unit_key == "rank":
+        return translate("figure.rank", language, value=text)
+    _, written, glue = amounts(unit, language)
+    return f"{text}{glue}{written}"
 
 
 def _qualified(text: str, qualifier: str | None, language: str) -> str:
@@ -55,8 +73,14 @@ def _qualified(text: str, qualifier: str | None, language: str) -> str:
     return translate(key, language, value=text) if key in catalog("en") else f"{qualifier.replace('_', ' ')} {text}"
 
 
+def format_date(date: str, language: str) -> str:
+    """A date "2026", "2026-06" or "2026-06-30" as the map writes it (``formatDate``, status.js): in the language's
+    digits; Persian joins them with "/" (right to left, "-" between Persian digits splits and reverses the date)."""
+    return _native(date.replace("-", "/") if language == "fa" else date, language)
+
+
 def _dated(text: str, date: str | None, language: str) -> str:
-    return f"{text} ({translate('popup.as_of', language, date=format_year(date, language))})" if date else text
+    return f"{text} ({translate('popup.as_of', language, date=format_date(date, language))})" if date else text
 
 
 def series_entries(value: dict[str, Any]) -> list[tuple[str, float]]:
@@ -66,7 +90,7 @@ def series_entries(value: dict[str, Any]) -> list[tuple[str, float]]:
 def figure_text(value: Any, unit_key: str, unit: str, as_of: str | None, language: str) -> str:
     """One figure as a line of text; a series as its latest value. ``unit_key`` is the English unit ("rank" is
     written as "#3")."""
-    number = lambda v: format_number(v, language)  # noqa: E731
+    number = amounts(unit, language)[0]
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):

@@ -3,6 +3,7 @@
 import L from "leaflet";
 import {loadScript} from "./loading.js";
 import {renderPopup} from "./popup.js";
+import {LanguageScale} from "./scale.js";
 import {ShapeMarker, pathStyle} from "./shapes.js";
 import {tiledLayer} from "./tiled.js";
 import {fold} from "./textsearch.js";
@@ -51,7 +52,8 @@ function createApp(config, data, base) {
   [[zoom._zoomInButton, "map.zoom_in"], [zoom._zoomOutButton, "map.zoom_out"]].forEach(function (button) {
     button[0].setAttribute("data-i18n-attrs", "title=" + button[1] + ",aria-label=" + button[1]);
   });
-  L.control.scale({position: "bottomleft"}).addTo(map);
+  var scale = new LanguageScale({position: "bottomleft", lang: function () { return app.lang; }}).addTo(map);
+  app.on("language", function () { scale.relabel(); });
 
   var statusDashes = {};
   (config.statuses || []).forEach(function (entry) { if (entry.dash) { statusDashes[entry.status] = entry.dash; } });
@@ -87,7 +89,12 @@ function createApp(config, data, base) {
     }
     layer.group.on("mouseover", function (e) { e.layer.setStyle({weight: e.layer.options.weight + 2}); });
     layer.group.on("mouseout", function (e) { shapes.resetStyle(e.layer); });
-    layer.group.on("click", function (e) { app.open(e.layer.cqEntry, {latlng: e.latlng}); });
+    layer.group.on("click", function (e) {
+      // On a touch screen a tap beside an open popup dismisses it: context (the districts under every tap) does not
+      // open instead.
+      if (spec.context && !canHover && popupWasOpen) { return; }
+      app.open(e.layer.cqEntry, {latlng: e.latlng});
+    });
     app.layers.push(layer);
     app.layerById[spec.id] = layer;
   });
@@ -149,11 +156,22 @@ function createApp(config, data, base) {
     });
   };
 
-  /* Padding that keeps framed things out from under the panel where it lies over the map (phones). */
+  /* How far down the map the controls in its top corners reach (zoom buttons, the panel toggle). */
+  function controlsBottom(m) {
+    var bottom = 0;
+    document.querySelectorAll(".leaflet-top .leaflet-control, .cq-panel-toggle").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (r.height && r.top < m.top + m.height / 2) { bottom = Math.max(bottom, r.bottom - m.top); }
+    });
+    return bottom;
+  }
+
+  /* Padding that keeps framed things (and popups) out from under the panel where it lies over the map (phones), and
+     below the controls in the top corners: a popup's close button never lies under the zoom buttons. */
   app.framePadding = function () {
-    var topLeft = [24, 56], bottomRight = [24, 24];
-    var panel = document.getElementById("cq-panel");
     var m = mapElement.getBoundingClientRect();
+    var topLeft = [24, Math.max(56, controlsBottom(m) + 8)], bottomRight = [24, 24];
+    var panel = document.getElementById("cq-panel");
     if (panel && !panel.hidden) {
       var r = panel.getBoundingClientRect();
       var overlapX = Math.min(r.right, m.right) - Math.max(r.left, m.left);
@@ -181,6 +199,9 @@ function createApp(config, data, base) {
 
   var popup = L.popup({maxWidth: 360, minWidth: 240, className: "cq-popup-frame"});
   var returnFocus = null;
+  // Whether a popup was open when the click now being handled began (Leaflet closes it before the click arrives).
+  var popupWasOpen = false;
+  map.on("preclick", function () { popupWasOpen = map.hasLayer(popup); });
 
   function anchor(entry) {
     if (entry.shape.getLatLng) { return entry.shape.getLatLng(); }

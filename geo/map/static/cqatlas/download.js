@@ -23,8 +23,11 @@ export function startDownload(app) {
 
   function query() {
     var parts = ["bbox=" + bbox()];
-    if (app.state.year !== null && app.state.year !== undefined) {
-      parts.push("established_to=" + app.state.year, "include_undated=true");
+    var year = app.state.year !== null && app.state.year !== undefined;
+    if (year || app.state.undated === false) {
+      // Without a year chosen, the slider's last year: every dated feature, the undated ones only where shown.
+      parts.push("established_to=" + (year ? app.state.year : app.yearRange.last));
+      if (app.state.undated !== false) { parts.push("include_undated=true"); }
     }
     // Features stating no status stay on the map whatever is unchecked, and so in the download.
     if (app.state.statuses) { parts.push("status=" + app.state.statuses.concat(["unstated"]).join(",")); }
@@ -88,9 +91,11 @@ export function startDownload(app) {
         items.push(item(api + "/layers/" + layer.spec.id + "." + format + "?" + q, layer.spec.title));
       });
       var year = app.state.year === null || app.state.year === undefined ? null : (app.formatYear || String)(app.state.year);
-      summary.textContent = app.t(year === null ? "download.selection" : "download.selection_year",
+      summary.textContent = app.t(year === null ? "download.selection"
+                                  : app.state.undated === false ? "download.selection_year_dated" : "download.selection_year",
                                   {layers: app.formatNumber(ids.length), year: year}) +
-        (app.state.filter ? " " + app.t("download.filter", {query: app.state.filter}) : "");
+        (app.state.filter ? " " + app.t("download.filter", {query: app.state.filter}) : "") +
+        (app.state.undated === false ? " " + app.t("download.undated_hidden") : "");
     }
     list.replaceChildren.apply(list, items);
     if (!on.length) { summary.textContent = app.t("download.none"); }

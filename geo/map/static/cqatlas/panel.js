@@ -16,6 +16,8 @@ export function startPanel(app) {
   }
 
   app.setPanelOpen = setOpen;
+  // Its tooltip in the page's language from the start, not only once the panel has been opened or closed again.
+  app.on("language", function () { toggle.title = panel.hidden ? toggle.dataset.labelShow : toggle.dataset.labelHide; });
   // On a phone the sheet would cover the feature just chosen: it steps aside, the popup takes its place.
   app.on("select", function (entry) { if (entry && phone.matches && !panel.hidden) { setOpen(false); } });
 

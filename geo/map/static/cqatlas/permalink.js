@@ -18,6 +18,7 @@ export function startPermalink(app) {
         .map(function (layer) { return encode(layer.spec.id); }).join(",")
     ];
     if (app.state.year !== null && app.state.year !== undefined) { parts.push("year=" + app.state.year); }
+    if (app.state.undated === false) { parts.push("undated=hidden"); }
     parts.push("lang=" + encode(app.lang));
     if (filter && filter.value.trim()) { parts.push("q=" + encode(filter.value.trim())); }
     if (app.state.selected) { parts.push("feature=" + encode(app.state.selected)); }
@@ -66,6 +67,7 @@ export function startPermalink(app) {
       app.layers.forEach(function (layer) { app.setLayerVisible(layer.spec.id, on.indexOf(layer.spec.id) >= 0); });
     }
     if (app.setYear) { app.setYear(params.year ? Number(params.year) : null); }
+    if (app.setUndatedShown) { app.setUndatedShown(params.undated !== "hidden"); }
     if (filter && params.q !== undefined && app.setFilter) { app.setFilter(params.q); }
     var entry = params.feature && Object.prototype.hasOwnProperty.call(app.byId, params.feature) ? app.byId[params.feature] : null;
     // Opened where it is, without panning; the view is set after it.

@@ -3,6 +3,7 @@
    figure metadata shipped once with the page. */
 import {yearRule, yearRuleText} from "./time.js";
 import {formatDate} from "./status.js";
+import {featureName} from "./language.js";
 
 function cloneTemplate(id) {
   return document.getElementById(id).content.firstElementChild.cloneNode(true);
@@ -23,6 +24,15 @@ function addRow(body, label, value) {
   return row;
 }
 
+/* English text inside a popup in another language: isolated (<bdi>), so right to left its closing stop stays at its
+   end rather than jumping to the line's start. */
+function englishRun(text) {
+  var run = document.createElement("bdi");
+  run.lang = "en";
+  run.textContent = text;
+  return run;
+}
+
 function isHttp(url) {
   try { return ["http:", "https:"].indexOf(new URL(url).protocol) >= 0; } catch (error) { return false; }
 }
@@ -31,7 +41,22 @@ function seriesEntries(series) {
   return Object.keys(series).sort().map(function (year) { return [year, series[year]]; });
 }
 
-function withUnit(text, unit, app) { return unit === "rank" ? app.t("figure.rank", {value: text}) : text + " " + unit; }
+/* Chinese counts large amounts in 万 and 亿, not in millions and billions: a unit the catalog writes "十亿元人民币"
+   (billion yuan) is written 5300亿元人民币, not 530 十亿元人民币 (the same rule as geo/pages/figure_text.py). */
+var CHINESE_SCALES = [["万亿", 1e12], ["十亿", 1e9], ["百万", 1e6]];
+
+/* How a figure's numbers are written with ``unit`` in the page's language: {number, unit, glue}. */
+export function amounts(unit, app) {
+  var scale = app.lang === "zh" && CHINESE_SCALES.filter(function (s) { return String(unit).indexOf(s[0]) === 0; })[0];
+  if (!scale) { return {number: app.formatNumber, unit: unit, glue: " "}; }
+  var compact = new Intl.NumberFormat("zh", {notation: "compact", maximumFractionDigits: 6});
+  return {number: function (value) { return compact.format(value * scale[1]); }, unit: unit.slice(scale[0].length), glue: ""};
+}
+
+function withUnit(text, unit, app) {
+  var written = amounts(unit, app);
+  return unit === "rank" ? app.t("figure.rank", {value: text}) : text + written.glue + written.unit;
+}
 
 function qualified(text, qualifier, app) {
   if (!qualifier) { return text; }
@@ -45,7 +70,7 @@ function dated(text, date, app) {
 
 /* A figure of shape 1–3 as one line of text; a series as its latest value (used by the feature table too). */
 export function figureText(value, unit, asOf, app) {
-  var number = app.formatNumber;
+  var number = amounts(unit, app).number;
   if (typeof value === "number") { return dated(withUnit(number(value), unit, app), asOf, app); }
   if (value && value.series) {
     var last = seriesEntries(value.series).pop();
@@ -71,12 +96,13 @@ export function figureNumber(value) {
 
 function seriesTable(series, unit, app) {
   var table = cloneTemplate("cq-series-template");
+  var written = amounts(unit, app);
   table.tHead.rows[0].cells[0].textContent = app.t("popup.year");
-  table.tHead.rows[0].cells[1].textContent = unit;
+  table.tHead.rows[0].cells[1].textContent = written.unit;
   seriesEntries(series).forEach(function (pair) {
     var row = table.tBodies[0].insertRow();
     row.insertCell().textContent = pair[0];
-    row.insertCell().textContent = app.formatNumber(pair[1]);
+    row.insertCell().textContent = written.number(pair[1]);
   });
   return table;
 }
@@ -84,9 +110,11 @@ function seriesTable(series, unit, app) {
 export function renderPopup(entry, app) {
   var p = entry.feature.properties, figures = app.config.figures, t = app.t;
   var root = cloneTemplate("cq-popup-template");
-  fill(root, "name_en", p.name_en);
-  fill(root, "name_zh", p.name_zh);
-  fill(root, "name_fa", p.name_fa);
+  // Titled in the page's language where the data names it so (else in English); the other names follow.
+  var title = featureName(p, app.lang, t), titleSlot = slot(root, "title");
+  titleSlot.textContent = title.fallback ? p.name_en : title.text;
+  titleSlot.lang = title.lang;
+  ["en", "zh", "fa"].forEach(function (lang) { fill(root, "name_" + lang, lang === title.lang ? null : p["name_" + lang]); });
   fill(root, "description_en", p.description_en);
   var facts = slot(root, "facts");
   var kind = entry.spec.kinds[p.kind];
@@ -117,7 +145,7 @@ export function renderPopup(entry, app) {
   quality.textContent = app.config.quality[p.geometry_quality] || p.geometry_quality;
   var geometry = document.createElement("span");
   // A feature drawn from the vector tiles carries no geometry note (tiled.js).
-  geometry.append(quality, p.geometry_note ? " — " + p.geometry_note : "");
+  geometry.append(quality, p.geometry_note ? " — " : "", p.geometry_note ? englishRun(p.geometry_note) : "");
   addRow(facts, t("popup.geometry"), geometry);
   fill(root, "sources_title", t("popup.sources"));
   var sources = slot(root, "sources");
@@ -125,6 +153,7 @@ export function renderPopup(entry, app) {
     var item = document.createElement("li");
     var title = document.createElement(isHttp(source.url) ? "a" : "span");
     title.textContent = source.title;
+    title.dir = "auto";  // isolated: a title's closing stop stays at its end in a right-to-left popup
     if (title.tagName === "A") { title.href = source.url; title.target = "_blank"; title.rel = "noopener noreferrer"; }
     item.appendChild(title);
     if (source.report_ref) { item.append(" (" + t("popup.report_ref", {ref: source.report_ref}) + ")"); }

@@ -36,8 +36,13 @@ export function routesOnMap(view, deferDraw) {
     if (!keepView) { fit(); }
   }
 
+  /* The routes framed where the reader sees them (above the bottom sheet on a phone, which lowers itself while routes
+     are shown: routes.css); a popup open from before would cover them and is closed. */
   function fit() {
-    if (active && drawn.getLayers().length) { map.fitBounds(drawn.getBounds(), {padding: [20, 20]}); }
+    if (!active || !drawn.getLayers().length) { return; }
+    document.body.classList.add("cq-routes-shown");
+    map.closePopup();
+    app.frame(drawn.getBounds());
   }
 
   function activate(keepView) {

@@ -46,8 +46,12 @@ export function routesTable(view) {
       (route.documented_comparisons || []).forEach(function (comparison) {
         var note = el("div", "cq-routes-comparison", t("routes.by_sea", {
           days: figureText(comparison.value, "", null, app).trim(),
-          sources: comparison.sources.map(function (s) { return s.title; }).join("; ")}));
+          // The titles (English) isolated as one run (U+2068…U+2069, <bdi> in text): right to left they keep their
+          // order and punctuation, and the brackets round them belong to the sentence.
+          sources: "\u2068" + comparison.sources.map(function (s) { return s.title; }).join("; ") + "\u2069"}));
         days.appendChild(note);
+        // The documented time is a whole voyage; the estimate beside it is only time under way: say so on the card.
+        if (estimated) { days.appendChild(el("div", "cq-routes-comparison cq-routes-why", t("routes.by_sea_why"))); }
       });
       tr.appendChild(days);
       var co2 = el("td", "cq-num");

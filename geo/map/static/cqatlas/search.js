@@ -20,11 +20,15 @@ export function startSearch(app) {
     return starts.concat(found).slice(0, MAX_RESULTS);
   }
 
-  /* A feature found is shown: a filter or a year that hides it is let go first. */
+  /* A feature found is shown: a filter that hides it is let go first; a year before it moves on to its year (and
+     the time section says why), hidden undated features are shown again. */
   function choose(entry) {
     var hiddenBy = entry.hiddenBy || {};
     if (hiddenBy.filter && app.setFilter) { app.setFilter(""); }
-    if (hiddenBy.year && app.setYear) { app.setYear(null); }
+    if (hiddenBy.year && app.setYear) {
+      app.setYear(entry.placed ? entry.placed.year : null, featureName(entry.feature.properties, app.lang, app.t).text);
+    }
+    if (hiddenBy.undated && app.setUndatedShown) { app.setUndatedShown(true); }
     app.open(entry, {fly: true, focus: true});
   }
 

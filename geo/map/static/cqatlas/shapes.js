@@ -1,5 +1,6 @@
 /* How the atlas's features are drawn: each layer's kinds give colour, weight, dashes and marker shape. */
 import L from "leaflet";
+import {yearRule} from "./time.js";
 
 function dashed(text) { return String(text).replace(/_/g, "-"); }
 
@@ -26,20 +27,24 @@ export function pathStyle(spec, feature, renderer, statusDashes) {
   var type = feature.geometry.type;
   var status = feature.properties.status;
   var statusDash = status && statusDashes ? statusDashes[status] || null : null;
+  // Features without a documented year are on the map at every year: drawn faint, so 2012 does not show them as
+  // plainly as what existed then (context such as district outlines is not dated and stays as it is).
+  var undated = !spec.context && yearRule(feature.properties).rule === "none";
+  var faint = undated ? 0.4 : 1;
   var style = {
-    renderer: renderer, color: kind.color, weight: kind.weight, opacity: 0.95,
+    renderer: renderer, color: kind.color, weight: kind.weight, opacity: 0.95 * faint,
     dashArray: statusDash || kind.dash_array || null,
     // Classes name the layer, feature and status, so each drawn shape can be found in the page.
     className: "cq-feature cq-layer-" + dashed(spec.id) + " cq-f-" + feature.properties.id +
-      (status ? " cq-status-" + dashed(status) : "")
+      (status ? " cq-status-" + dashed(status) : "") + (undated ? " cq-undated" : "")
   };
   if (type === "Point") {
     return L.extend(style, {radius: kind.radius, shape: kind.marker_shape, weight: 2, dashArray: statusDash,
-                            fillColor: kind.fill_color || kind.color, fillOpacity: statusDash ? 0 : 0.95});
+                            fillColor: kind.fill_color || kind.color, fillOpacity: statusDash ? 0 : 0.95 * faint});
   }
   if (type === "Polygon" || type === "MultiPolygon") {
     return L.extend(style, {fillColor: kind.fill_color || kind.color,
-                            fillOpacity: statusDash ? kind.fill_opacity / 3 : kind.fill_opacity});
+                            fillOpacity: (statusDash ? kind.fill_opacity / 3 : kind.fill_opacity) * faint});
   }
   return L.extend(style, {fill: false});
 }

@@ -3,11 +3,12 @@
    is current to, how many features carry older figures) is computed when the page is built (geo/map/currency.py);
    here it is only worded in the page's language. */
 
-/* A date "2026", "2026-06" or "2026-06-30" in the page's digits. */
+/* A date "2026", "2026-06" or "2026-06-30" in the page's digits. Persian joins its digits with "/" (۲۰۲۶/۰۶/۳۰), as
+   Persian dates are written: right to left a "-" between Persian digits splits the date and reverses its parts. */
 export function formatDate(text, app) {
   return String(text).split("-").map(function (part, i) {
     return i === 0 ? app.formatYear(Number(part)) : new Intl.NumberFormat(app.lang, {minimumIntegerDigits: 2}).format(Number(part));
-  }).join("-");
+  }).join(app.lang === "fa" ? "/" : "-");
 }
 
 export function startStatus(app) {

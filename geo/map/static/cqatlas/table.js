@@ -74,7 +74,9 @@ export function startTable(app) {
       name.appendChild(open);
       tr.appendChild(name);
       var placed = yearRule(p);
-      var year = placed.year === null ? "" : app.formatYear(placed.year);
+      // No documented year: said in the year column, and the row drawn faint as the feature is on the map.
+      var year = placed.year === null ? app.t("table.undated") : app.formatYear(placed.year);
+      tr.classList.toggle("cq-undated", placed.rule === "none");
       [kindLabel(entry), placed.rule === "series" ? app.t("time.rule_series_short", {year: year}) : year,
        keyFigure(entry).text].forEach(function (text) { tr.insertCell().textContent = text; });
       // Which rule placed the feature on the year slider, for those who ask (and for screen readers).

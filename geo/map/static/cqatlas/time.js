@@ -1,5 +1,6 @@
 /* The year slider: features established after the chosen year leave the map on every layer at once (and so the
-   feature table and the downloads); features without a documented year stay, and the section says so. */
+   feature table and the downloads); features without a documented year stay, drawn faint (shapes.js), unless the
+   reader hides them, and the section says so. */
 /* The year a feature is placed at on the slider, and the rule giving it (geo/data/year_rule.py says the same for the
    downloads): its opening year ("established"); else the first year of its own documented by-year figures — in
    service by then ("series"; figures about a whole network it belongs to, network_*, do not count); else "none",
@@ -33,6 +34,8 @@ export function startTime(app) {
   var output = document.getElementById("cq-year-output");
   var play = document.getElementById("cq-year-play");
   var status = document.getElementById("cq-year-status");
+  var undatedBox = document.getElementById("cq-year-undated");
+  var moved = null;  // why the year last changed, when it was not the reader's doing (a search result's year)
   app.entries.forEach(function (entry) { entry.placed = yearRule(entry.feature.properties); });
   var years = app.entries.map(function (entry) { return entry.placed.year; })
     .filter(function (year) { return typeof year === "number"; });
@@ -42,6 +45,7 @@ export function startTime(app) {
   slider.min = String(first);
   slider.max = String(last);
   app.state.year = null;  // null: no year chosen, everything shown
+  app.state.undated = true;  // features without a documented year shown (faint)
   app.yearRange = {first: first, last: last};
 
   function established(entry) { return entry.placed.year; }
@@ -53,14 +57,17 @@ export function startTime(app) {
     output.textContent = yearText(year);
     slider.setAttribute("aria-valuetext", yearText(year));
     var undated = app.entries.filter(function (entry) { return established(entry) === null; }).length;
-    status.textContent = app.t("time.status", {year: yearText(year)}) + " " +
-      app.t("time.undated", {count: app.formatNumber(undated)});
+    status.textContent = (moved ? app.t("time.moved", {year: yearText(year), name: moved}) + " " : "") +
+      app.t("time.status", {year: yearText(year)}) + " " +
+      app.t(app.state.undated ? "time.undated" : "time.undated_hidden", {count: app.formatNumber(undated)});
     play.textContent = app.t(timer ? "time.pause" : "time.play");
     play.setAttribute("aria-pressed", String(!!timer));
   }
 
-  /* Show what existed in ``year`` (null or the last year: everything). */
-  app.setYear = function (year) {
+  /* Show what existed in ``year`` (null or the last year: everything); ``because``: the name of the feature the year
+     was moved to show, said beside the year. */
+  app.setYear = function (year, because) {
+    moved = because || null;
     year = year === null || year === undefined || !isFinite(year) ? null : Math.round(year);
     if (year !== null && year >= last) { year = null; }
     if (year !== null && year < first) { year = first; }
@@ -72,6 +79,16 @@ export function startTime(app) {
     label();
     app.emit("year", year);
     app.emit("view", app.map.getBounds());  // what is in view has changed
+  };
+
+  /* Show or hide the features without a documented year (on the map, and so in the table and the downloads). */
+  app.setUndatedShown = function (shown) {
+    app.state.undated = shown;
+    undatedBox.checked = shown;
+    app.entries.forEach(function (entry) { app.setHidden(entry, "undated", !shown && established(entry) === null); });
+    label();
+    app.emit("year", app.state.year);
+    app.emit("view", app.map.getBounds());
   };
 
   function stop() {
@@ -91,6 +108,7 @@ export function startTime(app) {
 
   slider.addEventListener("input", function () { app.setYear(Number(slider.value)); });
   slider.addEventListener("keydown", function (event) { if (event.key === "Escape") { stop(); } });
+  undatedBox.addEventListener("change", function () { app.setUndatedShown(undatedBox.checked); });
   play.addEventListener("click", function () { if (timer) { stop(); } else { start(); } });
   app.on("language", label);
   label();
