@@ -11,6 +11,7 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from geo.corridors.route_index import RouteIndex
+from geo.corridors.routes import UnknownPlace, resolve
 from geo.data.atlas import Atlas
 from tests.conftest import LAYERS_DIR
 
@@ -54,7 +55,8 @@ def _corridors() -> dict[str, dict[str, Any]]:
             if geometry.geom_type in ("LineString", "MultiLineString"):
                 props = feature["properties"]
                 found[props["id"]] = {"kind": props.get("kind"), "transit_days": props.get("transit_days"),
-                                      "km": WGS84.geometry_length(geometry) / 1000}
+                                      "km": WGS84.geometry_length(geometry) / 1000, "name_en": props["name_en"],
+                                      "layer": path.stem, "sources": props.get("sources") or []}
     return found
 
 
@@ -79,9 +81,12 @@ def _speeds(corridors: dict[str, dict[str, Any]]) -> dict[frozenset[str], tuple[
     return speeds
 
 
-# Computed inside each test: `make mutation` credits what a shared fixture calls to the first test only.
-@pytest.fixture
-def routes(atlas: Atlas) -> list[dict[str, Any]]:
+# Words of the cited sources' titles, as the citations give them.
+CO2_SOURCE_BY_KIND_WORD = {"rail": "European Transport Research Review", "inland": "European Transport Research Review",
+                           "road": "European Transport Research Review", "sea": "Shipping Emissions in Ports"}
+
+
+def _routes(atlas: Atlas) -> list[dict[str, Any]]:
     index = RouteIndex(atlas, precompute="none")
     found = [route for destination in DESTINATIONS for route in index.compare("chongqing", destination)["alternatives"]]
     assert len(found) >= len(DESTINATIONS)
@@ -104,7 +109,7 @@ def _expected_leg_days(leg: dict[str, Any], corridors: dict[str, dict[str, Any]]
     return leg["length_km"] / speed[1], leg["length_km"] / speed[0]
 
 
-def test_transit_day_ranges_run_from_fewest_to_most(routes: list[dict[str, Any]]) -> None:
+def check_transit_day_ranges_run_from_fewest_to_most(routes: list[dict[str, Any]]) -> None:
     for route in routes:
         for days in [route["transit_days"]] + [leg["transit_days"] for leg in route["legs"]]:
             if days["min"] is not None:
@@ -112,7 +117,7 @@ def test_transit_day_ranges_run_from_fewest_to_most(routes: list[dict[str, Any]]
         assert route["transit_days"]["min"] < route["transit_days"]["max"], route["id"]  # every route has a range
 
 
-def test_leg_transit_days_are_the_documented_range_or_length_over_the_speed(
+def check_leg_transit_days_are_the_documented_range_or_length_over_the_speed(
         routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
     documented = 0
     for route in routes:
@@ -129,7 +134,7 @@ def test_leg_transit_days_are_the_documented_range_or_length_over_the_speed(
     assert documented > 0  # the China–Europe railway's 15–20 days
 
 
-def test_route_transit_days_add_up_the_legs_minima_and_maxima(
+def check_route_transit_days_add_up_the_legs_minima_and_maxima(
         routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
     for route in routes:
         legs = [_expected_leg_days(leg, corridors) for leg in route["legs"]]
@@ -140,7 +145,7 @@ def test_route_transit_days_add_up_the_legs_minima_and_maxima(
         assert total["complete"] is (len(known) == len(legs)), route["id"]
 
 
-def test_leg_co2_is_length_times_the_cited_factor(
+def check_leg_co2_is_length_times_the_cited_factor(
         routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
     kinds_seen = set()
     for route in routes:
@@ -156,7 +161,7 @@ def test_leg_co2_is_length_times_the_cited_factor(
     assert {"rail_route", "inland_waterway", "sea_leg", "reference_road_link"} <= kinds_seen
 
 
-def test_route_co2_adds_up_the_legs(routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
+def check_route_co2_adds_up_the_legs(routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
     for route in routes:
         factors = [FACTORS_BY_KIND[corridors[leg["corridor_id"]]["kind"]] for leg in route["legs"]]
         low = sum(leg["length_km"] * f[0] / 1000 for leg, f in zip(route["legs"], factors))
@@ -166,9 +171,95 @@ def test_route_co2_adds_up_the_legs(routes: list[dict[str, Any]], corridors: dic
         assert total["complete"] is True and total["basis"] == "estimated"
 
 
-def test_rail_by_xinjiang_to_duisburg_is_the_documented_15_to_20_days(routes: list[dict[str, Any]]) -> None:
+def check_rail_by_xinjiang_to_duisburg_is_the_documented_15_to_20_days(routes: list[dict[str, Any]]) -> None:
     # The layer file documents 15–20 days for the Chongqing–Xinjiang–Europe railway.
     (rail,) = [r for r in routes if r["corridors"] == ["chongqing-xinjiang-europe-railway"]
                and r["id"].startswith("chongqing--duisburg--")]
     assert (rail["transit_days"]["min"], rail["transit_days"]["max"]) == (15, 20)
     assert rail["transit_days"]["basis"] == "documented"
+
+
+def check_legs_follow_their_corridor_lines(routes: list[dict[str, Any]], corridors: dict[str, dict[str, Any]]) -> None:
+    for route in routes:
+        origin, destination = route["id"].split("--")[:2]
+        legs = route["legs"]
+        assert legs[0]["from"]["id"] == origin and legs[-1]["to"]["id"] == destination, route["id"]
+        for leg, following in zip(legs, legs[1:]):
+            assert leg["to"]["id"] == following["from"]["id"], route["id"]
+            # Corridors meet at a named node: the network ties line ends within 15 km of a node to it (under 0.25°).
+            assert leg["geometry"]["coordinates"][-1] == pytest.approx(following["geometry"]["coordinates"][0],
+                                                                       abs=0.25), route["id"]
+        for leg in legs:
+            corridor = corridors[leg["corridor_id"]]
+            assert (leg["kind"], leg["corridor_name"], leg["layer"]) == (corridor["kind"], corridor["name_en"],
+                                                                       corridor["layer"]), leg["corridor_id"]
+            line = leg["geometry"]["coordinates"]
+            assert leg["from"]["coordinates"] == pytest.approx(line[0], abs=0.25), leg["corridor_id"]
+            assert leg["to"]["coordinates"] == pytest.approx(line[-1], abs=0.25), leg["corridor_id"]
+            drawn_km = WGS84.line_length([x for x, _ in line], [y for _, y in line]) / 1000
+            assert leg["length_km"] == pytest.approx(drawn_km, rel=1e-3, abs=0.1), leg["corridor_id"]
+            share = min(drawn_km / corridor["km"], 1.0)
+            assert leg["share_of_corridor"] == pytest.approx(share, abs=0.002), leg["corridor_id"]
+            assert [c["id"] for c in leg["border_crossings"]] == [
+                c["id"] for c in leg["border_crossings"] if c["kind"] == "border_crossing"]
+            word = next(w for w in CO2_SOURCE_BY_KIND_WORD if w in leg["mode"] or w in corridor["kind"])
+            assert CO2_SOURCE_BY_KIND_WORD[word] in leg["co2_kg_per_tonne"]["sources"][0]["title"], leg["corridor_id"]
+            days = leg["transit_days"]
+            if days["basis"] == "documented":
+                cited = [s["url"] for s in corridor["sources"] if "transit_days" in (s.get("supports") or [])]
+                assert [s["url"] for s in days["sources"]] == cited and cited, leg["corridor_id"]
+                assert corridor["name_en"] in days["method"]
+            elif days["basis"] == "estimated":
+                assert days["sources"] and all(s["url"].startswith("http") for s in days["sources"])
+                assert f"{leg['length_km']:,.0f} km at " in days["method"], days["method"]
+
+
+def check_routes_are_ranked_shortest_first_and_named_by_their_modes(routes: list[dict[str, Any]]) -> None:
+    by_pair: dict[str, list[dict[str, Any]]] = {}
+    for route in routes:
+        by_pair.setdefault(route["id"].rsplit("--", 1)[0], []).append(route)
+        assert route["total_km"] == pytest.approx(sum(leg["length_km"] for leg in route["legs"]), abs=0.5)
+        assert route["corridors"] == [leg["corridor_id"] for leg in route["legs"]]
+        modes = [leg["mode"] for leg in route["legs"]]
+        named = [m for i, m in enumerate(modes) if i == 0 or modes[i - 1] != m]
+        assert route["label"].startswith(" + ".join(named).replace("_", "/")), route["label"]
+        assert route["label_parts"]["modes"] == named
+    for pair, found in by_pair.items():
+        assert [r["rank"] for r in found] == list(range(1, len(found) + 1)), pair
+        assert [r["id"] for r in found] == [f"{pair}--{rank}" for rank in range(1, len(found) + 1)]
+        assert [r["total_km"] for r in found] == sorted(r["total_km"] for r in found), pair
+        assert len({r["label"] for r in found}) == len(found), pair  # every choice told apart
+    # The label the route comparison opens with: the railway through the two border crossings.
+    assert by_pair["chongqing--duisburg"][0]["label"] == "rail via Alashankou, Brest – Małaszewicze"
+
+
+# The routes are computed once and every check runs on them inside this one test: `make mutation` credits a function
+# to the tests that were running when it was called, and a shared fixture runs inside the first test that asks for
+# it, so a fixture shared by separate tests would rerun only that first test against each mutant.
+def test_route_days_and_co2_follow_the_layers_and_the_cited_sources(
+        atlas: Atlas, corridors: dict[str, dict[str, Any]]) -> None:
+    routes = _routes(atlas)
+    check_transit_day_ranges_run_from_fewest_to_most(routes)
+    check_leg_transit_days_are_the_documented_range_or_length_over_the_speed(routes, corridors)
+    check_route_transit_days_add_up_the_legs_minima_and_maxima(routes, corridors)
+    check_leg_co2_is_length_times_the_cited_factor(routes, corridors)
+    check_route_co2_adds_up_the_legs(routes, corridors)
+    check_rail_by_xinjiang_to_duisburg_is_the_documented_15_to_20_days(routes)
+    check_legs_follow_their_corridor_lines(routes, corridors)
+    check_routes_are_ranked_shortest_first_and_named_by_their_modes(routes)
+
+
+def test_places_are_found_by_id_english_or_chinese_name_or_a_unique_beginning(atlas: Atlas) -> None:
+    network = RouteIndex(atlas, precompute="none").network
+    # Names as the logistics_hubs and corridor layers write them.
+    for query in ("duisburg", "Duisburg", " DUISBURG ", "杜伊斯堡"):
+        assert resolve(network, query).id == "duisburg", query
+    assert resolve(network, "Brest").id == "brest-malaszewicze"  # "Brest – Małaszewicze (border crossing)"
+    for query, problem in (("Ba", "unknown place 'Ba'"),  # Baku and Bangkok
+                           ("Atlantis", "unknown place 'Atlantis'"), (" ", "both 'from' and 'to' places are required")):
+        with pytest.raises(UnknownPlace) as caught:
+            resolve(network, query)
+        assert str(caught.value).startswith(f"{problem}; valid places: aktau (Aktau (Caspian port)), "
+                                            "alashankou (Alashankou (border crossing)), almaty (Almaty), "), query
+        assert "duisburg (Duisburg), " in str(caught.value) and caught.value.query == query
+        assert [node.id for node in caught.value.valid][:3] == ["aktau", "alashankou", "almaty"]
