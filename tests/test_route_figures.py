@@ -56,7 +56,7 @@ def _corridors() -> dict[str, dict[str, Any]]:
                 props = feature["properties"]
                 found[props["id"]] = {"kind": props.get("kind"), "transit_days": props.get("transit_days"),
                                       "km": WGS84.geometry_length(geometry) / 1000, "name_en": props["name_en"],
-                                      "layer": path.stem, "sources": props.get("sources") or []}
+                                      "layer": path.stem, "sources": props.get("sources") or [], "properties": props}
     return found
 
 
@@ -233,6 +233,39 @@ def check_routes_are_ranked_shortest_first_and_named_by_their_modes(routes: list
     assert by_pair["chongqing--duisburg"][0]["label"] == "rail via Alashankou, Brest – Małaszewicze"
 
 
+# Figures about the traffic on a corridor, shown with every route that uses it.
+TRAFFIC = ("trips_total", "teu_total", "cargo_value_total_bn_cny", "trips_by_year", "teu_by_year", "ports_connected",
+           "countries_regions_connected")
+
+
+def _shown_as_written(shown: dict[str, Any], props: dict[str, Any]) -> None:
+    """A documented figure shown as the layer writes it, with its as-of date and the sources that back it."""
+    name, written = shown["name"], props[shown["name"]]
+    assert shown["value"] == written, name
+    as_of = written.get("as_of") if isinstance(written, dict) else None
+    assert shown["as_of"] == (as_of or props.get("figures_as_of")), name
+    assert shown["sources"] == [{"title": s["title"], "url": s["url"], "report_ref": s.get("report_ref")}
+                                for s in props.get("sources") or [] if name in (s.get("supports") or [])], name
+    assert shown["label"] and shown["label"] != name and isinstance(shown["unit"], str), shown
+
+
+def check_legs_show_their_corridors_traffic_figures(routes: list[dict[str, Any]],
+                                                    corridors: dict[str, dict[str, Any]]) -> None:
+    shown_any = False
+    for leg in (leg for route in routes for leg in route["legs"]):
+        props = corridors[leg["corridor_id"]]["properties"]
+        names = [n for n in props if (n in TRAFFIC or n.endswith("_by_year")) and props[n] is not None]
+        assert sorted(f["name"] for f in leg["traffic"]) == sorted(names), leg["corridor_id"]
+        for shown in leg["traffic"]:
+            _shown_as_written(shown, props)
+            shown_any = True
+        comparison = props.get("sea_transit_days_for_comparison")
+        assert [f["name"] for f in leg["comparison"]] == (["sea_transit_days_for_comparison"] if comparison else [])
+        for shown in leg["comparison"]:
+            _shown_as_written(shown, props)
+    assert shown_any  # the China–Europe railway's trips and TEU
+
+
 # The routes are computed once and every check runs on them inside this one test: `make mutation` credits a function
 # to the tests that were running when it was called, and a shared fixture runs inside the first test that asks for
 # it, so a fixture shared by separate tests would rerun only that first test against each mutant.
@@ -247,6 +280,7 @@ def test_route_days_and_co2_follow_the_layers_and_the_cited_sources(
     check_rail_by_xinjiang_to_duisburg_is_the_documented_15_to_20_days(routes)
     check_legs_follow_their_corridor_lines(routes, corridors)
     check_routes_are_ranked_shortest_first_and_named_by_their_modes(routes)
+    check_legs_show_their_corridors_traffic_figures(routes, corridors)
 
 
 def test_places_are_found_by_id_english_or_chinese_name_or_a_unique_beginning(atlas: Atlas) -> None:
