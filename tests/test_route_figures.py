@@ -212,6 +212,31 @@ def check_legs_follow_their_corridor_lines(routes: list[dict[str, Any]], corrido
             elif days["basis"] == "estimated":
                 assert days["sources"] and all(s["url"].startswith("http") for s in days["sources"])
                 assert f"{leg['length_km']:,.0f} km at " in days["method"], days["method"]
+                _check_speed_stated(days, corridor["kind"], corridors)
+
+
+def _days_text(days: tuple[float, float]) -> str:
+    return f"{days[0]:g}" if days[0] == days[1] else f"{days[0]:g}–{days[1]:g}"
+
+
+# Words of the titles of the sources cited for a mode's speed where no corridor of it documents its transit time.
+CITED_SPEED_SOURCES = {"inland_waterway": ["Access China Travel"], "sea_leg": ["TradeWinds", "Slow steaming"],
+                       "reference_sea_route": ["TradeWinds", "Slow steaming"]}
+
+
+def _check_speed_stated(days: dict[str, Any], kind: str, corridors: dict[str, dict[str, Any]]) -> None:
+    """An estimate states its speed: the one the mode's documented transit times imply (naming each), else cited."""
+    kinds, speed = next((k, s) for k, s in _speeds(corridors).items() if kind in k)
+    assert days["speed_km_per_day"] == pytest.approx(list(speed), abs=0.051), kind
+    documented = [c for c in corridors.values() if c["kind"] in kinds and _days_written(c["transit_days"])]
+    for corridor in documented:
+        assert (f"{corridor['name_en']}: {corridor['km']:,.0f} km in documented "
+                f"{_days_text(_days_written(corridor['transit_days']))} days") in days["speed_method"], corridor
+    if not documented:
+        assert [next(w for w in CITED_SPEED_SOURCES[kind] if w in s["title"]) for s in days["sources"]] == \
+            CITED_SPEED_SOURCES[kind]
+        assert all(s["detail"] and s["url"].startswith("https://") for s in days["sources"])
+        assert "knots" in days["speed_method"] or "Yangtze" in days["speed_method"]
 
 
 def check_routes_are_ranked_shortest_first_and_named_by_their_modes(routes: list[dict[str, Any]]) -> None:
