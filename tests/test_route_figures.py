@@ -11,7 +11,7 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from geo.corridors.route_index import RouteIndex
-from geo.corridors.routes import UnknownPlace, resolve
+from geo.corridors.routes import UnknownPlace, _sum, resolve
 from geo.data.atlas import Atlas
 from tests.conftest import LAYERS_DIR
 
@@ -143,6 +143,9 @@ def check_route_transit_days_add_up_the_legs_minima_and_maxima(
         assert total["min"] == pytest.approx(sum(d[0] for d in known), abs=0.06 * len(known)), route["id"]
         assert total["max"] == pytest.approx(sum(d[1] for d in known), abs=0.06 * len(known)), route["id"]
         assert total["complete"] is (len(known) == len(legs)), route["id"]
+        assert (total["min"], total["max"]) == (round(total["min"], 1), round(total["max"], 1))  # as the legs
+        bases = {leg["transit_days"]["basis"] for leg in route["legs"]} - {"unknown"}
+        assert total["basis"] == (bases.pop() if len(bases) == 1 else "documented and estimated"), route["id"]
 
 
 def check_leg_co2_is_length_times_the_cited_factor(
@@ -322,3 +325,15 @@ def test_places_are_found_by_id_english_or_chinese_name_or_a_unique_beginning(at
                                             "alashankou (Alashankou (border crossing)), almaty (Almaty), "), query
         assert "duisburg (Duisburg), " in str(caught.value) and caught.value.query == query
         assert [node.id for node in caught.value.valid][:3] == ["aktau", "alashankou", "almaty"]
+
+
+def test_a_total_says_what_is_known_of_its_legs() -> None:
+    documented = {"min": 1.0, "max": 2.0, "basis": "documented"}
+    estimated = {"min": 0.3, "max": 0.5, "basis": "estimated"}
+    unknown = {"min": None, "max": None, "basis": "unknown"}
+    assert _sum([{"days": documented}, {"days": estimated}, {"days": unknown}], "days") == {
+        "min": 1.3, "max": 2.5, "complete": False, "basis": "documented and estimated"}
+    assert _sum([{"days": estimated}, {"days": estimated}], "days") == {
+        "min": 0.6, "max": 1.0, "complete": True, "basis": "estimated"}
+    assert _sum([{"days": unknown}, {"days": None}], "days") == {
+        "min": None, "max": None, "complete": False, "basis": "unknown"}
