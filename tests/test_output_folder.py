@@ -40,7 +40,9 @@ def layers(tmp_path: Path) -> Path:
 def test_an_unmarked_folder_that_looks_like_a_build_is_refused(tmp_path: Path, layers: Path) -> None:
     # Only the build's own mark makes a folder its own: names alone (index.html, catalog.json, layers/) may be anyone's.
     out = unmarked_build(tmp_path / "site")
-    refused(out, layers, "did not write", MARKER, "choose a new or empty folder, nothing was changed")
+    with pytest.raises(OutputRefused, match=r"^--out .*site: is a folder with files a build did not write \(no "
+                       r"\.cqatlas-build marker\); choose a new or empty folder, nothing was changed$"):
+        check_output(out, layers)
     (out / "atlas.geojson").write_text("{}", encoding="utf-8")
     (out / "assets").mkdir()
     refused(out, layers, "did not write", MARKER, "nothing was changed")
@@ -174,6 +176,7 @@ def test_the_exchange_swaps_two_folders_in_one_step_and_names_a_missing_one(tmp_
     with pytest.raises(FileNotFoundError) as caught:
         _exchange(new, tmp_path / "gone")
     assert caught.value.errno == errno.ENOENT and caught.value.filename == str(tmp_path / "gone")
+    assert caught.value.strerror == "No such file or directory"
     assert (new / "index.html").read_text(encoding="utf-8") == "old"  # nothing moved
 
 
@@ -202,11 +205,13 @@ def test_a_marked_leftover_is_removed_whole_and_a_link_in_it_is_not_followed(tmp
     out.mkdir()
     for kind in ("trash", "staging"):
         leftover = tmp_path / f".site.{kind}-abc"
+        leftover.mkdir()
+        (leftover / MARKER).write_text("", encoding="utf-8")  # marked first, as a build marks its staging
         (leftover / "layers" / "deep").mkdir(parents=True)
         (leftover / "layers" / "deep" / "a.geojson").write_text("{}", encoding="utf-8")
-        (leftover / "index.html").write_text("old", encoding="utf-8")
+        for page in ("index.html", "catalog.json", "a.css", "b.js", "c.json", "d.txt", "e.png", "f.svg"):
+            (leftover / page).write_text("old", encoding="utf-8")
         (leftover / "linked").symlink_to(kept, target_is_directory=True)
-        (leftover / MARKER).write_text("", encoding="utf-8")
     recover(out)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["elsewhere", "site"]
     assert (kept / "inner" / "thesis.docx").read_bytes() == b"three years of work"
