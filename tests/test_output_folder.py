@@ -209,7 +209,8 @@ def test_a_marked_leftover_is_removed_whole_and_a_link_in_it_is_not_followed(tmp
         (leftover / MARKER).write_text("", encoding="utf-8")  # marked first, as a build marks its staging
         (leftover / "layers" / "deep").mkdir(parents=True)
         (leftover / "layers" / "deep" / "a.geojson").write_text("{}", encoding="utf-8")
-        for page in ("index.html", "catalog.json", "a.css", "b.js", "c.json", "d.txt", "e.png", "f.svg"):
+        # Enough entries that the mark is not the last one listed (the order is the file system's).
+        for page in ["index.html", "catalog.json"] + [f"tile-{index}.png" for index in range(30)]:
             (leftover / page).write_text("old", encoding="utf-8")
         (leftover / "linked").symlink_to(kept, target_is_directory=True)
     recover(out)
