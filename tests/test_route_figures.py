@@ -126,8 +126,15 @@ def check_leg_transit_days_are_the_documented_range_or_length_over_the_speed(
             days = leg["transit_days"]
             if expected is None:
                 assert days["min"] is None and days["max"] is None and days["basis"] == "unknown", leg["corridor_id"]
+                assert days["sources"] == [] and days["method"].startswith("no documented transit time"), days
                 continue
             assert (days["min"], days["max"]) == pytest.approx(expected, abs=0.051), (route["id"], leg["corridor_id"])
+            written = _days_written(corridors[leg["corridor_id"]]["transit_days"])
+            whole = written is not None and leg["share_of_corridor"] >= 0.95
+            assert days["basis"] == ("documented" if whole else "estimated"), leg["corridor_id"]
+            if not whole:  # estimates to a tenth of a day, speeds to a tenth of a km/day
+                assert [days["min"], days["max"]] == [round(days["min"], 1), round(days["max"], 1)]
+                assert days["speed_km_per_day"] == [round(s, 1) for s in days["speed_km_per_day"]]
             if days["basis"] == "documented":
                 documented += 1
                 assert days["value_as_written"] == corridors[leg["corridor_id"]]["transit_days"]
