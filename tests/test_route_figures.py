@@ -56,7 +56,8 @@ def _corridors() -> dict[str, dict[str, Any]]:
                 props = feature["properties"]
                 found[props["id"]] = {"kind": props.get("kind"), "transit_days": props.get("transit_days"),
                                       "km": WGS84.geometry_length(geometry) / 1000, "name_en": props["name_en"],
-                                      "layer": path.stem, "sources": props.get("sources") or [], "properties": props}
+                                      "layer": path.stem, "sources": props.get("sources") or [], "properties": props,
+                                      "name_zh": props.get("name_zh"), "name_fa": props.get("name_fa")}
     return found
 
 
@@ -167,7 +168,11 @@ def check_leg_co2_is_length_times_the_cited_factor(
             # g per tonne-km × km = g per tonne; the atlas shows kg.
             assert co2["min"] == pytest.approx(leg["length_km"] * low / 1000, abs=0.051), (leg["corridor_id"], co2)
             assert co2["max"] == pytest.approx(leg["length_km"] * high / 1000, abs=0.051), (leg["corridor_id"], co2)
-            assert f"{low:g}" in co2["method"]
+            assert f"{leg['length_km']:,.0f} km × {low:g}{'' if low == high else f'–{high:g}'} g CO2 per tonne-km" \
+                in co2["method"], co2["method"]
+            assert [co2["min"], co2["max"]] == [round(co2["min"], 1), round(co2["max"], 1)]
+            assert [sorted(source) for source in co2["sources"]] == [["detail", "title", "url"]]
+            assert co2["sources"][0]["url"].startswith("https://") and co2["sources"][0]["detail"]
     assert {"rail_route", "inland_waterway", "sea_leg", "reference_road_link"} <= kinds_seen
 
 
@@ -203,6 +208,11 @@ def check_legs_follow_their_corridor_lines(routes: list[dict[str, Any]], corrido
             corridor = corridors[leg["corridor_id"]]
             assert (leg["kind"], leg["corridor_name"], leg["layer"]) == (corridor["kind"], corridor["name_en"],
                                                                        corridor["layer"]), leg["corridor_id"]
+            assert (leg["corridor_name_zh"], leg["corridor_name_fa"]) == (corridor["name_zh"], corridor["name_fa"])
+            assert leg["length_km"] == round(leg["length_km"], 1)
+            crossings = [c["name_en"] for c in leg["border_crossings"]]
+            assert [name for name in leg["via"] if name in crossings] == crossings, leg["corridor_id"]
+            assert leg["from"]["name_en"] not in leg["via"] and leg["to"]["name_en"] not in leg["via"]
             line = leg["geometry"]["coordinates"]
             assert leg["from"]["coordinates"] == pytest.approx(line[0], abs=0.25), leg["corridor_id"]
             assert leg["to"]["coordinates"] == pytest.approx(line[-1], abs=0.25), leg["corridor_id"]
@@ -266,6 +276,9 @@ def check_routes_are_ranked_shortest_first_and_named_by_their_modes(routes: list
         assert len({r["label"] for r in found}) == len(found), pair  # every choice told apart
     # The label the route comparison opens with: the railway through the two border crossings.
     assert by_pair["chongqing--duisburg"][0]["label"] == "rail via Alashankou, Brest – Małaszewicze"
+    # The Xinjiang railway runs out of China at Alashankou, through Moscow, into the EU at Brest – Małaszewicze.
+    (railway,) = by_pair["chongqing--duisburg"][0]["legs"]
+    assert railway["via"] == ["Alashankou (border crossing)", "Moscow", "Brest – Małaszewicze (border crossing)"]
 
 
 # Figures about the traffic on a corridor, shown with every route that uses it.
