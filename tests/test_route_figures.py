@@ -210,6 +210,9 @@ def check_legs_follow_their_corridor_lines(routes: list[dict[str, Any]], corrido
                                                                        corridor["layer"]), leg["corridor_id"]
             assert (leg["corridor_name_zh"], leg["corridor_name_fa"]) == (corridor["name_zh"], corridor["name_fa"])
             assert leg["length_km"] == round(leg["length_km"], 1)
+            assert leg["share_of_corridor"] == round(leg["share_of_corridor"], 3)
+            assert leg["geometry"]["type"] == "LineString"
+            assert leg["geometry_quality"] == corridor["properties"]["geometry_quality"], leg["corridor_id"]
             crossings = [c["name_en"] for c in leg["border_crossings"]]
             assert [name for name in leg["via"] if name in crossings] == crossings, leg["corridor_id"]
             assert leg["from"]["name_en"] not in leg["via"] and leg["to"]["name_en"] not in leg["via"]
