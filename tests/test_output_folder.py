@@ -3,6 +3,7 @@ runs of the same rules are in test_build_output.py)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def layers(tmp_path: Path) -> Path:
 def test_an_unmarked_folder_that_looks_like_a_build_is_refused(tmp_path: Path, layers: Path) -> None:
     # Only the build's own mark makes a folder its own: names alone (index.html, catalog.json, layers/) may be anyone's.
     out = unmarked_build(tmp_path / "site")
-    refused(out, layers, "did not write", MARKER, "nothing was changed")
+    with pytest.raises(OutputRefused, match=r"^--out .*site: is a folder with files a build did not write \(no "
+                       r"\.cqatlas-build marker\); choose a new or empty folder, nothing was changed$"):
+        check_output(out, layers)
     (out / "atlas.geojson").write_text("{}", encoding="utf-8")
     (out / "assets").mkdir()
     refused(out, layers, "did not write", MARKER, "nothing was changed")
@@ -157,3 +160,59 @@ def test_recover_keeps_out_and_discards_a_marked_retired_copy(tmp_path: Path) ->
     recover(out)
     assert (out / "index.html").read_text(encoding="utf-8") == "current"
     assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_the_exchange_swaps_two_folders_in_one_step_and_names_a_missing_one(tmp_path: Path) -> None:
+    # On Linux (ext4, tmpfs, …) the swap is renameat2(RENAME_EXCHANGE): both folders exist before and after, their
+    # contents trade places; the fallback (rename aside, then in) would leave a moment without OUT.
+    from geo.publish.output import _exchange
+    old, new = tmp_path / "site", tmp_path / ".site.staging-x"
+    for folder, page in ((old, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(page, encoding="utf-8")
+    assert _exchange(new, old) is True
+    assert (old / "index.html").read_text(encoding="utf-8") == "new"
+    assert (new / "index.html").read_text(encoding="utf-8") == "old"
+    with pytest.raises(FileNotFoundError) as caught:
+        _exchange(new, tmp_path / "gone")
+    assert caught.value.errno == errno.ENOENT and caught.value.filename == str(tmp_path / "gone")
+    assert caught.value.strerror == "No such file or directory"
+    assert (new / "index.html").read_text(encoding="utf-8") == "old"  # nothing moved
+
+
+def test_without_the_exchange_the_old_build_is_renamed_aside_then_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # File systems without RENAME_EXCHANGE (NFS, non-Linux) cannot be had here: the exchange is made to say so.
+    import geo.publish.output as output
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    first = new_staging(out)
+    (first / "index.html").write_text("one", encoding="utf-8")
+    swap_in(first, out)
+    second = new_staging(out)
+    (second / "index.html").write_text("two", encoding="utf-8")
+    swap_in(second, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "two"
+    assert (out / MARKER).is_file()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # the retired build is gone
+
+
+def test_a_marked_leftover_is_removed_whole_and_a_link_in_it_is_not_followed(tmp_path: Path) -> None:
+    kept = tmp_path / "elsewhere"
+    (kept / "inner").mkdir(parents=True)
+    (kept / "inner" / "thesis.docx").write_bytes(b"three years of work")
+    out = tmp_path / "site"
+    out.mkdir()
+    for kind in ("trash", "staging"):
+        leftover = tmp_path / f".site.{kind}-abc"
+        leftover.mkdir()
+        (leftover / MARKER).write_text("", encoding="utf-8")  # marked first, as a build marks its staging
+        (leftover / "layers" / "deep").mkdir(parents=True)
+        (leftover / "layers" / "deep" / "a.geojson").write_text("{}", encoding="utf-8")
+        # Enough entries that the mark is not the last one listed (the order is the file system's).
+        for page in ["index.html", "catalog.json"] + [f"tile-{index}.png" for index in range(30)]:
+            (leftover / page).write_text("old", encoding="utf-8")
+        (leftover / "linked").symlink_to(kept, target_is_directory=True)
+    recover(out)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["elsewhere", "site"]
+    assert (kept / "inner" / "thesis.docx").read_bytes() == b"three years of work"
