@@ -2,7 +2,7 @@
    every feature (each name opens its popup). Its filter narrows the map too (and so the downloads): a feature's
    names in the three scripts, its id or its kind as the page names it, containing the text, any case. */
 import {featureName} from "./language.js";
-import {figureNumber, figureText} from "./popup.js";
+import {featurePageHref, figureNumber, figureText} from "./popup.js";
 import {yearRule, yearRuleText} from "./time.js";
 
 export function startTable(app) {
@@ -70,6 +70,15 @@ export function startTable(app) {
       open.classList.toggle("cq-fallback", shown.fallback);
       open.addEventListener("click", function () { app.open(entry, {fly: true, focus: true}); });
       name.appendChild(open);
+      var href = featurePageHref(app, p.id);
+      if (href) {  // the feature's own page: its facts, sources and citation, readable without the map
+        var page = document.createElement("a");
+        page.className = "cq-table-page";
+        page.href = href;
+        page.textContent = app.t("table.page");
+        page.setAttribute("aria-label", app.t("table.page_of", {name: shown.text}));
+        name.append(" ", page);
+      }
       tr.appendChild(name);
       var placed = yearRule(p);
       var year = placed.year === null ? "" : app.formatYear(placed.year);
