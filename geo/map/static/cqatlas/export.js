@@ -117,7 +117,13 @@ export function startExport(app) {
   app.on("permalink", printFacts);
   app.on("language", printFacts);
   app.on("layers", printFacts);
-  window.addEventListener("beforeprint", printFacts);
+  /* On paper the map has the page's width (the print stylesheet): Leaflet draws for the size it is given, so it is
+     told, going to print and coming back. */
+  function resized() { map.invalidateSize({animate: false}); }  // the same centre, on paper and back
+  window.addEventListener("beforeprint", function () { printFacts(); resized(); });
+  window.addEventListener("afterprint", resized);
+  var printing = window.matchMedia("print");
+  if (printing.addEventListener) { printing.addEventListener("change", resized); }
   // The print stylesheet (the export bundle's): for print only, so it holds up no drawing of the page.
   var print = document.createElement("link");
   print.rel = "stylesheet";
