@@ -46,6 +46,24 @@ def is_figure(name: str, value: Any) -> bool:
     return f"figure.{name}.label" in messages("en") and value is not None
 
 
+# The digits a Persian reader is shown (Extended Arabic-Indic, U+06F0–U+06F9); Chinese and English keep 0–9.
+PERSIAN_DIGITS = str.maketrans("0123456789", "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9")
+
+
+def check_status(page: BeautifulSoup, props: dict[str, Any], lang: str) -> None:
+    """The lifecycle status in the catalog's words, with the date the source gives it for, in the language's digits;
+    no status row for a feature whose sources state none."""
+    cell = page.select_one('[data-fact="status"]')
+    if not props.get("status"):
+        assert cell is None
+        return
+    words = messages(lang)
+    assert cell is not None and cell["data-status"] == props["status"]
+    assert cell.find_previous_sibling("th").get_text() == words["popup.status"]
+    date = props["status_as_of"].translate(PERSIAN_DIGITS) if lang == "fa" else props["status_as_of"]
+    assert cell.get_text() == f"{words['status.' + props['status']]} ({words['popup.as_of'].format(date=date)})"
+
+
 def check_feature_page(page: BeautifulSoup, layer_id: str, props: dict[str, Any], lang: str) -> None:
     """Everything the page states about the feature equals the layer file."""
     words = messages(lang)
@@ -61,6 +79,7 @@ def check_feature_page(page: BeautifulSoup, layer_id: str, props: dict[str, Any]
         assert year["data-year-rule"] == "established"
         if lang == "en":
             assert year.get_text().startswith(str(props["established"]))
+    check_status(page, props, lang)
     assert page.select_one(".cq-description").get_text() == props["description_en"]
     assert page.select_one("[data-quality]")["data-quality"] == props["geometry_quality"]
     assert page.select_one(".cq-geometry-note").get_text() == props["geometry_note"]

@@ -306,10 +306,11 @@ def test_invalid_layers_raise_with_every_problem(layers_copy: Path) -> None:
 
 
 def check_page_sections_scripts_and_map_view(page: str) -> None:
-    # The panel: language, frame, search, layers, time, status, then routes and the city card before the feature table.
+    # The panel: language, frame, search, layers, time, status, then routes and the city card before the feature table;
+    # downloads, then print and export, last.
     sections = re.findall(r'<section class="cq-section cq-([a-z]+)[-"]', page)
     assert sections[:5] == ["language", "frame", "search", "layers", "time"]
-    assert sections[5:] == ["status", "routes", "glance", "table", "download"]
+    assert sections[5:] == ["status", "routes", "glance", "table", "download", "export"]
     assert re.search(r'data-api="/api/routes"\s+data-src="data/routes\.[0-9a-f]{12}\.js"', page)
     assert re.search(r'class="cq-section cq-glance"[^>]*data-src="data/glance\.[0-9a-f]{12}\.js"', page)
     config = page_config(page)

@@ -24,6 +24,7 @@ ASSET_FILES: tuple[str, ...] = (
     "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/dist/images/marker-shadow.png",
     "chart.js/dist/chart.umd.min.js",
+    "jspdf/dist/jspdf.umd.min.js",
     "leaflet.markercluster/dist/leaflet.markercluster.js",
     "protomaps-leaflet/dist/protomaps-leaflet.js",
 )

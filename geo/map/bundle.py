@@ -100,7 +100,9 @@ def _bundles(node_modules: Path, stem: str, entries: tuple[tuple[str, Path], ...
 
 
 # The bundles, and the fonts cut for the page (see geo.map.fonts): all named by their content's hash.
-_BUNDLE_NAME = re.compile(r"cqatlas/((?:atlas|pages)\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css|fonts/[0-9a-f]{12}\.woff2)")
+# The export's bundle and fonts (geo.map.export_assets) load only when a reader asks for a PNG or PDF.
+_BUNDLE_NAME = re.compile(r"cqatlas/((?:atlas|pages|export)\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css"
+                          r"|fonts/[0-9a-f]{12}\.(?:woff2|js))")
 
 
 def is_hashed_asset(name: str) -> bool:

@@ -17,6 +17,7 @@ import xyzservices.providers as basemaps
 from geo.data.atlas import Atlas, AtlasLayer
 from geo.map.basemap import reference_cities
 from geo.map.sources import default_node_modules
+from geo.map.export_assets import export_assets
 from geo.map.fonts import Fonts, atlas_fonts, page_code_points
 from geo.map.page_data import catalog_script_name
 from geo.map.bundle import map_bundles
@@ -45,6 +46,8 @@ CLUSTER_SCRIPT = "leaflet.markercluster/dist/leaflet.markercluster.js"
 # give: search, the feature table, the year filter and the complete popup.
 TILES_ABOVE_FEATURES = 10_000
 TILES_SCRIPT = "protomaps-leaflet/dist/protomaps-leaflet.js"
+# jsPDF (npm) for the map's PDF export, loaded only then; its build is a script of its own (see static/export).
+PDF_SCRIPT = "jspdf/dist/jspdf.umd.min.js"
 # Areas do not date the way counts do: the feature's ``figures_as_of`` is not shown beside them.
 UNDATED_FIGURES = ("documented_area_km2", "documented_built_area_km2", "documented_floor_area_m2")
 TILES = (("grey", basemaps.Esri.WorldGrayCanvas, "Light grey map (Esri, online)"),
@@ -186,15 +189,21 @@ def render_map(
         spec["files"] = (layer_files or {}).get(spec["id"], [])
     data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers if layer.spec.id not in tiled}
     # Whatever the page may show in Chinese or Persian: the data, every language's messages, routes and city card.
-    fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,
-                                                       *(catalog(code) for code in LANGUAGES)))
+    code_points = page_code_points(config, data, base, routes, glance, *(catalog(code) for code in LANGUAGES))
+    fonts = atlas_fonts(node_modules, code_points)
+    # Print and export: its script and each language's font load only when a reader asks for a PNG or PDF.
+    exports = export_assets(node_modules, code_points)
     config["fonts"] = f"{asset_base}{fonts.stylesheet}"
     # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
     config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
                          "cluster": f"{asset_base}{CLUSTER_SCRIPT}",  # loaded only where a layer clusters
                          "tiles": f"{asset_base}{TILES_SCRIPT}",  # loaded only when a tiled layer is on
                          "catalogs": {code: data_scripts[catalog_script_name(code)] for code in LANGUAGES
-                                      if code not in config["catalogs"]}}
+                                      if code not in config["catalogs"]},
+                         "export": {"script": f"{asset_base}{exports.script}", "pdf": f"{asset_base}{PDF_SCRIPT}",
+                                    "stylesheet": f"{asset_base}{exports.stylesheet}",
+                                    "fonts": {code: f"{asset_base}{name}" for code, name in exports.fonts.items()}}}
+    config["version"] = {"version": DATA_VERSION, "released": DATA_RELEASED}
     fmap = AtlasMap(
         page, asset_base, map_bundles(node_modules), messages, config=config, base=base, data=data,
         location=[29.56, 106.55], zoom_start=9, prefer_canvas=feature_count > CANVAS_ABOVE_FEATURES,
@@ -227,9 +236,12 @@ def render_map(
         fmap.add_section(PanelSection("glance", messages, glance=glance, data_src=data_scripts["glance"]))
     fmap.add_section(PanelSection("table", messages))
     fmap.add_section(PanelSection("download", messages, whole_atlas=whole_atlas or []))
+    if not embed_of:
+        fmap.add_section(PanelSection("export", messages))
     if embed_href and not embed_of:
         fmap.add_section(PanelSection("embed", messages))
-    return page.render(), fonts
+    # Every file the page may load that was made for it: its fonts, and the export's bundle and fonts.
+    return page.render(), Fonts(stylesheet=fonts.stylesheet, files=fonts.files | exports.files)
 
 
 def tile_origins() -> list[str]:

@@ -67,6 +67,16 @@ def district_names(atlas: Atlas, feature: AtlasFeature, language: str) -> list[d
              if district_id in by_id else district_id} for district_id in feature.properties.get("districts") or []]
 
 
+def status_text(properties: dict[str, Any], language: str) -> str | None:
+    """Where the feature stands in its life, as its source states it, and the date that source gives it for."""
+    status = properties.get("status")
+    if not status:
+        return None
+    words = translate(f"status.{status}", language)
+    as_of = properties.get("status_as_of")
+    return f"{words} ({translate('popup.as_of', language, date=format_year(as_of, language))})" if as_of else words
+
+
 def feature_facts(atlas: Atlas, feature: AtlasFeature, language: str) -> dict[str, Any]:
     props = feature.properties
     layer = atlas.layer(feature.layer_id)
@@ -79,6 +89,8 @@ def feature_facts(atlas: Atlas, feature: AtlasFeature, language: str) -> dict[st
         "names": [{"lang": code, "text": props.get(f"name_{code}")} for code in ("en", "zh", "fa")
                   if props.get(f"name_{code}")],
         "kind": translate(kind_key, language) if layer and props["kind"] in layer.spec.kinds else props["kind"],
+        "status": props.get("status"),
+        "status_text": status_text(props, language),
         "year_rule": rule,
         "year": year,
         "established": props.get("established"),

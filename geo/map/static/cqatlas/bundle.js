@@ -18,6 +18,8 @@ import {startGlance} from "./glance.js";
 import {startTable} from "./table.js";
 import {startDownload} from "./download.js";
 import {startEmbed} from "./embed.js";
+import {startExport} from "./export.js";
 
 startAtlas([startBase, startPanel, startPermalink, startLanguage, startCredits, startFrame, startSearch, startLayers,
-            startTime, startStatus, startRoutes, startGlance, startTable, startDownload, startEmbed]);
+            startTime, startStatus, startRoutes, startGlance, startTable, startDownload, startEmbed,
+            startExport]);

@@ -68,6 +68,15 @@ function dated(text, date, app) {
   return date ? text + " (" + app.t("popup.as_of", {date: formatDate(date, app)}) + ")" : text;
 }
 
+/* The feature's own page in the map's language, at the served or static site's address pattern (config.pages:
+   "{id}", "{lang}" and "{suffix}" filled in); null where the page has no feature pages. */
+export function featurePageHref(app, id) {
+  var pages = app.config.pages;
+  if (!pages) { return null; }
+  return pages.feature.replace("{id}", encodeURIComponent(id)).replace("{lang}", app.lang)
+    .replace("{suffix}", app.lang === "en" ? "" : "." + app.lang);
+}
+
 /* A figure of shape 1–3 as one line of text; a series as its latest value (used by the feature table too). */
 export function figureText(value, unit, asOf, app) {
   var number = amounts(unit, app).number;
@@ -163,8 +172,7 @@ export function renderPopup(entry, app) {
   var pages = app.config.pages;
   var page = slot(root, "page");
   if (pages) {
-    page.href = pages.feature.replace("{id}", encodeURIComponent(p.id)).replace("{lang}", app.lang)
-      .replace("{suffix}", app.lang === "en" ? "" : "." + app.lang);
+    page.href = featurePageHref(app, p.id);
     page.textContent = t("popup.page");
   } else {
     page.parentElement.remove();

@@ -3,7 +3,7 @@
    names in the three scripts, its id or its kind as the page names it holding every word of the text, folded alike
    (textsearch.js). */
 import {featureName} from "./language.js";
-import {figureNumber, figureText} from "./popup.js";
+import {featurePageHref, figureNumber, figureText} from "./popup.js";
 import {yearRule, yearRuleText} from "./time.js";
 import {fold, matchesWords, queryWords} from "./textsearch.js";
 
@@ -72,6 +72,15 @@ export function startTable(app) {
       open.classList.toggle("cq-fallback", shown.fallback);
       open.addEventListener("click", function () { app.open(entry, {fly: true, focus: true}); });
       name.appendChild(open);
+      var href = featurePageHref(app, p.id);
+      if (href) {  // the feature's own page: its facts, sources and citation, readable without the map
+        var page = document.createElement("a");
+        page.className = "cq-table-page";
+        page.href = href;
+        page.textContent = app.t("table.page");
+        page.setAttribute("aria-label", app.t("table.page_of", {name: shown.text}));
+        name.append(" ", page);
+      }
       tr.appendChild(name);
       var placed = yearRule(p);
       // No documented year: said in the year column, and the row drawn faint as the feature is on the map.
