@@ -156,13 +156,15 @@ def render_map(
     fonts = atlas_fonts(node_modules, page_code_points(config, data, base, routes, glance,
                                                        *(catalog(code) for code in LANGUAGES)))
     config["fonts"] = f"{asset_base}{fonts.stylesheet}"
+    bundles = map_bundles(node_modules)
     # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
     config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
+                         "deferred": f"{asset_base}{bundles.deferred}",  # the parts the first drawing does without
                          "cluster": f"{asset_base}{CLUSTER_SCRIPT}",  # loaded only where a layer clusters
                          "catalogs": {code: data_scripts[catalog_script_name(code)] for code in LANGUAGES
                                       if code not in config["catalogs"]}}
     fmap = AtlasMap(
-        page, asset_base, map_bundles(node_modules), messages, config=config, base=base, data=data,
+        page, asset_base, bundles, messages, config=config, base=base, data=data,
         location=[29.56, 106.55], zoom_start=9, prefer_canvas=feature_count > CANVAS_ABOVE_FEATURES,
         zoom_control="topright", control_scale=True,
     )
