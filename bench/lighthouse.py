@@ -37,6 +37,8 @@ PAGES = {
     "served": {"map": "/", "feature": f"/features/{FEATURE}", "layer": f"/layers/{LAYER}"},
     "static": {"map": "/index.html", "feature": f"/features/{FEATURE}.html", "layer": f"/layers/{LAYER}.html"},
 }
+# Timings Lighthouse reports without weighing them (the table gives the weighed ones).
+TIMING_AUDITS = {"interactive", "max-potential-fid", "first-meaningful-paint"}
 TIMINGS = {"largest-contentful-paint": "LCP", "total-blocking-time": "TBT", "first-contentful-paint": "FCP",
            "cumulative-layout-shift": "CLS"}
 
@@ -68,9 +70,12 @@ def summary(lhr: dict) -> dict:
         for ref in lhr["categories"][name]["auditRefs"]:
             audit = audits[ref["id"]]
             if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") in (
-                    "binary", "numeric", "metricSavings") and (name != "performance" or ref.get("group") != "metrics"):
-                failed[ref["id"]] = f"{audit['title']}" + (f" ({audit['displayValue']})" if audit.get("displayValue") else "")
-    opportunities = {}
+                    "binary", "numeric", "metricSavings") and (name != "performance" or not (
+                        ref.get("group") in ("metrics", "hidden") or ref["id"] in TIMING_AUDITS)):
+                failed[ref["id"]] = (name, f"{audit['title']}" + (f" ({audit['displayValue']})"
+                                                                    if audit.get("displayValue") else ""))
+    opportunities = {key: title for key, (name, title) in failed.items() if name == "performance"}
+    failed = {key: title for key, (name, title) in failed.items() if name != "performance"}
     for key, audit in audits.items():
         savings = (audit.get("details") or {}).get("overallSavingsMs") or 0
         wasted = (audit.get("details") or {}).get("overallSavingsBytes") or 0
@@ -156,8 +161,9 @@ def section(results: dict[tuple[str, str, str], list[dict]], rounds: int) -> lis
         opportunities = Counter(key for run in runs for key in run["opportunities"])
         titles = {**{k: v for run in runs for k, v in run["failed"].items()},
                   **{k: v for run in runs for k, v in run["opportunities"].items()}}
-        shortfalls = failed | opportunities  # an opportunity is often a failed audit too: counted once
-        items = [f"{titles[key]} [{count}/{len(runs)}]" for key, count in shortfalls.most_common(6)]
+        # The categories' failures first (they cost whole points), then performance's largest; each counted once.
+        items = [f"{titles[key]} [{count}/{len(runs)}]"
+                 for key, count in [*failed.most_common(), *opportunities.most_common(5)]]
         lines.append(f"- {target} {page} {preset}: " + ("; ".join(items) if items else "nothing"))
     return lines + [""]
 
@@ -177,7 +183,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--targets", default="served,static", help="served, static or both (comma-separated)")
     parser.add_argument("--no-write", action="store_true", help="print the section; leave RESULTS.md alone")
+    parser.add_argument("--reports", type=Path, help="summarise the JSON reports of an earlier run in this folder "
+                        "(named <site>-<page>-<preset>-r<round>.json) instead of measuring")
     args = parser.parse_args()
+    if args.reports:
+        results: dict[tuple[str, str, str], list[dict]] = {}
+        for report in sorted(args.reports.glob("*-r*.json"), key=lambda p: int(p.stem.rpartition("-r")[2])):
+            results.setdefault(tuple(report.stem.split("-")[:3]), []).append(
+                summary(json.loads(report.read_text(encoding="utf-8"))))
+        print("\n".join(section(results, max(len(runs) for runs in results.values()))))
+        return
     targets = args.targets.split(",")
     if set(targets) - set(PAGES):
         parser.error(f"targets are {', '.join(PAGES)}")
