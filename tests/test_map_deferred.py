@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browsing import PHONE, map_page, open_map, page_url  # noqa: F401 — map_page is a fixture
-from tests.conftest import LAYERS_DIR, LiveServer
+from tests.browsing import PHONE, choose_language, open_map, page_url
+from tests.conftest import LAYERS_DIR, REPO, LiveServer
 
 SCRIPT = re.compile(r"/cqatlas/(atlas(?:-deferred)?)\.[0-9a-f]{12}\.js$")
 # Words only the deferred parts use (element ids of their sections' templates, message keys), which minifying keeps.
@@ -54,7 +54,7 @@ def test_first_bundle_leaves_the_deferred_parts_out(built_site: Path) -> None:
     for part, mark in FIRST_MARKS.items():
         assert mark in first, f"{part} is not in the first bundle"
     # Leaflet ships once, in the first bundle (its version string and attribution link are in its source).
-    leaflet = json.loads((Path("node_modules") / "leaflet" / "package.json").read_text())["version"]
+    leaflet = json.loads((REPO / "node_modules" / "leaflet" / "package.json").read_text())["version"]
     assert '"' + leaflet + '"' in first and "leafletjs.com" in first
     assert "leafletjs.com" not in deferred and '"' + leaflet + '"' not in deferred
     assert len(deferred) < len(first) / 3  # the helpers both use are small
@@ -90,5 +90,16 @@ def test_deferred_bundle_comes_second_and_its_parts_work(mode: str, browser: Any
     # (Polled from here: the page's CSP refuses the eval a string wait_for_function would need.)
     expect(page.locator("#cq-download-links a").first).to_be_attached()
     expect(page.locator("#cq-embed-code")).to_have_value(re.compile("feature=liangjiang-new-area"))
+    # Both bundles take data from the same data scripts: another language's messages, loaded by the first bundle
+    # once the deferred one runs, reach the first (its title) and the deferred parts (the search's status).
+    if page.locator("#cq-panel").is_hidden():  # a result chosen on a phone closes the panel over the map
+        page.click("#cq-panel-toggle")
+    choose_language(page, "zh")
+    zh = json.loads((REPO / "geo" / "data" / "messages" / "zh.json").read_text(encoding="utf-8"))
+    expect(page.locator("#cq-routes-heading")).to_have_text(zh["routes.heading"])
+    # (Typed by script: on a phone the language menu closes the panel, and what is typed matters here, not how.)
+    page.locator("#cq-search-input").evaluate("input => { input.value = 'zzzz-nothing';"
+                                              " input.dispatchEvent(new Event('input')); }")
+    expect(page.locator("#cq-search-status")).to_have_text(zh["search.none"].replace("{query}", "zzzz-nothing"))
     watch.check()
     page.context.close()
