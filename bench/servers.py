@@ -35,11 +35,13 @@ def loadavg() -> str:
 
 
 @contextmanager
-def process(args: list[str], port: int, env: dict[str, str] | None = None, cwd: Path = REPO) -> Iterator[str]:
-    """Run a server until it accepts connections on ``port``; yields its base URL and stops it afterwards."""
+def process(args: list[str], port: int, env: dict[str, str] | None = None, cwd: Path = REPO,
+            startup: float = 300) -> Iterator[str]:
+    """Run a server until it accepts connections on ``port`` (within ``startup`` seconds); yields its base URL and
+    stops it afterwards."""
     log = (WORK / f"server-{port}.log").open("wb")
     proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300  # building the atlas first takes minutes on a loaded machine
+    deadline = time.monotonic() + startup  # building the atlas first takes minutes on a loaded machine
     try:
         while True:
             try:

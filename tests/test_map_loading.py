@@ -1,5 +1,5 @@
-"""What the map page loads before its first drawing: one script and its styles, and nothing for the parts of the
-panel nobody has opened yet (Chart.js, the route comparisons, the city card's figures); each arrives when its part is
+"""What the map page loads before its first drawing: its script (and the deferred one with the parts the drawing
+does without, see test_map_deferred.py) and its styles, and nothing for the parts of the panel nobody has opened yet (Chart.js, the route comparisons, the city card's figures); each arrives when its part is
 first shown."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def scripts(urls: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", ["served", "static"])
-def test_closed_panel_loads_one_script_and_charts_come_with_the_routes(mode: str, browser: Any,
+def test_closed_panel_loads_the_bundles_only_and_charts_come_with_the_routes(mode: str, browser: Any,
                                                                        live_server: LiveServer,
                                                                        built_site: Path) -> None:
     # On a phone the panel starts closed: none of its sections is shown, so none may cost the first drawing.
@@ -31,7 +31,8 @@ def test_closed_panel_loads_one_script_and_charts_come_with_the_routes(mode: str
     page.wait_for_selector(".leaflet-overlay-pane path.cq-feature")
     page.wait_for_timeout(500)  # anything started by the first drawing has asked by now
     loaded = list(watch.requested)
-    assert len(scripts(loaded)) == 1 and "/cqatlas/atlas." in scripts(loaded)[0], scripts(loaded)
+    assert len(scripts(loaded)) == 2 and "/cqatlas/atlas." in scripts(loaded)[0], scripts(loaded)
+    assert "/cqatlas/atlas-deferred." in scripts(loaded)[1], scripts(loaded)
     styles = [url for url in loaded if url.endswith(".css") and "/cqatlas/fonts." not in url]  # fonts: after drawing
     assert len(styles) == 2 and "/leaflet/dist/leaflet.css" in styles[0] and "/cqatlas/atlas." in styles[1], styles
     # The fonts: the atlas's own small cut, never a font package's stylesheet of a hundred faces.

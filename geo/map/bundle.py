@@ -1,9 +1,13 @@
-"""The map page's one script and one stylesheet, bundled and minified by esbuild (an npm devDependency).
+"""The map page's scripts and stylesheet, bundled and minified by esbuild (an npm devDependency).
 
 The readable sources stay in ``geo/map/static/cqatlas``: ES modules that import what they share (and Leaflet, from npm),
 starting from ``bundle.js``, which lists the page's parts in the order they start; ``bundle.css`` lists the styles in
-order. The script is one IIFE (no ``type="module"``: a module script does not run from a page opened from disk). A page
-loads two files instead of one per source, and nothing it does not need before the first drawing. The bundles
+order. Each script is one IIFE (no ``type="module"``: a module script does not run from a page opened from disk, so
+esbuild's code splitting, which needs modules, is out). What the first drawing does not need — search, route
+comparison, city card, table, downloads, embed — is a second IIFE from ``bundle-deferred.js``, loaded once the
+features are drawn (core.js). It uses the first bundle's Leaflet (the global ``L`` Leaflet sets itself: ``leaflet``
+is aliased to ``leaflet-global.js`` there); the few small helpers both import are in both. A page loads three files
+instead of one per source, and nothing it does not need before the first drawing. The bundles
 are made when a page is rendered (``geo build``, or when the server publishes the atlas) and kept under
 ``node_modules/.cache/cqatlas``; their names carry a hash of their content, so a browser never keeps a stale copy,
 and the same sources give the same bytes.
@@ -22,7 +26,10 @@ from pathlib import Path
 from geo.data.text_search import RULES_FILE as SEARCH_RULES  # imported by the script (textsearch.js)
 from geo.map.sources import ESBUILD, STATIC_DIR, AssetsMissing, write_atomically
 
-ENTRIES = {"js": STATIC_DIR / "cqatlas" / "bundle.js", "css": STATIC_DIR / "cqatlas" / "bundle.css"}
+ENTRIES = {"js": STATIC_DIR / "cqatlas" / "bundle.js", "css": STATIC_DIR / "cqatlas" / "bundle.css",
+           "deferred": STATIC_DIR / "cqatlas" / "bundle-deferred.js"}
+# The deferred bundle's Leaflet: the first bundle's, never a second copy.
+LEAFLET_GLOBAL = STATIC_DIR / "cqatlas" / "leaflet-global.js"
 # What the bundle must still run on: browsers of the last few years (Leaflet's own floor is lower).
 TARGET = "es2017,chrome80,firefox78,safari13"
 
@@ -34,6 +41,7 @@ class Bundles:
     script: str
     stylesheet: str
     files: dict[str, Path]
+    deferred: str | None = None  # the script loaded after the first drawing (the map page's; None for others)
 
 
 def _inputs(node_modules: Path, folder: Path = STATIC_DIR / "cqatlas") -> list[Path]:
@@ -50,12 +58,14 @@ def _sources_digest(inputs: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _esbuild(node_modules: Path, entry: Path, extension: str) -> bytes:
+def _esbuild(node_modules: Path, entry: Path, extension: str, deferred: bool = False) -> bytes:
     command = [str(node_modules / ESBUILD), str(entry), "--bundle", "--minify", "--charset=utf8",
                f"--target={TARGET}", "--log-level=warning"]
     if extension == "js":
         # ES modules are strict mode; the one classic script they become says so for itself (esbuild does not).
         command += ["--format=iife", '--banner:js="use strict";']
+    if deferred:
+        command.append(f"--alias:leaflet={LEAFLET_GLOBAL}")
     # NODE_PATH: the bundle's npm imports (Leaflet) come from this node_modules, wherever the sources are.
     result = subprocess.run(command, capture_output=True, check=False, env={**os.environ, "NODE_PATH": str(node_modules)})
     if result.returncode != 0:
@@ -84,25 +94,26 @@ def named_bundles(node_modules: Path, stem: str, entries: dict[str, Path]) -> Bu
 def _bundles(node_modules: Path, stem: str, entries: tuple[tuple[str, Path], ...],
              stamps: tuple[tuple[Path, int, int], ...]) -> Bundles:
     cache = node_modules / ".cache" / "cqatlas" / _sources_digest([path for path, _, _ in stamps])[:16]
-    files: dict[str, Path] = {}
-    for extension, entry in entries:
-        done = cache / f"{stem}.{extension}.name"
+    names: dict[str, str] = {}  # "js", "css", "deferred" -> asset name
+    for kind, entry in entries:
+        extension = entry.suffix.lstrip(".")
+        named = stem if kind in ("js", "css") else f"{stem}-{kind}"  # atlas.<hash>.js, atlas-deferred.<hash>.js
+        done = cache / f"{named}.{extension}.name"
         if not done.is_file():
-            content = _esbuild(node_modules, entry, extension)
-            name = f"cqatlas/{stem}.{hashlib.sha256(content).hexdigest()[:12]}.{extension}"
+            content = _esbuild(node_modules, entry, extension, deferred=kind == "deferred")
+            name = f"cqatlas/{named}.{hashlib.sha256(content).hexdigest()[:12]}.{extension}"
             cache.mkdir(parents=True, exist_ok=True)
             write_atomically(cache / name.rpartition("/")[2], content)
             write_atomically(done, name.encode())  # last: a bundle is known only once its file is complete
-        name = done.read_text(encoding="utf-8")
-        files[name] = cache / name.rpartition("/")[2]
-    script, stylesheet = sorted(files, key=lambda name: not name.endswith(".js"))
-    return Bundles(script=script, stylesheet=stylesheet, files=files)
+        names[kind] = done.read_text(encoding="utf-8")
+    files = {name: cache / name.rpartition("/")[2] for name in names.values()}
+    return Bundles(script=names["js"], stylesheet=names["css"], files=files, deferred=names.get("deferred"))
 
 
 # The bundles, and the fonts cut for the page (see geo.map.fonts): all named by their content's hash.
 # The export's bundle and fonts (geo.map.export_assets) load only when a reader asks for a PNG or PDF.
-_BUNDLE_NAME = re.compile(r"cqatlas/((?:atlas|pages|export)\.[0-9a-f]{12}\.(js|css)|fonts\.[0-9a-f]{12}\.css"
-                          r"|fonts/[0-9a-f]{12}\.(?:woff2|js))")
+_BUNDLE_NAME = re.compile(r"cqatlas/((?:atlas(?:-deferred)?|pages|export)\.[0-9a-f]{12}\.(js|css)"
+                          r"|fonts\.[0-9a-f]{12}\.css|fonts/[0-9a-f]{12}\.(?:woff2|js))")
 
 
 def is_hashed_asset(name: str) -> bool:

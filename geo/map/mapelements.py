@@ -47,6 +47,9 @@ class AtlasPage(Figure):
     def __init__(self, title: str, lang: str, direction: str = "ltr", description: str = "",
                  json_ld: Markup | None = None):
         super().__init__(title=title)
+        # The encoding is declared first thing in page.html (a static host may send no charset, and browsers look
+        # only at the first 1024 bytes); folium's own declaration would come after the previews' text.
+        del self.header._children["meta_http"]
         self.lang, self.direction = lang, direction
         # For previews and search engines: a summary, and schema.org data (a JSON block: data, never run).
         self.description, self.json_ld = description, json_ld

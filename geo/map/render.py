@@ -194,8 +194,10 @@ def render_map(
     # Print and export: its script and each language's font load only when a reader asks for a PNG or PDF.
     exports = export_assets(node_modules, code_points)
     config["fonts"] = f"{asset_base}{fonts.stylesheet}"
+    bundles = map_bundles(node_modules)
     # Loaded by the sections that chart (routes, the city card) when they are first shown, not with the page.
     config["scripts"] = {"chart": f"{asset_base}chart.js/dist/chart.umd.min.js",
+                         "deferred": f"{asset_base}{bundles.deferred}",  # the parts the first drawing does without
                          "cluster": f"{asset_base}{CLUSTER_SCRIPT}",  # loaded only where a layer clusters
                          "tiles": f"{asset_base}{TILES_SCRIPT}",  # loaded only when a tiled layer is on
                          "catalogs": {code: data_scripts[catalog_script_name(code)] for code in LANGUAGES
@@ -205,7 +207,7 @@ def render_map(
                                     "fonts": {code: f"{asset_base}{name}" for code, name in exports.fonts.items()}}}
     config["version"] = {"version": DATA_VERSION, "released": DATA_RELEASED}
     fmap = AtlasMap(
-        page, asset_base, map_bundles(node_modules), messages, config=config, base=base, data=data,
+        page, asset_base, bundles, messages, config=config, base=base, data=data,
         location=[29.56, 106.55], zoom_start=9, prefer_canvas=feature_count > CANVAS_ABOVE_FEATURES,
         zoom_control="topright", control_scale=True,
     )

@@ -17,6 +17,7 @@ from geo.data.i18n import LANGUAGES, RIGHT_TO_LEFT, group_key, layer_text, trans
 from geo.data.registry import DATA_LICENSE, DATA_RELEASED, DATA_VERSION
 from geo.map.bundle import Bundles, named_bundles
 from geo.map.mapelements import json_block
+from geo.map.sources import FAVICON
 from geo.pages.cite import Citable, citation_blocks, json_ld
 from geo.pages.facts import feature_facts
 from geo.pages.figure_text import format_number
@@ -79,7 +80,7 @@ def _base_page(site: Site, language: str, title: str, description: str, href, ci
     return {
         "lang": language, "dir": "rtl" if language in RIGHT_TO_LEFT else "ltr", "title": title,
         "description": description, "canonical": links.absolute(href(language)), "alternates": alternates,
-        "og_locale": OG_LOCALES[language], "fonts": links.asset(site.fonts_stylesheet),
+        "og_locale": OG_LOCALES[language], "fonts": links.asset(site.fonts_stylesheet), "favicon": links.asset(FAVICON),
         "stylesheets": [*stylesheets, links.asset(site.bundles.stylesheet)],
         # Data scripts hand their data to CQAtlas.receive, which the bundle defines: they come after it.
         "scripts": [*scripts, links.asset(site.bundles.script), *data_scripts],

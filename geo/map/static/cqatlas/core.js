@@ -266,22 +266,38 @@ export function startAtlas(sections) {
 
 function start(sections) {
   var config = readJson("cq-atlas-config");
+  var deferred = deferredParts(config);
   var clusters = config.layers.some(function (spec) { return spec.cluster; });
   // The clustering script is part of no bundle: only an atlas with thousands of points loads it. It extends the
   // Leaflet this bundle holds through the global L, which Leaflet sets itself.
-  (clusters ? loadScript(config.scripts.cluster) : Promise.resolve()).then(function () { run(config, sections); });
+  (clusters ? loadScript(config.scripts.cluster) : Promise.resolve()).then(function () { run(config, sections, deferred); });
 }
 
-function run(config, sections) {
+/* The parts in the deferred bundle (bundle-deferred.js), which names them when it runs. Asked for before the drawing,
+   so it arrives while the features are drawn (and the page's load waits for it); its parts start once it has run
+   and the first parts have started. A bundle that cannot load leaves the page working without them. */
+function deferredParts(config) {
+  return new Promise(function (resolve) {
+    window.CQAtlas.deferred = resolve;
+    function none() { resolve([]); }  // a bundle that ran has named its parts already: this changes nothing then
+    loadScript(config.scripts.deferred).then(none, none);
+  });
+}
+
+function run(config, sections, deferred) {
   var app = createApp(config, readJson("cq-atlas-data"), readJson("cq-atlas-base"));
   // The features are drawn first; the base map and the panel's sections start once the browser has painted them
-  // (the next animation frame comes before that paint, a task queued from it after).
+  // (the next animation frame comes before that paint, a task queued from it after), then the deferred parts. The
+  // page is ready (a shared link applied: permalink.js) once every part has started.
   window.requestAnimationFrame(function () {
     window.setTimeout(function () {
       sections.forEach(function (init) { init(app); });
-      app.emit("ready", app);
-      window.cqAtlas = app;  // handles for scripted checks of the page
-      window.cqAtlasMap = app.map;
+      deferred.then(function (parts) {
+        parts.forEach(function (init) { init(app); });
+        app.emit("ready", app);
+        window.cqAtlas = app;  // handles for scripted checks of the page
+        window.cqAtlasMap = app.map;
+      });
     }, 0);
   });
 }

@@ -1,8 +1,13 @@
 /* What a part of the page needs only once it is used, loaded then: scripts that are part of no bundle (Chart.js, the
    clustering plugin), data in scripts of its own, and the start of a section when it is first shown. */
 
+/* Both bundles hold a copy of this module (bundle-deferred.js cannot reach into the first one): what must be one
+   for the page — scripts asked for, data received — lives on the page's one global, made by whichever runs first. */
+var shared = window.CQAtlas = window.CQAtlas || {scripts: {}, received: {}};
+shared.receive = shared.receive || function (name, data) { shared.received[name] = data; };
+
 /* A script loaded on demand, once. The promise settles when it has run (or failed to load). */
-var scripts = {};
+var scripts = shared.scripts;
 export function loadScript(src) {
   if (!scripts[src]) {
     scripts[src] = new Promise(function (resolve, reject) {
@@ -17,10 +22,9 @@ export function loadScript(src) {
 }
 
 /* Data a section needs only once it is used comes in a script of its own, /data/<name>.<hash>.js (a script loads
-   from disk too, where fetch cannot): it hands its data to CQAtlas.receive (templates/data.js). That one function
-   is the page's only global of its own: a script loaded after the bundle can reach nothing else inside it. */
-var received = {};
-window.CQAtlas = {receive: function (name, data) { received[name] = data; }};
+   from disk too, where fetch cannot): it hands its data to CQAtlas.receive (templates/data.js). CQAtlas is the
+   page's only global of its own: a script loaded after the bundle can reach nothing else inside it. */
+var received = shared.received;
 
 export function loadData(src, name) {
   return loadScript(src).then(function () { return received[name]; });
