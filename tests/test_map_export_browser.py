@@ -151,7 +151,9 @@ def test_printed_map_has_title_legend_of_layers_on_version_and_link(browser: Any
     page = watch.page
     page.wait_for_function("() => !!(document.querySelector('link[media=print]') || {}).sheet")  # the print stylesheet in
     link = page.evaluate("window.location.href")
-    text = _words(pypdf.PdfReader(io.BytesIO(page.pdf(print_background=True))).pages[0].extract_text())
+    # All the sheets printed: where the legend is long, the version and link go on to a second page.
+    printed = pypdf.PdfReader(io.BytesIO(page.pdf(print_background=True))).pages
+    text = _words(" ".join(sheet.extract_text() for sheet in printed))
     assert words["app.title"] in text
     for layer_id in LAYERS_BY_ID:
         assert (words[f"layer.{layer_id}.title"] in text) == (layer_id in ON), layer_id
