@@ -25,6 +25,18 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 
+# pytest-xdist (``--dist loadfile``) hands the test files out in collection order: the longest (measured with
+# --durations=0) go first, so that none of them starts while the other processes are nearly done and holds up the end.
+LONGEST_FILES_FIRST = ("test_build_kill.py", "test_build_output.py", "test_browser.py", "test_serving.py",
+                       "test_reference_geometry.py", "test_routes_in_languages.py", "test_reload.py",
+                       "test_map_clusters.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort: the rest keep their order
+
+
 @pytest.fixture(scope="session")
 def atlas() -> Atlas:
     return load_atlas(LAYERS_DIR)
