@@ -17,19 +17,30 @@ from tests.conftest import LAYERS_DIR, REPO, edit_feature
 
 # Where a build is killed: points of its own writing order (``geo.publish.build``: the layer files, the map's data,
 # the feature and layer pages, the release folder, then the swap), seen from outside as what has appeared in its
-# staging folder; the last is after the swap, while the previous build is being removed.
+# staging folder; then the first change to OUT itself (the swap: a replacement that is not one atomic step is
+# caught in the middle), and after the swap, while the previous build is being removed.
 KILL_POINTS = ("layers", "assets/data", "features", "release")
-AFTER_SWAP = "after the swap"
+AT_THE_SWAP, AFTER_SWAP = "at the swap", "after the swap"
 
 
 def leftovers(parent: Path, *expected: str) -> list[str]:
     return sorted(path.name for path in parent.iterdir() if path.name not in expected)
 
 
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at this path and when its entries last changed (None: nothing there)."""
+    try:
+        status = folder.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns
+
+
 def build_killed_at(point: str, layers: Path, site: Path) -> bool:
     """Start a build of ``layers`` into ``site`` and kill -9 it at ``point``; True if it was still running then."""
     parent = site.parent
     earlier = set(parent.iterdir())  # leftovers of the previous kill do not count
+    out_before = _identity(site)
     process = subprocess.Popen([*CLI, "build", "--layers", str(layers), "--out", str(site)], cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = None
@@ -37,9 +48,11 @@ def build_killed_at(point: str, layers: Path, site: Path) -> bool:
         if staging is None:
             staging = next((p for p in set(parent.iterdir()) - earlier if p.name.startswith(f".{site.name}.staging-")),
                            None)
+        elif point == AT_THE_SWAP and _identity(site) != out_before:
+            break
         elif point == AFTER_SWAP and not staging.exists():  # exchanged with OUT, then renamed aside for removal
             break
-        elif point != AFTER_SWAP and (staging / point).exists():
+        elif point in KILL_POINTS and (staging / point).exists():
             break
         time.sleep(0.002)
     running = process.poll() is None
@@ -61,15 +74,15 @@ def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Pa
     assert expected["old"] != expected["new"]
 
     state, outcomes = expected["old"], []
-    for point in (*KILL_POINTS, AFTER_SWAP):
+    for point in (*KILL_POINTS, AT_THE_SWAP, AFTER_SWAP):
         name = "old" if state == expected["new"] else "new"  # always the other one, so a finished build shows
         running = build_killed_at(point, versions[name], site)
-        assert running or point == AFTER_SWAP, f"the build ended before it reached {point}"
+        assert running or point in (AT_THE_SWAP, AFTER_SWAP), f"the build ended before it reached {point}"
         state = snapshot(site)
         assert state in (expected["old"], expected["new"]), f"killed at {point}: OUT is half-written"
         outcomes.append((point, "replaced" if state == expected[name] else "kept"))
-    # Killed while writing, the build left the previous OUT; killed after the swap, OUT is the new one.
-    assert outcomes == [*((point, "kept") for point in KILL_POINTS), (AFTER_SWAP, "replaced")]
+    # Killed while writing, the build left the previous OUT; killed at or after the (atomic) swap, OUT is the new one.
+    assert outcomes == [*((point, "kept") for point in KILL_POINTS), (AT_THE_SWAP, "replaced"), (AFTER_SWAP, "replaced")]
     result = run_cli("build", "--layers", str(versions["new"]), "--out", str(site), timeout=600)
     assert result.returncode == 0, result.stderr
     assert snapshot(site) == expected["new"]
