@@ -24,12 +24,15 @@ validate: install
 derive: install $(VENV)/.test-installed
 	$(PY) -m geo derive
 
-# Two processes (the machine's cores); each test file stays on one of them, so the fixtures a file shares (the reference
-# datasets, a module's server) are built once. Each process has its own session app, server, built site and Chromium.
+# Four processes on two cores: much of the suite waits (on browsers, servers, builds in subprocesses), so two more keep
+# the cores busy. Each test file stays on one process, so the fixtures a file shares (the reference datasets, a module's
+# server) are made once; each process has its own session app, server and Chromium, the built site and release folder
+# are made once per run (tests/conftest.py). TEST_WORKERS=2 on a machine short of memory.
+TEST_WORKERS ?= 4
 test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium nginx
 	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The map page's scripts (ES modules), checked by ESLint (pinned in package.json, settings in eslint.config.js).
 lint: node_modules/.installed

@@ -15,6 +15,7 @@ import uvicorn
 from geo.map.sources import default_node_modules
 from geo.data.atlas import Atlas, load_atlas
 from geo.publish.build import build
+from geo.publish.output import locked
 from web.app import create_app
 from web.settings import Settings
 
@@ -22,6 +23,18 @@ REPO = Path(__file__).resolve().parent.parent
 LAYERS_DIR = REPO / "layers"
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
+
+
+# pytest-xdist (``--dist loadfile``) hands the test files out in collection order: the longest (measured with
+# --durations=0) go first, so that none of them starts while the other processes are nearly done and holds up the end.
+LONGEST_FILES_FIRST = ("test_build_kill.py", "test_build_output.py", "test_browser.py", "test_serving.py",
+                       "test_reference_geometry.py", "test_routes_in_languages.py", "test_reload.py",
+                       "test_map_clusters.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort: the rest keep their order
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +86,29 @@ def client(app: Any) -> Iterator[Any]:
         yield test_client
 
 
+def made_once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """``make(folder)`` run once for the whole run, whichever test process (pytest-xdist worker) asks first; the
+    others wait for it and share the result. Only for what tests read and never change (full builds take a minute
+    of CPU; made once per process they would cost one per worker)."""
+    base = tmp_path_factory.getbasetemp()
+    run_dir = base.parent if base.name.startswith("popen-gw") else base  # xdist: the run's folder above the workers'
+    folder, made, lock = run_dir / name, run_dir / f"{name}.made", run_dir / f"{name}.lock"
+    lock.mkdir(exist_ok=True)
+    with locked(lock):  # the kernel's lock: released if a worker dies while making it
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # an attempt that failed part-way
+            folder.mkdir()
+            made.write_text(str(make(folder).relative_to(folder)), encoding="utf-8")
+    return folder / made.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "out"
-    build(LAYERS_DIR, out, default_node_modules())
-    return out
+    """``build`` of the real layers, made once per run (tests only read it)."""
+    def make(folder: Path) -> Path:
+        build(LAYERS_DIR, folder / "out", default_node_modules())
+        return folder / "out"
+    return made_once_per_run(tmp_path_factory, "built-site", make)
 
 
 class LiveServer:
@@ -188,11 +219,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The release folder ``cqatlas release`` writes from the real layers, made once by the real command."""
+    """The release folder ``cqatlas release`` writes from the real layers, made once per run by the real command."""
     from tests.cli_helpers import run_cli
 
-    out = tmp_path_factory.mktemp("release")
-    result = run_cli("release", "--layers", str(LAYERS_DIR), "--out", str(out), timeout=600)
-    assert result.returncode == 0, result.stderr
-    (folder,) = out.iterdir()
-    return folder
+    def make(out: Path) -> Path:
+        result = run_cli("release", "--layers", str(LAYERS_DIR), "--out", str(out), timeout=600)
+        assert result.returncode == 0, result.stderr
+        (folder,) = out.iterdir()
+        return folder
+    return made_once_per_run(tmp_path_factory, "release", make)

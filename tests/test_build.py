@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +63,9 @@ def test_atlas_collection_tags_each_feature_with_its_layer(built_site: Path, atl
     assert {f["properties"]["layer"] for f in data["features"]} == {spec.id for spec in LAYERS}
 
 
-def test_failed_build_leaves_previous_output_untouched(tmp_path: Path, layers_copy: Path) -> None:
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path, layers_copy: Path, built_site: Path) -> None:
     out = tmp_path / "out"
-    build(layers_copy, out, default_node_modules())
+    shutil.copytree(built_site, out)  # a previous build of the same layers (marked as the build's own)
     before = snapshot(out)
     edit_feature(layers_copy, "bonded_zones", lambda f: f["properties"].pop("sources"))
     with pytest.raises(AtlasInvalid):
@@ -73,9 +74,9 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path, layers_co
     assert sorted(p.name for p in tmp_path.iterdir()) == ["layers", "out"], "no staging folder left behind"
 
 
-def test_build_without_front_end_packages_fails_cleanly(tmp_path: Path) -> None:
+def test_build_without_front_end_packages_fails_cleanly(tmp_path: Path, built_site: Path) -> None:
     out = tmp_path / "out"
-    build(LAYERS_DIR, out, default_node_modules())
+    shutil.copytree(built_site, out)  # a previous build
     before = snapshot(out)
     with pytest.raises(AssetsMissing):
         build(LAYERS_DIR, out, tmp_path / "no_node_modules")

