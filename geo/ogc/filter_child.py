@@ -47,6 +47,9 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash here is expected, not worth a core file
     import cql2
 
+    # Ready: the parent's time budget is for parsing, not for starting Python and importing cql2 on a busy machine.
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
     for line in sys.stdin:
         request = json.loads(line)
         sys.stdout.write(json.dumps(_parse(cql2, request["text"], request["lang"])) + "\n")

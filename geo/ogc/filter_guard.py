@@ -32,6 +32,7 @@ MAX_PREFIX_RUN = 3  # NOT NOT x, - -1: more in a row is never meant
 MAX_ARITHMETIC = 20  # + - * / % ^ div operators in one filter (the parser's cost grows steeply with the chain)
 
 PARSE_SECONDS = 2.0  # a real filter parses in milliseconds
+START_SECONDS = 30.0  # a parser process's start: Python and cql2 imported
 PARSE_MEMORY = 256 * 1024 * 1024  # address space of the parser's process (it needs about 20 MB)
 PARSERS = 2  # parser processes per server worker; more filters at once wait for one
 WAIT_SECONDS = 10.0
@@ -109,19 +110,25 @@ class _Parser:
     def __init__(self) -> None:
         self.process = subprocess.Popen([sys.executable, "-I", str(_CHILD), str(PARSE_MEMORY)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.ready = False
 
     def parse(self, text: str, lang: str) -> dict[str, Any] | None:
         try:
             assert self.process.stdin is not None and self.process.stdout is not None
+            if not self.ready:
+                # Starting takes a moment, and much longer on a loaded machine: not counted in the parse budget.
+                if self._read_line(self.process.stdout.fileno(), START_SECONDS) != b"ready\n":
+                    return None
+                self.ready = True
             self.process.stdin.write(json.dumps({"text": text, "lang": lang}).encode() + b"\n")
             self.process.stdin.flush()
-            answer = self._read_line(self.process.stdout.fileno())
+            answer = self._read_line(self.process.stdout.fileno(), PARSE_SECONDS)
             return json.loads(answer) if answer is not None else None
         except (OSError, ValueError):
             return None
 
-    def _read_line(self, fd: int) -> bytes | None:
-        deadline = time.monotonic() + PARSE_SECONDS
+    def _read_line(self, fd: int, seconds: float) -> bytes | None:
+        deadline = time.monotonic() + seconds
         received = b""
         while not received.endswith(b"\n"):
             remaining = deadline - time.monotonic()
