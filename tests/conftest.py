@@ -14,7 +14,6 @@ import uvicorn
 
 from geo.map.sources import default_node_modules
 from geo.data.atlas import Atlas, load_atlas
-from geo.publish.build import build
 from geo.publish.output import locked
 from web.app import create_app
 from web.settings import Settings
@@ -104,9 +103,13 @@ def made_once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``build`` of the real layers, made once per run (tests only read it)."""
+    """``cqatlas build`` of the real layers, made once per run (tests only read it). In a process of its own, as a
+    user runs it: whatever test first asks for it, nothing that test process holds can reach into the build."""
+    from tests.cli_helpers import run_cli
+
     def make(folder: Path) -> Path:
-        build(LAYERS_DIR, folder / "out", default_node_modules())
+        result = run_cli("build", "--layers", str(LAYERS_DIR), "--out", str(folder / "out"), timeout=600)
+        assert result.returncode == 0, result.stderr
         return folder / "out"
     return made_once_per_run(tmp_path_factory, "built-site", make)
 

@@ -126,7 +126,8 @@ _TEXT_FILTERS = st.recursive(_CORES, lambda inner: st.one_of(
     max_leaves=40)
 _CHAINS = st.builds(lambda prefix, count, core: prefix * count + core,
                     st.sampled_from(["NOT ", "-", "- ", "+", "(", "NOT(", "1+", "1 +", "length_km = 1 AND "]),
-                    st.integers(0, 6000), _CORES)
+                    # Up to about 50 kB once URL-encoded: httpx refuses to send a query over 64 KiB.
+                    st.integers(0, 2500), _CORES)
 _TOKEN_SOUP = st.lists(st.sampled_from(["NOT", "AND", "OR", "(", ")", "-", "+", "=", "1", "length_km", "'a'", ",",
                                         "IN", "BETWEEN", "LIKE", "IS", "NULL", "POINT", "CASEI", "[", "]"]),
                        max_size=600).map(" ".join)
@@ -138,7 +139,8 @@ _TOKEN_SOUP = st.lists(st.sampled_from(["NOT", "AND", "OR", "(", ")", "-", "+", 
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_generated_deep_and_long_filters_are_answered(served: ServerProcess, case: tuple[str, str]) -> None:
     response = _ask(served, *case)
-    assert response.status_code in (200, 400), response.text[:200]
+    # 414: the server's own limit on a request line, answered before any parsing.
+    assert response.status_code in (200, 400, 414), response.text[:200]
     if response.status_code == 400:
         assert set(response.json()) == {"code", "description"}
 

@@ -247,8 +247,11 @@ def test_static_copy_offers_whole_layers_and_says_so(browser: Any, built_site: P
         page.wait_for_timeout(300)
         assert page.locator("#cq-download-static").is_visible()
         hrefs = page.locator("#cq-download-links a").evaluate_all("links => links.map(a => a.href)")
-        assert len(hrefs) == 2
-        for href in hrefs:
+        # Each layer on, whole, in every format of the release (tests/test_static_downloads.py reads them all).
+        assert len(hrefs) == 2 * 5
+        geojson = [href for href in hrefs if href.endswith(".geojson")]
+        assert len(geojson) == 2
+        for href in geojson:
             path = Path(urlsplit(href).path)
             layer = path.stem
             body = json.loads(path.read_text(encoding="utf-8"))
