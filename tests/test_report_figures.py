@@ -8,6 +8,7 @@ line each comes from), and its reference list in report_references.tsv — never
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,39 @@ def test_csv_and_kml_write_non_scalar_figures_as_compact_json(client: TestClient
     row = frame[frame[id_column] == "chongqing-xinjiang-europe-railway"].iloc[0]
     assert row["transit_days"] == '{"min":15,"max":20}'
     assert json.loads(row["network_trips_by_year"]) == {"series": {"2016": 1702, "2023": 17000}}
+
+
+def _report_text() -> list[str] | None:
+    """The report itself (Persian), from CQATLAS_REPORT or a shared seeds folder beside the checkout."""
+    named = os.environ.get("CQATLAS_REPORT")
+    candidates = [Path(named)] if named else [p for parent in REPO.parents
+                                              for p in sorted((parent / "shared" / "seeds").glob("001_*.txt"))]
+    for path in candidates:
+        if path.is_file():
+            return path.read_text(encoding="utf-8").splitlines()
+    return None
+
+
+# Plan targets and facts pinned to the words around their number in the report: (feature, property, line, words).
+PINNED_IN_REPORT = [
+    ("chongqing-municipality", "auto_parts_revenue_target_bn_cny", 1372, "درآمد عملیاتی {} میلیـارد یوان"),
+    ("chongqing-municipality", "auto_parts_new_firms_target_count", 1374, "رسیـد و {} شـرکت"),
+    ("chongqing-municipality", "auto_parts_exports_target_bn_cny", 1378, "بـه {} میلیـارد یـوان"),
+    ("chongqing-municipality", "advanced_materials_output_target_tn_cny", 1422, "به  {} تریــلیون یــوان"),
+    ("chongqing-municipality", "hydrogen_testing_centre_investment_mn_cny", 1337, "سـرمایهگذاری {}"),
+    ("chongqing-municipality", "hydrogen_testing_centre_site_ha", 1339, "بیـش از {} هکتـار"),
+    ("chongqing-municipality", "fuel_cell_logistics_vehicles_target_count", 1347, "بدینترتیب {} دسـتگاه"),
+]
+PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+
+
+@pytest.mark.parametrize(("feature_id", "name", "line", "words"), PINNED_IN_REPORT, ids=[p[1] for p in PINNED_IN_REPORT])
+def test_new_figure_is_the_number_the_report_writes(published: dict[str, dict[str, Any]], feature_id: str, name: str,
+                                                    line: int, words: str) -> None:
+    report = _report_text()
+    if report is None:
+        pytest.skip("the report's text is not on this machine (set CQATLAS_REPORT)")
+    value = published[feature_id]["properties"][name]
+    number = value["value"] if isinstance(value, dict) else value
+    text = report[line - 1].translate(PERSIAN_DIGITS)
+    assert words.format(f"{number:g}") in text, f"{feature_id}.{name}={number}: report line {line} reads {text!r}"
