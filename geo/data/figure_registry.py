@@ -90,6 +90,7 @@ DOCUMENTED_FIGURES: dict[str, tuple[str, str]] = {
     "hydrogen_testing_centre_investment_mn_cny": ("National hydrogen power quality inspection and testing centre, investment", "million CNY"),
     "hydrogen_testing_centre_site_ha": ("National hydrogen power quality inspection and testing centre, site area", "ha"),
     "fuel_cell_logistics_vehicles_target_count": ("Fuel-cell logistics vehicles in service, target", "vehicles"),
+    "featured_sme_clusters_count": ("Featured industrial clusters of small and medium-sized enterprises", "clusters"),
     "provinces_and_municipalities_count": ("Provinces and municipalities", "provinces and municipalities"),
     "share_of_china_area_pct": ("Share of China's area", "% of China"),
     "share_of_china_population_pct": ("Share of China's population", "% of China"),
