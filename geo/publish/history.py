@@ -7,7 +7,7 @@ of main; ``git log --first-parent -- 'layers/*.geojson'`` and the commits that s
 - 1.1.0 — the last change to the layers before 1.1.1 was made;
 - 1.1.1 — the commit that made 1.1.1;
 - 1.2.0 — the last change to the layers of 1.2.0 (a figure note reworded after the release was cut);
-- 1.3.0 — the change that brought the layers of 1.3.0 onto main.
+- 1.3.0 — the last change to the layers of 1.3.0.
 
 A version's layers are read with ``git show <commit>:layers/<file>`` when compared, so nothing is copied.
 """
@@ -26,7 +26,7 @@ VERSION_COMMITS: dict[str, str] = {
     "1.1.0": "43d856cc22106e44ee518c32c03d031dfb3d7fb7",
     "1.1.1": "e85974ee7250c40b15a86dff06b3b46444125ca3",
     "1.2.0": "056228770409349e31613cdc5b2576d8fa62c9e5",
-    "1.3.0": "cb063ae12a73f8717e3562026c1783162c7e2ac1",
+    "1.3.0": "9f2c4bc98bf340bebc5aefd84105224f8d75d819",
 }
 
 
