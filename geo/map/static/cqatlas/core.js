@@ -7,22 +7,9 @@ import {LanguageScale} from "./scale.js";
 import {ShapeMarker, pathStyle} from "./shapes.js";
 import {tiledLayer} from "./tiled.js";
 import {fold} from "./textsearch.js";
+import {readJson, translator} from "./pagetext.js";
 
 var PHONE = "(max-width: 767px)";
-
-function readJson(id) {
-  var element = document.getElementById(id);
-  return element ? JSON.parse(element.textContent) : null;
-}
-
-/* Messages from the page's catalog; "{name}" placeholders are filled as plain text. */
-function translator(messages) {
-  return function (key, values) {
-    var text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
-    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
-    return text;
-  };
-}
 
 function createApp(config, data, base) {
   var handlers = {};
