@@ -6,7 +6,7 @@ order. Each script is one IIFE (no ``type="module"``: a module script does not r
 esbuild's code splitting, which needs modules, is out). What the first drawing does not need — search, route
 comparison, city card, table, downloads, embed — is a second IIFE from ``bundle-deferred.js``, loaded once the
 features are drawn (core.js). It uses the first bundle's Leaflet (the global ``L`` Leaflet sets itself: ``leaflet``
-is aliased to ``leaflet-global.js`` there); the few small helpers both import are in both. A page loads three files
+is aliased to ``shared-map-library.js`` there); the few small helpers both import are in both. A page loads three files
 instead of one per source, and nothing it does not need before the first drawing. The bundles
 are made when a page is rendered (``geo build``, or when the server publishes the atlas) and kept under
 ``node_modules/.cache/cqatlas``; their names carry a hash of their content, so a browser never keeps a stale copy,
@@ -29,7 +29,7 @@ from geo.map.sources import ESBUILD, STATIC_DIR, AssetsMissing, write_atomically
 ENTRIES = {"js": STATIC_DIR / "cqatlas" / "bundle.js", "css": STATIC_DIR / "cqatlas" / "bundle.css",
            "deferred": STATIC_DIR / "cqatlas" / "bundle-deferred.js"}
 # The deferred bundle's Leaflet: the first bundle's, never a second copy.
-LEAFLET_GLOBAL = STATIC_DIR / "cqatlas" / "leaflet-global.js"
+LEAFLET_GLOBAL = STATIC_DIR / "cqatlas" / "shared-map-library.js"
 # What the bundle must still run on: browsers of the last few years (Leaflet's own floor is lower).
 TARGET = "es2017,chrome80,firefox78,safari13"
 
