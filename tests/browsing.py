@@ -71,7 +71,7 @@ def open_map(browser: Any, url: str, mode: str, viewport: dict[str, int] = DESKT
             if is_local(resp.url) and resp.status >= 400 else None)
     page.add_init_script(WATCH_CSP)
     page.goto(url)
-    page.wait_for_function("window.cqAtlasMap !== undefined")
+    page.wait_for_function("() => window.cqAtlasMap !== undefined")
     return watch
 
 

@@ -63,11 +63,11 @@ def test_embed_snippet_restores_its_state_in_another_sites_frame(browser: Any, l
     page = context.new_page()
     # The snippet as the map's "Embed this map" gives it, for a view a reader reached.
     page.goto(f"{live_server.url}/#map=11/29.6/106.5&layers={layer_id}&lang=zh&feature={props['id']}")
-    page.wait_for_function("window.cqAtlasMap !== undefined")
+    page.wait_for_function("() => window.cqAtlasMap !== undefined")
     page.locator(".leaflet-popup-content").wait_for()
     link = page.locator(".leaflet-popup-content .cq-page-link a")
     assert link.get_attribute("href") == f"/features/{props['id']}?lang=zh"
-    page.wait_for_function("document.getElementById('cq-embed-code').value.includes('feature=')")
+    page.wait_for_function("() => document.getElementById('cq-embed-code').value.includes('feature=')")
     code = page.locator("#cq-embed-code").input_value()
     assert code.startswith(f'<iframe src="{live_server.url}/embed#map=11/') and f"feature={props['id']}" in code
     snippet = f"<!DOCTYPE html><title>x</title>{code}"
@@ -80,7 +80,7 @@ def test_embed_snippet_restores_its_state_in_another_sites_frame(browser: Any, l
         frame = page.frame_locator("iframe")
         frame.locator(".leaflet-popup-content").wait_for()
         inner = next(f for f in page.frames if f.url.startswith(live_server.url))
-        inner.wait_for_function("document.documentElement.lang === 'zh'")
+        inner.wait_for_function("() => document.documentElement.lang === 'zh'")
         assert props["name_en"] in frame.locator(".leaflet-popup-content").inner_text()
         assert inner.evaluate("window.cqAtlas.layers.filter(l => window.cqAtlas.map.hasLayer(l.group))"
                               ".map(l => l.spec.id)") == [layer_id]

@@ -56,7 +56,7 @@ def test_table_rows_and_popup_link_to_each_features_page(browser: Any, live_serv
 
     # The popup of the feature a link opens says the same.
     page.goto(f"{page_url(mode, live_server, built_site)}#{VIEW}&layers={LAYER}&lang={lang}&feature={target['id']}")
-    page.wait_for_function("window.cqAtlasMap !== undefined")
+    page.wait_for_function("() => window.cqAtlasMap !== undefined")
     link = page.locator(".leaflet-popup-content .cq-page-link a")
     link.wait_for()
     assert link.get_attribute("href") == expected_href(mode, target["id"], lang)

@@ -38,7 +38,7 @@ def hostile_layers(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def assert_inert(page: Any) -> None:
-    page.wait_for_function("window.cqAtlasMap !== undefined")
+    page.wait_for_function("() => window.cqAtlasMap !== undefined")
     feature_id = page.evaluate("window.cqAtlas.entries.find(e => e.feature.properties.name_en.includes('pwned')).id")
     page.evaluate("id => { const e = window.cqAtlas.byId[id]; window.cqAtlas.open(e);"
                   " e.shape.fire('mouseover', {latlng: e.shape.getCenter()}, true); }", feature_id)  # a hover

@@ -70,7 +70,7 @@ def test_keyboard_alone_reaches_every_control_and_a_popup(browser: Any, built_si
     zoom = page.evaluate("window.cqAtlasMap.getZoom()")
     page.locator(".leaflet-control-zoom-in").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"window.cqAtlasMap.getZoom() > {zoom}")
+    page.wait_for_function(f"() => window.cqAtlasMap.getZoom() > {zoom}")
     watch.check()
     page.context.close()
 

@@ -66,7 +66,7 @@ def test_the_panel_toggle_goes_with_the_panel(browser: Any, map_url: str, lang: 
             assert panel["right"] <= toggle["left"] <= panel["right"] + 40, (toggle, panel)
         assert overlap(toggle, zoom) == 0
         page.click("#cq-panel-toggle")  # panel hidden: the toggle at the map's edge, still clear of the zoom
-        page.wait_for_function("document.getElementById('cq-panel').hidden")
+        page.wait_for_function("() => document.getElementById('cq-panel').hidden")
         toggle, zoom = rect(page, "#cq-panel-toggle"), rect(page, ".leaflet-control-zoom")
         width = page.evaluate("window.innerWidth")
         assert (toggle["right"] >= width - 40) if lang == "fa" else (toggle["left"] <= 40), toggle

@@ -77,7 +77,7 @@ def _check_tiled_map(browser: Any, url: str, lat: float, lon: float) -> list[tup
             if response.url.endswith(".pmtiles") else None)
     page.wait_for_load_state("networkidle")  # a tile read the next view cancels would count as a failed request
     page.evaluate("([lat, lon]) => { cqAtlasMap.setView([lat, lon], 16, {animate: false}); }", [lat, lon])
-    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane canvas.leaflet-tile').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane canvas.leaflet-tile').length > 0")
     page.wait_for_timeout(1500)  # tiles are drawn a few frames after they arrive
     x, y = _screen_point(page, lat, lon)
     color = _rgb(POINT_COLOR)

@@ -84,7 +84,7 @@ def test_the_reader_can_hide_undated_features_and_the_downloads_follow(browser: 
         assert wait_for_rows(page, in_view) == in_view
         page.goto("about:blank")
         page.goto(shared)
-        page.wait_for_function("window.cqAtlasMap !== undefined")
+        page.wait_for_function("() => window.cqAtlasMap !== undefined")
         assert wait_for_rows(page, in_view - set(UNDATED)) == in_view - set(UNDATED)
         assert not page.locator("#cq-year-undated").is_checked()
         watch.check()
