@@ -80,7 +80,7 @@ def test_clicking_a_zone_opens_its_popup_with_names_and_sources(map_page: PageWa
     for layer_id in ("bonded_zones", "free_trade_zone"):
         feature = atlas.layer(layer_id).features[0]
         minx, miny, maxx, maxy = feature.geometry.bounds
-        page.evaluate(f"window.cqAtlasMap.fitBounds([[{miny}, {minx}], [{maxy}, {maxx}]], {{animate: false, maxZoom: 14}})")
+        page.evaluate(f"() => {{ window.cqAtlasMap.fitBounds([[{miny}, {minx}], [{maxy}, {maxx}]], {{animate: false, maxZoom: 14}}); }}")
         inside = clickable_point(atlas, feature)
         page.mouse.click(*screen_point(page, inside.x, inside.y))
         text = open_popup_text(page)
@@ -90,7 +90,7 @@ def test_clicking_a_zone_opens_its_popup_with_names_and_sources(map_page: PageWa
             assert page.locator(".leaflet-popup-content [dir=rtl]").inner_text() == props["name_fa"]
         hrefs = page.locator(".leaflet-popup-content .cq-sources a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
         assert hrefs == [source["url"] for source in props["sources"]]
-        page.evaluate("window.cqAtlasMap.closePopup()")
+        page.evaluate("() => { window.cqAtlasMap.closePopup(); }")
 
 
 READ_POPUP = """id => {
@@ -222,7 +222,7 @@ def test_search_finds_features_by_english_chinese_and_persian_names(map_page: Pa
         search.fill(query)
         page.locator(".cq-result", has_text=expected.properties["name_en"]).first.click()
         assert open_popup_text(page).startswith(expected.properties["name_en"])
-        page.evaluate("window.cqAtlasMap.closePopup()")
+        page.evaluate("() => { window.cqAtlasMap.closePopup(); }")
     search.fill("no such place anywhere")
     assert page.locator(".cq-result").count() == 0
     assert "No feature matches" in page.locator("#cq-search-status").inner_text()

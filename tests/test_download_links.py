@@ -44,7 +44,7 @@ def test_the_whole_atlas_link_saves_every_feature(browser: Any, live_server: Any
     watch = open_map(browser, live_server.url + "/", "served")
     page = watch.page
     try:
-        page.evaluate("() => window.cqAtlasMap.setView([-40, -120], 6, {animate: false})")
+        page.evaluate("() => { window.cqAtlasMap.setView([-40, -120], 6, {animate: false}); }")
         with page.expect_download() as download:
             page.locator(WHOLE, has_text="GeoJSON").click()
         saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))

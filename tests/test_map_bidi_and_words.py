@@ -90,7 +90,7 @@ def test_the_scale_bar_is_written_in_the_pages_language(browser: Any, map_url: s
     try:
         scale = page.locator(".leaflet-control-scale-line").first
         assert re.match(SCALE_UNITS[lang], scale.inner_text()), scale.inner_text()
-        page.evaluate("cqAtlasMap.setZoom(cqAtlasMap.getZoom() + 3, {animate: false})")  # and as the map zooms
+        page.evaluate("() => { cqAtlasMap.setZoom(cqAtlasMap.getZoom() + 3, {animate: false}); }")  # and as the map zooms
         page.wait_for_timeout(300)
         assert re.match(SCALE_UNITS[lang], scale.inner_text()), scale.inner_text()
         page.evaluate("lang => cqAtlas.setLanguage(lang)", then)  # and in the language chosen next

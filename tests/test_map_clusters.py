@@ -57,7 +57,7 @@ def test_a_layer_of_thousands_of_points_is_drawn_in_clusters_that_count_every_po
     page = watch.page
     bounds = [[f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0]]
               for f in read_layer(layers_copy, LAYER)["features"]]
-    page.evaluate("bounds => cqAtlasMap.fitBounds(bounds, {animate: false})", bounds)
+    page.evaluate("bounds => { cqAtlasMap.fitBounds(bounds, {animate: false}); }", bounds)
     page.wait_for_selector(".marker-cluster")
     page.wait_for_timeout(500)  # clusters are added in chunks, between frames
     # Every point of the layer is in view: in a cluster (counted on its label) or drawn on its own.

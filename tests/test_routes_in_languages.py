@@ -220,7 +220,7 @@ def test_a_shared_link_reopens_the_route_comparison(browser: Any, live_server: L
         page.select_option("#cq-routes-to", destination)
         page.wait_for_selector(f"#cq-routes[data-shown='{origin}/{destination}']")
         page.wait_for_timeout(1000)  # the new comparison is framed (with an animation) first
-        page.evaluate("() => cqAtlasMap.setView([40, 80], 4, {animate: false})")
+        page.evaluate("() => { cqAtlasMap.setView([40, 80], 4, {animate: false}); }")
         page.wait_for_timeout(300)
         assert parse_qs(urlsplit(page.url).fragment)["route"] == [f"{origin}/{destination}"]
         before = routes_state(page)
