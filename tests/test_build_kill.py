@@ -147,3 +147,16 @@ def test_derive_writes_its_layer_set_all_or_nothing_under_kill_9(tmp_path: Path)
         recover_layer_writes(layers)  # what the next derive does first
         assert snapshot(layers) in (old, new), f"seed {seed}, attempt {attempt}: a mixed layer set"
         assert not [p for p in layers.iterdir() if p.name.startswith(".")], f"seed {seed}: leftovers"
+
+
+def test_a_journal_killed_before_its_rename_is_removed_and_the_layers_kept(tmp_path: Path) -> None:
+    from geo.derive.writer import recover_layer_writes
+
+    shutil.copyfile(LAYERS_DIR / "districts.geojson", tmp_path / "districts.geojson")
+    old = snapshot(tmp_path)
+    # What a kill between writing the journal and renaming it into place leaves: the journal and its staged layer.
+    (tmp_path / ".districts.geojson.derive-0a1b2c3d4e5f.tmp").write_text("{}", encoding="utf-8")
+    (tmp_path / ".derive-journal-0a1b2c3d4e5f.tmp").write_text(
+        json.dumps({"districts.geojson": ".districts.geojson.derive-0a1b2c3d4e5f.tmp"}), encoding="utf-8")
+    recover_layer_writes(tmp_path)
+    assert snapshot(tmp_path) == old

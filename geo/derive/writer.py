@@ -57,6 +57,7 @@ def dumps_layer(data: dict[str, Any]) -> str:
 
 JOURNAL = ".derive-journal.json"
 _STAGED = re.compile(r"\.(?P<name>[\w-]+\.geojson)\.derive-[0-9a-f]+\.tmp")
+_PENDING_JOURNAL = re.compile(r"\.derive-journal-[0-9a-f]+\.tmp")  # a journal killed before its rename
 
 
 def _write_synced(path: Path, text: str) -> None:
@@ -88,7 +89,7 @@ def recover_layer_writes(layers_dir: Path) -> None:
             journal = {}
         _finish(layers_dir, journal if isinstance(journal, dict) else {})
     for path in layers_dir.iterdir():
-        if _STAGED.fullmatch(path.name) and path.is_file():
+        if (_STAGED.fullmatch(path.name) or _PENDING_JOURNAL.fullmatch(path.name)) and path.is_file():
             path.unlink()
 
 
