@@ -79,11 +79,18 @@ def page_url(mode: str, live_server: Any, built_site: Path) -> str:
     return live_server.url + "/" if mode == "served" else (built_site / "index.html").as_uri()
 
 
-@pytest.fixture(params=["served", "static"])
+# Where how the page is delivered changes what a test sees (links, downloads, what the page fetches, routes computed
+# on request or ahead), the test runs in both: ``@BOTH_DELIVERIES``. What happens inside the page alone is the same
+# script on the same data either way, and is tested served.
+BOTH_DELIVERIES = pytest.mark.parametrize("map_page", ["served", "static"], indirect=True)
+
+
+@pytest.fixture
 def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer, built_site: Path) -> Iterator[PageWatch]:
-    """The map at 1400×900, served and opened from disk; after the test, no page error, escaped request or CSP
-    violation. Test modules use it by importing it (``from tests.browsing import map_page``)."""
-    watch = open_map(browser, page_url(request.param, live_server, built_site), request.param)
+    """The map at 1400×900, served (or opened from disk, see ``BOTH_DELIVERIES``); after the test, no page error,
+    escaped request or CSP violation. Test modules use it by importing it (``from tests.browsing import map_page``)."""
+    mode = getattr(request, "param", "served")
+    watch = open_map(browser, page_url(mode, live_server, built_site), mode)
     yield watch
     watch.check()
     watch.page.context.close()

@@ -10,7 +10,7 @@ from shapely.geometry import box
 
 from geo.data.atlas import Atlas, AtlasFeature
 from geo.data.schema import DOCUMENTED_FIGURES
-from tests.browsing import PageWatch, map_page, open_popup_text, table_rows, wait_for_rows  # noqa: F401  (fixture)
+from tests.browsing import PageWatch, BOTH_DELIVERIES, map_page, open_popup_text, table_rows, wait_for_rows  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, LAYERS_DIR
 
 pytestmark = pytest.mark.browser
@@ -49,6 +49,7 @@ def screen_point(page: Any, lon: float, lat: float) -> tuple[float, float]:
     return point[0], point[1]
 
 
+@BOTH_DELIVERIES
 def test_every_zone_corridor_and_hub_is_drawn(map_page: PageWatch, atlas: Atlas) -> None:
     page = map_page.page
     for layer in atlas.layers:
@@ -104,6 +105,7 @@ READ_POPUP = """id => {
 }"""
 
 
+@BOTH_DELIVERIES
 def test_every_popup_shows_each_documented_figure_with_its_unit_and_its_sources(map_page: PageWatch, atlas: Atlas) -> None:
     page = map_page.page
     raw = raw_features()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import PageWatch, map_page, open_map  # noqa: F401  (fixture)
+from tests.browsing import PageWatch, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR
 
 pytestmark = pytest.mark.browser
@@ -21,6 +21,7 @@ def features_in_layer_files() -> int:
     return sum(len(json.loads(path.read_text(encoding="utf-8"))["features"]) for path in LAYERS_DIR.glob("*.geojson"))
 
 
+@BOTH_DELIVERIES
 def test_the_whole_atlas_is_offered_whatever_the_view(map_page: PageWatch) -> None:
     page = map_page.page
     before = page.locator(WHOLE).evaluate_all("links => links.map(a => a.href)")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import choose_language, PageWatch, map_page, open_map  # noqa: F401  (fixture)
+from tests.browsing import choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, REPO, LiveServer, edit_feature, serve
 
 pytestmark = pytest.mark.browser
@@ -44,6 +44,7 @@ def open_first_row(page: Any) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@BOTH_DELIVERIES
 def test_each_language_shows_its_catalog_and_no_raw_key(map_page: PageWatch, lang: str) -> None:
     page = map_page.page
     choose_language(page, lang)
@@ -124,6 +125,7 @@ def test_an_english_page_draws_chinese_names_with_the_atlas_font(map_page: PageW
 
 
 @pytest.mark.parametrize(("lang", "family", "sample"), [("zh", "Noto Sans SC", "重庆"), ("fa", "Vazirmatn", "چونگ‌چینگ")])
+@BOTH_DELIVERIES
 def test_chinese_and_persian_render_with_the_atlas_fonts(map_page: PageWatch, lang: str, family: str, sample: str) -> None:
     page = map_page.page
     fetched: list[str] = []

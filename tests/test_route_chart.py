@@ -10,7 +10,7 @@ import pytest
 
 from geo.corridors.route_index import RouteIndex
 from geo.data.atlas import Atlas
-from tests.browsing import PageWatch, map_page  # noqa: F401  (fixture)
+from tests.browsing import PageWatch, BOTH_DELIVERIES, map_page  # noqa: F401  (fixture)
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -73,6 +73,7 @@ def test_reaching_the_from_picker_changes_nothing_until_a_place_is_chosen(map_pa
     assert page.locator("path.cq-route-line").count() > 0
 
 
+@BOTH_DELIVERIES
 def test_the_chosen_alternative_is_kept_in_the_link(map_page: PageWatch) -> None:
     page = map_page.page
     page.locator("#cq-routes-heading").click()

@@ -11,7 +11,7 @@ import pytest
 from geo.data.atlas import Atlas
 from geo.corridors.route_index import RouteIndex
 from tests.conftest import ARTIFACTS, REPO
-from tests.browsing import PageWatch, choose_language, map_page  # noqa: F401  (fixture)
+from tests.browsing import PageWatch, choose_language, BOTH_DELIVERIES, map_page  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def _rows(page: Any) -> Any:
     return page.locator("#cq-routes-table tbody tr")
 
 
+@BOTH_DELIVERIES
 def test_default_comparison_is_drawn_with_its_table(map_page: PageWatch, expected: RouteIndex) -> None:
     page = map_page.page
     _open_panel(page)
@@ -80,6 +81,7 @@ def test_clicking_a_row_highlights_its_route(map_page: PageWatch, expected: Rout
     assert route["label"] in page.locator("#cq-routes-detail h3").inner_text()
 
 
+@BOTH_DELIVERIES
 def test_choosing_another_destination_redraws(map_page: PageWatch, expected: RouteIndex) -> None:
     page = map_page.page
     _open_panel(page)
@@ -90,6 +92,7 @@ def test_choosing_another_destination_redraws(map_page: PageWatch, expected: Rou
     assert page.locator("path.cq-route-line").count() == sum(len(r["legs"]) for r in routes)
 
 
+@BOTH_DELIVERIES
 def test_served_page_compares_any_two_places_through_the_api(map_page: PageWatch, expected: RouteIndex) -> None:
     page = map_page.page
     _open_panel(page)

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geo.corridors.places import PLACES_BY_ID
-from tests.browsing import choose_language, PageWatch, map_page, open_map, page_url  # noqa: F401  (fixture)
+from tests.browsing import choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map, page_url  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, LAYERS_DIR, REPO, LiveServer, edit_feature, read_layer, serve
 
 LANGUAGES = ("en", "zh", "fa")
@@ -129,8 +129,7 @@ def test_routes_panel_speaks_the_language_and_mirrors_in_persian(map_page: PageW
     detail = page.locator("#cq-routes-detail")
     assert detail.locator("strong").first.inner_text() == catalog["routes.sources_days"]
     assert detail.locator("h3").inner_text().endswith(expected_labels(lang)[0])
-    if map_page.mode == "served":
-        assert page.locator("#cq-routes-downloads a").inner_text() == catalog["routes.download"]
+    assert page.locator("#cq-routes-downloads a").inner_text() == catalog["routes.download"]
     leaked = [key for key in CATALOGS["en"] if key.startswith("routes.") and key in page.locator("#cq-routes").inner_text()]
     assert leaked == []
     rank = page.locator("#cq-routes-table thead th").first.bounding_box()
@@ -152,6 +151,7 @@ def test_routes_panel_speaks_the_language_and_mirrors_in_persian(map_page: PageW
 
 
 @pytest.mark.browser
+@BOTH_DELIVERIES
 def test_switching_language_relabels_a_comparison_already_shown(map_page: PageWatch) -> None:
     page = map_page.page
     choose_language(page, "en")

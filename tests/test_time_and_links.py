@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 from shapely.geometry import box, shape
 
-from tests.browsing import choose_language, PageWatch, map_page, open_map, page_url, table_rows  # noqa: F401  (fixture)
+from tests.browsing import choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map, page_url, table_rows  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR, REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -109,6 +109,7 @@ def map_state(page: Any) -> dict[str, Any]:
         popup: (document.querySelector('.leaflet-popup-content .cq-popup-title') || {}).textContent || null})""")
 
 
+@BOTH_DELIVERIES
 def test_a_shared_link_reopens_the_same_map(map_page: PageWatch, browser: Any) -> None:
     page = map_page.page
     # Set every part of the state through the page's own controls.
