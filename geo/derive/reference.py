@@ -25,6 +25,7 @@ class ReferenceMissing(RuntimeError):
     """The reference packages are not installed (``pip install -e '.[reference]'``)."""
 
 
+@cache  # asked once per traced piece: reading package metadata each time cost seconds per derivation
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
