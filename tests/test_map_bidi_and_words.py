@@ -106,14 +106,22 @@ def in_yi(value: float) -> str:
     return f"{value / 1000:g}万亿" if value >= 1000 else f"{value * 10:g}亿"
 
 
+def in_wan(value: float) -> str:
+    """A count of 10⁴ to 10⁸ as Chinese writes it: in 万 (10⁴)."""
+    assert 1e4 <= value < 1e8
+    return f"{value / 1e4:g}万"
+
+
 def test_chinese_amounts_are_written_in_yi_on_the_map_and_the_feature_pages(browser: Any, map_url: str,
                                                                            client: Any) -> None:
     watch = open_at(browser, f"{map_url}#lang=zh", "zh")
     page = watch.page
     try:
         for feature, name in ((RAILWAY, "cargo_value_total_bn_cny"), (CITY, "gdp_bn_cny"),
-                              (CITY, "foreign_trade_bn_cny")):
-            expected = in_yi(feature[name]["value"]) + "元人民币"
+                              (CITY, "foreign_trade_bn_cny"), (RAILWAY, "teu_total")):
+            value = feature[name]["value"]
+            expected = (in_yi(value) + "元人民币" if name.endswith("_bn_cny")
+                        else f"{in_wan(value)} {CATALOGS['zh'][f'figure.{name}.unit']}")  # a count: 130万 标箱, not 1,300,000
             row = popup_of(page, feature["id"]).locator(f'tr[data-figure="{name}"]').inner_text()
             assert expected in row and "十亿" not in row, (expected, row)
             feature_page = client.get(f"/features/{feature['id']}", params={"lang": "zh"}).text

@@ -46,17 +46,25 @@ def figure_words(name: str, language: str) -> tuple[str, str]:
 
 
 # Chinese counts large amounts in 万 and 亿, not in millions and billions: a unit the catalog writes "十亿元人民币"
-# (billion yuan) is written 5300亿元人民币, not 530 十亿元人民币 (as the map's ``amounts`` does, popup.js).
+# (billion yuan) is written 5300亿元人民币, not 530 十亿元人民币, and 1,300,000 标箱 is 130万 标箱 (as the map's
+# ``amounts`` does, popup.js).
 _CHINESE_SCALES = (("万亿", 1e12), ("十亿", 1e9), ("百万", 1e6))
+_CHINESE_COMPACT_FROM = 1e4  # 万: below it, a number is written out
+
+
+def _chinese_compact(value: float) -> str:
+    # Babel writes CLDR's compact forms as the browser's Intl.NumberFormat(…, {notation: "compact"}) does.
+    return format_compact_decimal(value, locale="zh", fraction_digits=6)
 
 
 def amounts(unit: str, language: str) -> tuple[Callable[[float], str], str, str]:
     """How a figure's numbers are written with ``unit`` in ``language``: (number, unit, glue)."""
-    scale = next((s for s in _CHINESE_SCALES if unit.startswith(s[0])), None) if language == "zh" else None
-    if scale is None:
+    if language != "zh":
         return (lambda v: format_number(v, language)), unit, " "
-    # Babel writes CLDR's compact forms as the browser's Intl.NumberFormat(…, {notation: "compact"}) does.
-    return (lambda v: format_compact_decimal(v * scale[1], locale="zh", fraction_digits=6)), unit[len(scale[0]):], ""
+    scale = next((s for s in _CHINESE_SCALES if unit.startswith(s[0])), None)
+    if scale is not None:
+        return (lambda v: _chinese_compact(v * scale[1])), unit[len(scale[0]):], ""
+    return (lambda v: _chinese_compact(v) if abs(v) >= _CHINESE_COMPACT_FROM else format_number(v, language)), unit, " "
 
 
 def _with_unit(text: str, unit_key: str, unit: str, language: str) -> str:

@@ -42,15 +42,22 @@ function seriesEntries(series) {
 }
 
 /* Chinese counts large amounts in 万 and 亿, not in millions and billions: a unit the catalog writes "十亿元人民币"
-   (billion yuan) is written 5300亿元人民币, not 530 十亿元人民币 (the same rule as geo/pages/figure_text.py). */
+   (billion yuan) is written 5300亿元人民币, not 530 十亿元人民币, and 1,300,000 标箱 is 130万 标箱 (the same rule as
+   geo/pages/figure_text.py). */
 var CHINESE_SCALES = [["万亿", 1e12], ["十亿", 1e9], ["百万", 1e6]];
+var CHINESE_COMPACT_FROM = 1e4;  // 万: below it, a number is written out
 
 /* How a figure's numbers are written with ``unit`` in the page's language: {number, unit, glue}. */
 export function amounts(unit, app) {
-  var scale = app.lang === "zh" && CHINESE_SCALES.filter(function (s) { return String(unit).indexOf(s[0]) === 0; })[0];
-  if (!scale) { return {number: app.formatNumber, unit: unit, glue: " "}; }
+  if (app.lang !== "zh") { return {number: app.formatNumber, unit: unit, glue: " "}; }
+  var scale = CHINESE_SCALES.filter(function (s) { return String(unit).indexOf(s[0]) === 0; })[0];
   var compact = new Intl.NumberFormat("zh", {notation: "compact", maximumFractionDigits: 6});
-  return {number: function (value) { return compact.format(value * scale[1]); }, unit: unit.slice(scale[0].length), glue: ""};
+  if (scale) {
+    return {number: function (value) { return compact.format(value * scale[1]); }, unit: unit.slice(scale[0].length), glue: ""};
+  }
+  return {number: function (value) {
+    return Math.abs(value) >= CHINESE_COMPACT_FROM ? compact.format(value) : app.formatNumber(value);
+  }, unit: unit, glue: " "};
 }
 
 function withUnit(text, unit, app) {
