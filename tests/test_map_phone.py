@@ -151,6 +151,7 @@ TARGETS = {
     "year slider": "#cq-year",
     "download links": "#cq-download-links a",
     "city card's source links": ".cq-glance-sources a",
+    "feature table's page links": "#cq-table a.cq-table-page",
 }
 
 
