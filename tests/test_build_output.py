@@ -74,9 +74,9 @@ def test_unmarked_folder_that_looks_like_a_build_is_refused(tmp_path: Path, buil
     assert (out / "thesis.docx").read_bytes() == b"three years of work"
 
 
-def test_empty_folder_then_the_previous_build_are_replaced_and_only_marked_leftovers_removed(tmp_path: Path) -> None:
+def test_the_previous_build_is_replaced_and_only_marked_leftovers_removed(tmp_path: Path, built_site: Path) -> None:
     out = tmp_path / "site"
-    out.mkdir()
+    shutil.copytree(built_site, out)  # a build of its own, marked as such (an empty folder: the byte-identical test)
     mine = {name: tmp_path / f".site.{name}-mine" for name in ("trash", "staging", "retired")}
     for folder in mine.values():
         folder.mkdir()
@@ -86,9 +86,8 @@ def test_empty_folder_then_the_previous_build_are_replaced_and_only_marked_lefto
     (cut_short / "layers").mkdir(parents=True)
     (cut_short / ".cqatlas-build").write_text("Written by `cqatlas build`", encoding="utf-8")
     (cut_short / "layers" / "universities.geojson").write_text("{}", encoding="utf-8")
-    for _ in range(2):  # an empty folder, then the build just made
-        result = run_cli("build", "--out", str(out))
-        assert result.returncode == 0, result.stderr
+    result = run_cli("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
     assert (out / "index.html").is_file() and (out / ".cqatlas-build").is_file()
     assert not cut_short.exists()
     for folder in mine.values():
@@ -143,10 +142,12 @@ def test_full_disk_keeps_the_previous_build(tmp_path: Path, built_site: Path) ->
     assert result.stderr.strip().splitlines()[-1] == "site", "staging folder left on the full disk"
 
 
-def test_same_layers_give_byte_identical_builds(tmp_path: Path, built_site: Path) -> None:
+def test_same_layers_give_byte_identical_builds_and_an_empty_folder_is_built_into(tmp_path: Path,
+                                                                                   built_site: Path) -> None:
     # Separate processes with different hash seeds (the session's build was made in a test process, whose seed is
     # random unless PYTHONHASHSEED is set): neither random ids nor set order may leak into the output.
     assert os.environ.get("PYTHONHASHSEED") != "2", "the session's build would share this build's hash seed"
+    (tmp_path / "two").mkdir()  # an empty folder is a place to build in, not a stranger's folder
     result = run_cli("build", "--out", str(tmp_path / "two"), env={"PYTHONHASHSEED": "2"}, timeout=280)
     assert result.returncode == 0, result.stderr
     one, two = snapshot(built_site), snapshot(tmp_path / "two")
