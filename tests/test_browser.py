@@ -94,8 +94,10 @@ def test_clicking_a_zone_opens_its_popup_with_names_and_sources(map_page: PageWa
         page.evaluate("() => { window.cqAtlasMap.closePopup(); }")
 
 
+# Opened where it is, without panning to it: what is read is the popup's content, and 115 pans would redraw the map
+# and its table 115 times.
 READ_POPUP = """id => {
-    window.cqAtlas.open(id);
+    window.cqAtlas.open(id, {pan: false});
     const popup = document.querySelector(".leaflet-popup-content");
     const rows = {};
     popup.querySelectorAll("tr[data-figure]").forEach(row => { rows[row.dataset.figure] = row.innerText; });
