@@ -32,7 +32,7 @@ RAIL_TOLERANCE_KM = 1.0  # the railway graph is simplified; the layer is simplif
 RIVER_TOLERANCE_KM = 1.0
 LANE_TOLERANCE_KM = 2.0
 ROAD_BBOX = (94.0, 15.0, 102.0, 26.0)
-RAIL_KINDS = {"rail_route", "rail_channel", "cross_border_rail", "cross_border_rail_road"}
+RAIL_KINDS = {"rail_route", "rail_channel", "cross_border_rail", "cross_border_rail_road", "rail_sea_train"}
 
 
 @pytest.fixture(scope="session")

@@ -90,14 +90,16 @@ def test_unknown_version_is_refused(tmp_path: Path) -> None:
 
 
 def test_release_carries_its_changes_since_the_previous_version(released: Path) -> None:
-    # 1.3.0 (CHANGELOG.md) added the ASEAN Express's Vietnam line, re-traced nothing, and gave the Changshou zone its
-    # 2023 figures and rank and the Western Science City its documented area.
-    changes = json.loads((released / "changes" / "since-1.2.0.json").read_text(encoding="utf-8"))
-    assert (changes["old"], changes["new"]) == ("1.2.0", released.name.rsplit("-", 1)[1])
-    assert [f["id"] for f in changes["added"]] == ["asean-express-hanoi-chongqing-railway"]
+    # 1.4.0 (CHANGELOG.md) added the Chongqing–Shenzhen–Hong Kong train's rail line, re-traced nothing, and said in
+    # the Shuangqiao zone's description which national-level zones it is not among.
+    changes = json.loads((released / "changes" / "since-1.3.0.json").read_text(encoding="utf-8"))
+    assert (changes["old"], changes["new"]) == ("1.3.0", released.name.rsplit("-", 1)[1])
+    assert [f["id"] for f in changes["added"]] == ["chongqing-shenzhen-hong-kong-rail-sea-train"]
     assert changes["removed"] == changes["moved"] == []
-    changed = {(f["id"], f["figure"]) for f in changes["figures_changed"]}
-    assert {("changshou-etdz", "industrial_output_value_bn_cny"), ("changshou-etdz", "national_etdz_rank"),
-            ("western-chongqing-science-city", "documented_area_km2")} <= changed
-    page = (released / "changes" / "since-1.2.0.html").read_text(encoding="utf-8")
-    assert page.count("asean-express-hanoi-chongqing-railway") >= 1
+    # Only the description: no level or other value was given to the zone.
+    (shuangqiao,) = [c for c in changes["properties_changed"] if c["id"] == "shuangqiao-etdz"]
+    assert shuangqiao["property"] == "description_en"
+    assert "83号" in shuangqiao["new"] and "83号" not in shuangqiao["old"]
+    assert not [f for f in changes["figures_changed"] if f["id"] == "shuangqiao-etdz"]
+    page = (released / "changes" / "since-1.3.0.html").read_text(encoding="utf-8")
+    assert page.count("chongqing-shenzhen-hong-kong-rail-sea-train") >= 1

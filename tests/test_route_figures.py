@@ -27,13 +27,13 @@ SEA_LARGE_G = SEA_FEEDER_G / 3
 # (min, max) g CO2 per tonne-km by the corridor kind written in the layer files.
 FACTORS_BY_KIND = {
     "rail_route": (RAIL_G, RAIL_G), "rail_channel": (RAIL_G, RAIL_G), "cross_border_rail": (RAIL_G, RAIL_G),
-    "reference_rail_link": (RAIL_G, RAIL_G),
+    "reference_rail_link": (RAIL_G, RAIL_G), "rail_sea_train": (RAIL_G, RAIL_G),  # its rail leg only is drawn
     "cross_border_rail_road": (RAIL_G, ROAD_G),  # rail and road in shares nobody documents
     "inland_waterway": (RIVER_G, RIVER_G),
     "sea_leg": (SEA_LARGE_G, SEA_FEEDER_G), "reference_sea_route": (SEA_LARGE_G, SEA_FEEDER_G),
     "reference_road_link": (ROAD_G, ROAD_G),
 }
-RAIL_KINDS = {"rail_route", "rail_channel", "cross_border_rail", "reference_rail_link"}
+RAIL_KINDS = {"rail_route", "rail_channel", "cross_border_rail", "reference_rail_link", "rail_sea_train"}
 RIVER_KINDS = {"inland_waterway"}
 SEA_KINDS = {"sea_leg", "reference_sea_route"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from geo.data.geodesy import geodesic_length_km
 from geo.corridors.network import build_network
 from geo.corridors.route_index import RouteIndex
 from geo.data.schema import FeatureProperties
-from tests.conftest import REPO, edit_feature
+from tests.conftest import LAYERS_DIR, REPO, edit_feature
 
 # The six comparisons the atlas is built to answer, with the corridor each must offer.
 DESTINATIONS = {
@@ -28,6 +29,7 @@ DESTINATIONS = {
     "shanghai": "yangtze-golden-waterway",
     "rotterdam": "yangtze-golden-waterway",
     "hanoi": "asean-express-hanoi-chongqing-railway",
+    "yantian-port": "chongqing-shenzhen-hong-kong-rail-sea-train",
 }
 
 # Chongqing–Xinjiang–Europe railway, Chongqing to Duisburg: 11,179 km
@@ -85,6 +87,24 @@ def test_hanoi_reaches_europe_by_the_asean_express_and_the_china_europe_train(in
     chongqing_duisburg = [r for r in _routes(index, "duisburg")
                           if r["corridors"] == ["chongqing-xinjiang-europe-railway"]][0]["total_km"]
     assert through[0]["total_km"] >= chongqing_duisburg + hanoi_chongqing_m / 1000
+
+
+def test_yantian_is_two_days_by_the_chongqing_shenzhen_hong_kong_train(index: RouteIndex) -> None:
+    # CHANGELOG 1.4.0: rail from Tuanjiecun to Yantian in two days (iChongqing 2024, 读特 2025), the barge on to
+    # Kwai Tsing not drawn. The days are the ones the layer file writes, read here from the file.
+    written = next(f["properties"]["transit_days"]
+                   for f in json.loads((LAYERS_DIR / "land_sea_corridor.geojson").read_text(encoding="utf-8"))["features"]
+                   if f["properties"]["id"] == "chongqing-shenzhen-hong-kong-rail-sea-train")
+    (train,) = [r for r in _routes(index, "yantian-port")
+                if r["corridors"] == ["chongqing-shenzhen-hong-kong-rail-sea-train"]]
+    (leg,) = train["legs"]
+    assert leg["mode"] == "rail"
+    assert (leg["transit_days"]["min"], leg["transit_days"]["max"], leg["transit_days"]["basis"]) == (
+        written["value"], written["value"], "documented")
+    # At least the straight distance from Chongqing to Yantian, and no more than 1.6 times it (the derivation's
+    # limit on a rail detour).
+    _, _, straight_m = Geod(ellps="WGS84").inv(106.55, 29.56, 114.27, 22.58)
+    assert straight_m / 1000 <= train["total_km"] <= 1.6 * straight_m / 1000
 
 
 def test_sea_reference_routes_match_published_distances(atlas: Atlas) -> None:

@@ -25,6 +25,7 @@ KIND_MODES: dict[str, str] = {
     "rail_channel": "rail",
     "cross_border_rail": "rail",
     "cross_border_rail_road": "rail_road",
+    "rail_sea_train": "rail",  # the rail leg only: the barge leg is not drawn
     "inland_waterway": "river",
     "sea_leg": "sea",
     "reference_sea_route": "sea",

@@ -59,6 +59,8 @@ PLACES: tuple[Place, ...] = (
     Place("hanoi", "Hanoi", "河内", "city_terminal", 105.84, 21.02, "VN", "هانوی"),
     Place("pingxiang-dong-dang", "Pingxiang – Đồng Đăng (border crossing)", "凭祥—同登", "border_crossing", 106.75, 22.10,
           "CN"),
+    # The Chongqing–Shenzhen–Hong Kong train's rail leg ends at Yantian (its barge leg to Hong Kong is not drawn).
+    Place("yantian-port", "Yantian Port (Shenzhen)", "盐田港（深圳）", "sea_port", 114.27, 22.58, "CN"),
     # The Middle Corridor to Istanbul and the Central Asia and Budapest trains (the ports on the Caspian are the atlas's
     # assumption where the sources name none: see the corridors' geometry notes).
     Place("tashkent", "Tashkent", "塔什干", "city_terminal", 69.22, 41.26, "UZ", "تاشکند"),

@@ -15,7 +15,7 @@ Group = Literal["Zones", "Corridors", "Hubs and institutions", "City and regions
 
 # The data release: bumped with every change to layers/ and described in CHANGELOG.md. Shown in the catalog and
 # in every download's metadata.
-DATA_VERSION = "1.3.0"
+DATA_VERSION = "1.4.0"
 # The day that release was made (CHANGELOG.md, CITATION.cff): the date the pages' citations give.
 DATA_RELEASED = "2026-12-03"
 
@@ -178,7 +178,8 @@ LAYERS: tuple[LayerSpec, ...] = (
         id="land_sea_corridor",
         title="New Western Land–Sea Trade Corridor",
         description="Rail channels from Chongqing to the Beibu Gulf ports, sea legs to ASEAN hubs and the cross-border "
-        "extensions to Laos–Thailand, Myanmar and Vietnam (the ASEAN Express).",
+        "extensions to Laos–Thailand, Myanmar and Vietnam (the ASEAN Express); also Chongqing's eastward rail–sea train "
+        "to Shenzhen's Yantian port and on by barge to Hong Kong.",
         group="Corridors",
         geometry_types=frozenset({"LineString", "MultiLineString"}),
         kinds={
@@ -186,6 +187,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             "sea_leg": KindStyle(label="Sea leg", color="#1d4ed8", weight=2.5, dash_array="8 6"),
             "cross_border_rail": KindStyle(label="Cross-border rail", color="#7c2d12", weight=2.5, dash_array="2 5"),
             "cross_border_rail_road": KindStyle(label="Cross-border rail–road", color="#a16207", weight=2.5, dash_array="10 4 2 4"),
+            "rail_sea_train": KindStyle(label="Rail–sea train to Yantian", color="#be123c", weight=2.5, dash_array="6 3"),
         },
         extent=EURASIA,
         credits=(DATA_ATTRIBUTION, OSM_ATTRIBUTION, SEAROUTE_ATTRIBUTION, GEONAMES_ATTRIBUTION),
