@@ -11,7 +11,7 @@ import pytest
 from geo.data.atlas import Atlas
 from geo.corridors.route_index import RouteIndex
 from tests.conftest import ARTIFACTS, REPO
-from tests.browsing import PageWatch, choose_language, BOTH_DELIVERIES, map_page  # noqa: F401  (fixture)
+from tests.browsing import PageWatch, choose_language, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -178,3 +178,19 @@ def test_traffic_by_year_is_charted_for_a_route_whose_corridors_have_series(map_
     assert box.is_visible()
     assert page.evaluate("Chart.getChart(document.getElementById('cq-routes-traffic-chart')) !== undefined")
     assert box.locator("ul a").count() > 0  # the series' sources
+
+
+def test_a_link_to_a_place_the_offline_copy_does_not_know_names_it(browser: Any, built_site: Any) -> None:
+    """A mistyped place in a shared link (``yantian`` for ``yantian-port``) is named, not taken for an origin the
+    copy did not prepare."""
+    messages = json.loads((REPO / "geo" / "data" / "messages" / "en.json").read_text(encoding="utf-8"))
+    for link, expected_text in (("chongqing/no-such-place", messages["routes.unknown_place"].replace("{place}",
+                                                                                                     "no-such-place")),
+                                ("moscow/shanghai", messages["routes.offline"])):  # both known, not prepared
+        watch = open_map(browser, (built_site / "index.html").as_uri() + f"#route={link}", "static")
+        try:
+            watch.page.wait_for_function("text => document.getElementById('cq-routes-status').textContent === text",
+                                         arg=expected_text, timeout=10_000)
+            watch.check()
+        finally:
+            watch.page.context.close()

@@ -25,7 +25,12 @@ export function useLanguage(lang) {
 export function loadComparison(data, api, from, to, t) {
   var key = from + "/" + to;
   if (data.comparisons[key]) { return Promise.resolve(data.comparisons[key]); }
-  if (!api) { return Promise.reject(new Error(t("routes.offline"))); }
+  if (!api) {
+    // Offline, a place the data does not know (a mistyped link) is named, not taken for an unprepared origin.
+    var known = (data.places || []).map(function (place) { return place.id; });
+    var unknown = [from, to].filter(function (id) { return known.indexOf(id) < 0; })[0];
+    return Promise.reject(new Error(unknown === undefined ? t("routes.offline") : t("routes.unknown_place", {place: unknown})));
+  }
   return fetch(api + "?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to))
     .then(function (response) {
       return response.json().then(function (body) {
