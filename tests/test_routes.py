@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from geo.data.geodesy import geodesic_length_km
 from geo.corridors.network import build_network
 from geo.corridors.route_index import RouteIndex
 from geo.data.schema import FeatureProperties
-from tests.conftest import LAYERS_DIR, REPO, edit_feature
+from tests.conftest import LAYERS_DIR, REPO, edit_feature, read_layer
 
 # The six comparisons the atlas is built to answer, with the corridor each must offer.
 DESTINATIONS = {
@@ -92,8 +91,7 @@ def test_hanoi_reaches_europe_by_the_asean_express_and_the_china_europe_train(in
 def test_yantian_is_two_days_by_the_chongqing_shenzhen_hong_kong_train(index: RouteIndex) -> None:
     # CHANGELOG 1.4.0: rail from Tuanjiecun to Yantian in two days (iChongqing 2024, 读特 2025), the barge on to
     # Kwai Tsing not drawn. The days are the ones the layer file writes, read here from the file.
-    written = next(f["properties"]["transit_days"]
-                   for f in json.loads((LAYERS_DIR / "land_sea_corridor.geojson").read_text(encoding="utf-8"))["features"]
+    written = next(f["properties"]["transit_days"] for f in read_layer(LAYERS_DIR, "land_sea_corridor")["features"]
                    if f["properties"]["id"] == "chongqing-shenzhen-hong-kong-rail-sea-train")
     (train,) = [r for r in _routes(index, "yantian-port")
                 if r["corridors"] == ["chongqing-shenzhen-hong-kong-rail-sea-train"]]

@@ -152,7 +152,7 @@ class _Parser:
             if remaining <= 0:
                 return None
             if not select.select([fd], [], [], min(remaining, 0.1))[0]:
-                if cpu_seconds is not None and cpu_start is not None:
+                if cpu_seconds is not None:
                     used = self._cpu_used()
                     if used is None or used - cpu_start > cpu_seconds:
                         return None  # running away (or gone)

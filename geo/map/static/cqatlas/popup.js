@@ -46,12 +46,13 @@ function seriesEntries(series) {
    geo/pages/figure_text.py). */
 var CHINESE_SCALES = [["万亿", 1e12], ["十亿", 1e9], ["百万", 1e6]];
 var CHINESE_COMPACT_FROM = 1e4;  // 万: below it, a number is written out
+var chineseCompact = null;  // made once, on first use: every figure of every popup and table row is written with it
 
 /* How a figure's numbers are written with ``unit`` in the page's language: {number, unit, glue}. */
 export function amounts(unit, app) {
   if (app.lang !== "zh") { return {number: app.formatNumber, unit: unit, glue: " "}; }
   var scale = CHINESE_SCALES.filter(function (s) { return String(unit).indexOf(s[0]) === 0; })[0];
-  var compact = new Intl.NumberFormat("zh", {notation: "compact", maximumFractionDigits: 6});
+  var compact = chineseCompact = chineseCompact || new Intl.NumberFormat("zh", {notation: "compact", maximumFractionDigits: 6});
   if (scale) {
     return {number: function (value) { return compact.format(value * scale[1]); }, unit: unit.slice(scale[0].length), glue: ""};
   }
