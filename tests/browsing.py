@@ -49,9 +49,54 @@ def is_local(url: str) -> bool:
     return parts.scheme in ("file", "data", "about") or parts.hostname == "127.0.0.1"
 
 
+# Opening the map in a new browser context starts a renderer process and compiles the page's scripts anew: about
+# 0.7 s of CPU more than loading it again in a page that has shown it before. Pages are therefore kept, one set per
+# window size and device, and handed to the next test cleaned: its routes and listeners removed, the document replaced
+# by a blank one, the pointer moved off the page. Nothing of a page's state survives its document (the map keeps
+# nothing in storage), and the HTTP cache is off while requests are routed, so every test still loads everything.
+_IDLE_PAGES: dict[tuple[int, int, int, bool], list[Any]] = {}
+_POOL_KEYS: dict[int, tuple[Any, tuple[int, int, int, bool]]] = {}  # id → (the page, its set)
+PAGE_EVENTS = ("console", "dialog", "download", "filechooser", "frameattached", "framedetached", "framenavigated",
+               "load", "domcontentloaded", "pageerror", "popup", "request", "requestfailed", "requestfinished",
+               "response", "websocket", "worker")
+
+
+def _fresh_page(browser: Any, viewport: dict[str, int], phone: bool) -> Any:
+    key = (id(browser), viewport["width"], viewport["height"], phone)
+    idle = _IDLE_PAGES.setdefault(key, [])
+    while idle:
+        page = idle.pop()
+        if not page.is_closed():
+            return page
+    page = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone).new_page()
+    page.add_init_script(WATCH_CSP)
+    _POOL_KEYS[id(page)] = (page, key)
+    return page
+
+
+def close_map(page: Any) -> None:
+    """Done with a page ``open_map`` gave: cleaned and kept for the next test (closed if it cannot be cleaned)."""
+    kept, key = _POOL_KEYS.get(id(page), (None, None))
+    if page.is_closed():
+        return
+    if kept is not page:  # a page of the test's own making
+        page.context.close()
+        return
+    try:
+        page.unroute_all(behavior="ignoreErrors")
+        page.goto("about:blank")
+        for event in PAGE_EVENTS:  # the test's own listeners too, so none of them hears the next test's page
+            for listener in page._impl_obj.listeners(event):
+                page._impl_obj.remove_listener(event, listener)
+        page.mouse.move(-1, -1)
+    except Exception:  # noqa: BLE001 - a crashed or hung page is not handed on
+        page.context.close()
+        return
+    _IDLE_PAGES[key].append(page)
+
+
 def open_map(browser: Any, url: str, mode: str, viewport: dict[str, int] = DESKTOP, phone: bool = False) -> PageWatch:
-    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
-    page = context.new_page()
+    page = _fresh_page(browser, viewport, phone)
     watch = PageWatch(page, mode)
     page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
     page.on("request", lambda request: watch.requested.append(request.url))
@@ -69,7 +114,6 @@ def open_map(browser: Any, url: str, mode: str, viewport: dict[str, int] = DESKT
     page.on("requestfailed", lambda req: watch.failed_local.append(req.url) if is_local(req.url) else None)
     page.on("response", lambda resp: watch.failed_local.append(f"{resp.status} {resp.url}")
             if is_local(resp.url) and resp.status >= 400 else None)
-    page.add_init_script(WATCH_CSP)
     page.goto(url)
     page.wait_for_function("() => window.cqAtlasMap !== undefined")
     return watch
@@ -92,8 +136,10 @@ def map_page(request: pytest.FixtureRequest, browser: Any, live_server: LiveServ
     mode = getattr(request, "param", "served")
     watch = open_map(browser, page_url(mode, live_server, built_site), mode)
     yield watch
-    watch.check()
-    watch.page.context.close()
+    try:
+        watch.check()
+    finally:
+        close_map(watch.page)
 
 
 def axe_violations(page: Any, context: str = "document") -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
-from tests.browsing import open_map
+from tests.browsing import close_map, open_map
 from tests.test_download_selection import expected_ids
 
 pytestmark = pytest.mark.browser
@@ -43,4 +43,4 @@ def test_each_layer_is_offered_in_every_format_gdal_reads(browser: Any, live_ser
             assert len(frame) == len(set(frame["id"])) > 0
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import PageWatch, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
+from tests.browsing import close_map, PageWatch, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,7 @@ def test_the_whole_atlas_link_saves_every_feature(browser: Any, live_server: Any
         assert page.url.startswith(live_server.url + "/#")  # the map is still there
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 def test_from_disk_a_layer_link_leaves_the_map_in_place(browser: Any, built_site: Path) -> None:
@@ -71,4 +71,4 @@ def test_from_disk_a_layer_link_leaves_the_map_in_place(browser: Any, built_site
             assert link.get_attribute("download") is not None and link.get_attribute("target") == "_blank"
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

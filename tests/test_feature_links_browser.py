@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import open_map, page_url, wait_for_rows
+from tests.browsing import close_map, open_map, page_url, wait_for_rows
 from tests.conftest import LiveServer
 from tests.pages_reading import features_in_files, messages
 
@@ -60,4 +60,4 @@ def test_table_rows_and_popup_link_to_each_features_page(browser: Any, live_serv
     link = page.locator(".leaflet-popup-content .cq-page-link a")
     link.wait_for()
     assert link.get_attribute("href") == expected_href(mode, target["id"], lang)
-    page.context.close()
+    close_map(page)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
+from tests.browsing import close_map, choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, REPO, LiveServer, edit_feature, serve
 
 pytestmark = pytest.mark.browser
@@ -176,7 +176,7 @@ def test_hostile_names_stay_text_in_every_language(browser: Any, layers_copy: Pa
             assert HOSTILE in page.locator("#cq-table").inner_text()
             watch.check()
         finally:
-            page.context.close()
+            close_map(page)
 
 
 @pytest.mark.parametrize(("locale", "state", "expected"), [("fa-IR", "", "fa"), ("zh-CN", "", "zh"), ("de-DE", "", "en"),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from geo.data.atlas import Atlas
-from tests.browsing import DESKTOP, PHONE, axe_violations, open_map, open_popup_text, page_url
+from tests.browsing import close_map, DESKTOP, PHONE, axe_violations, open_map, open_popup_text, page_url
 from tests.conftest import ARTIFACTS, REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_axe_finds_no_serious_problems(mode: str, browser: Any, live_server: Liv
     open_popup_text(page)
     assert axe_violations(page) == []
     watch.check()
-    page.context.close()
+    close_map(page)
 
 
 def test_keyboard_alone_reaches_every_control_and_a_popup(browser: Any, built_site: Path, atlas: Atlas) -> None:
@@ -72,7 +72,7 @@ def test_keyboard_alone_reaches_every_control_and_a_popup(browser: Any, built_si
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => window.cqAtlasMap.getZoom() > {zoom}")
     watch.check()
-    page.context.close()
+    close_map(page)
 
 
 @pytest.mark.parametrize("mode", ["served", "static"])
@@ -107,7 +107,7 @@ def test_phone_shows_the_map_and_the_panel_opens_and_closes(mode: str, browser: 
     page.keyboard.press("Escape")
     assert not panel.is_visible()
     watch.check()
-    page.context.close()
+    close_map(page)
 
 
 SKIP_CATALOGS = {lang: json.loads((REPO / "geo/data/messages" / f"{lang}.json").read_text(encoding="utf-8"))
@@ -144,4 +144,4 @@ def test_skip_links_lead_to_the_map_and_the_feature_list(browser: Any, built_sit
             assert presses <= 8, page.evaluate(DESCRIBE_FOCUS)
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import DESKTOP, PHONE, POPUP_SETTLED, choose_language, open_map
+from tests.browsing import close_map, DESKTOP, PHONE, POPUP_SETTLED, choose_language, open_map
 from tests.conftest import LAYERS_DIR, REPO, LiveServer, read_layer
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,7 @@ def test_the_panel_toggles_tooltip_follows_the_language_before_it_is_used(browse
         assert page.locator("#cq-panel-toggle").get_attribute("title") == CATALOGS[lang]["panel.hide"]
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "fa"])
@@ -77,7 +77,7 @@ def test_the_popup_is_titled_in_the_pages_language(browser: Any, map_url: str, l
             assert popup.locator(".cq-popup-title").get_attribute("lang") == "en"
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 SCALE_UNITS = {"en": r"^[0-9]+ (km|m)$", "zh": r"^[0-9]+(公里|米)$", "fa": r"^[۰-۹]+ (کیلومتر|متر)$"}
@@ -98,7 +98,7 @@ def test_the_scale_bar_is_written_in_the_pages_language(browser: Any, map_url: s
         assert re.match(SCALE_UNITS[then], scale.inner_text()), scale.inner_text()
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 def in_yi(value: float) -> str:
@@ -128,7 +128,7 @@ def test_chinese_amounts_are_written_in_yi_on_the_map_and_the_feature_pages(brow
             assert expected in feature_page, expected
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 # The two characters' boxes, as drawn: left edges in CSS pixels.
@@ -158,7 +158,7 @@ def test_english_inside_a_persian_popup_keeps_its_full_stop_at_its_end(browser: 
         assert stop > before_stop, "the full stop is drawn before the English text it ends"
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -182,4 +182,4 @@ def test_persian_dates_are_written_in_persian_digits_and_read_as_dates(browser: 
         assert not LATIN.search(page.locator("#cq-currency").inner_text())
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

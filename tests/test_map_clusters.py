@@ -14,7 +14,7 @@ from geo.map.render import CLUSTER_ABOVE_POINTS
 from geo.map.sources import default_node_modules
 from geo.data.atlas import load_atlas
 from geo.publish.build import write_site
-from tests.browsing import open_map
+from tests.browsing import close_map, open_map
 from tests.conftest import read_layer, write_layer
 
 LAYER = "universities"
@@ -66,4 +66,4 @@ def test_a_layer_of_thousands_of_points_is_drawn_in_clusters_that_count_every_po
     assert sum(counts) + alone == points and max(counts) > 100
     assert any(url.endswith("leaflet.markercluster.js") for url in watch.requested)
     watch.check()
-    watch.page.context.close()
+    close_map(watch.page)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from geo.data.schema import DOCUMENTED_FIGURES
-from tests.browsing import open_map, page_url
+from tests.browsing import close_map, open_map, page_url
 from tests.conftest import LAYERS_DIR, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ def opened_map(request: pytest.FixtureRequest, browser: Any, live_server: LiveSe
                      viewport={"width": 1280, "height": 860})
     yield watch.page
     watch.check()
-    watch.page.context.close()
+    close_map(watch.page)
 
 
 # Each feature's popup content rendered into the page (without panning the map to open each one): its visible text

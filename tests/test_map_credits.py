@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from geo.data.registry import DATA_ATTRIBUTION, LAYERS
-from tests.browsing import choose_language, DESKTOP, PHONE, PageWatch, axe_violations, open_map, page_url
+from tests.browsing import close_map, choose_language, DESKTOP, PHONE, PageWatch, axe_violations, open_map, page_url
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def desktop_map(request: pytest.FixtureRequest, browser: Any, live_server: LiveS
     watch = open_map(browser, page_url(request.param, live_server, built_site), request.param, viewport=DESKTOP)
     yield watch
     watch.check()
-    watch.page.context.close()
+    close_map(watch.page)
 
 
 def test_with_every_layer_on_each_credit_is_shown_once(desktop_map: PageWatch) -> None:
@@ -130,4 +130,4 @@ def test_phone_credits_take_one_line_until_opened_by_keyboard(mode: str, browser
     line = corner.bounding_box()
     assert line["height"] <= 25 and line["x"] >= 0 and line["x"] + line["width"] <= PHONE["width"] + 0.5, line
     watch.check()
-    page.context.close()
+    close_map(page)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browsing import PHONE, choose_language, open_map, page_url
+from tests.browsing import close_map, PHONE, choose_language, open_map, page_url
 from tests.conftest import LAYERS_DIR, REPO, LiveServer
 
 SCRIPT = re.compile(r"/cqatlas/(atlas(?:-deferred)?)\.[0-9a-f]{12}\.js$")
@@ -102,4 +102,4 @@ def test_deferred_bundle_comes_second_and_its_parts_work(mode: str, browser: Any
                                               " input.dispatchEvent(new Event('input')); }")
     expect(page.locator("#cq-search-status")).to_have_text(zh["search.none"].replace("{query}", "zzzz-nothing"))
     watch.check()
-    page.context.close()
+    close_map(page)

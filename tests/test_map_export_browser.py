@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from geo.data.registry import LAYERS_BY_ID
-from tests.browsing import PageWatch, open_map, page_url
+from tests.browsing import close_map, PageWatch, open_map, page_url
 from tests.conftest import LiveServer
 from tests.pages_reading import VERSION, layer_files, messages
 
@@ -111,7 +111,7 @@ def test_png_and_pdf_of_a_known_view_hold_its_legend_version_and_link(browser: A
     assert _has_colour(legend, _rgb(on_style.color))
     assert not _has_colour(legend, _rgb(off_style.fill_color))
     watch.check()
-    page.context.close()
+    close_map(page)
 
 
 @pytest.mark.parametrize("mode", ["static"])
@@ -130,7 +130,7 @@ def test_persian_export_reads_right_to_left(browser: Any, live_server: LiveServe
     ink = [x for x in range(band.width) for y in range(0, band.height, 2) if sum(band.getpixel((x, y))) < 200]
     assert ink and min(ink) > image.width / 2, (min(ink), image.width)
     watch.check()
-    page.context.close()
+    close_map(page)
 
 
 def test_english_title_starts_at_the_left(browser: Any, live_server: LiveServer, built_site: Path) -> None:
@@ -140,7 +140,7 @@ def test_english_title_starts_at_the_left(browser: Any, live_server: LiveServer,
     ink = [x for x in range(band.width) for y in range(0, band.height, 2) if sum(band.getpixel((x, y))) < 200]
     assert ink and max(ink) < image.width / 2
     watch.check()
-    watch.page.context.close()
+    close_map(watch.page)
 
 
 @pytest.mark.parametrize("mode", ["served", "static"])
@@ -162,4 +162,4 @@ def test_printed_map_has_title_legend_of_layers_on_version_and_link(browser: Any
     for absent in (words["table.heading"], words["export.png"], words["download.heading"], words["search.label"]):
         assert absent not in text, absent
     watch.check()
-    page.context.close()
+    close_map(page)

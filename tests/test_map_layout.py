@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import DESKTOP, PHONE, open_map, page_url
+from tests.browsing import close_map, DESKTOP, PHONE, open_map, page_url
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def test_the_scale_bar_is_not_under_the_credits(browser: Any, map_url: str, lang
         assert overlap(scale, credits) == 0, (scale, credits)
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -73,7 +73,7 @@ def test_the_panel_toggle_goes_with_the_panel(browser: Any, map_url: str, lang: 
         assert overlap(toggle, zoom) == 0, (toggle, zoom)
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -88,4 +88,4 @@ def test_on_a_phone_the_zoom_does_not_cover_the_panel_toggle(browser: Any, map_u
         assert 0 <= toggle["left"] and toggle["right"] <= PHONE["width"], toggle
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

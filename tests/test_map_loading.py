@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import PHONE, open_map, page_url
+from tests.browsing import close_map, PHONE, open_map, page_url
 from tests.conftest import ARTIFACTS, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -55,4 +55,4 @@ def test_closed_panel_loads_the_bundles_only_and_charts_come_with_the_routes(mod
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"routes-phone-{mode}.png"))  # the comparison as cards on a phone
     watch.check()
-    page.context.close()
+    close_map(page)

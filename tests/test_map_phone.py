@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import DESKTOP, PHONE, POPUP_SETTLED, open_map
+from tests.browsing import close_map, DESKTOP, PHONE, POPUP_SETTLED, open_map
 from tests.conftest import ARTIFACTS, LAYERS_DIR, LiveServer, read_layer
 
 pytestmark = pytest.mark.browser
@@ -76,7 +76,7 @@ def test_the_popups_close_button_is_not_under_the_zoom_buttons(browser: Any, map
         assert page.evaluate("cqAtlasMap.getZoom()") == zoom
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 def district_point_beside_the_popup(page: Any) -> dict[str, float]:
@@ -115,7 +115,7 @@ def test_a_tap_beside_a_popup_dismisses_it_without_opening_the_district_under_th
         assert page.evaluate("cqAtlas.byId[cqAtlas.state.selected].spec.id") == "districts"
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -141,7 +141,7 @@ def test_comparing_routes_on_a_phone_closes_the_popup_and_shows_the_routes_above
         page.screenshot(path=str(ARTIFACTS / f"phone-routes-{lang}.png"))
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 TARGETS = {
@@ -178,4 +178,4 @@ def test_small_controls_are_big_enough_to_tap_on_a_phone(browser: Any, map_url: 
         assert {name: boxes for name, boxes in small.items() if boxes} == {}
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

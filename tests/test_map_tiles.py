@@ -16,7 +16,7 @@ from geo.data.registry import LAYERS
 import geo.map.render
 from geo.map.sources import default_node_modules
 from geo.publish.build import build
-from tests.browsing import open_map, open_popup_text
+from tests.browsing import close_map, open_map, open_popup_text
 from tests.conftest import read_layer, serve, write_layer
 from tests.static_server import needs_nginx, nginx_serving
 from tests.test_map_clusters import LAYER, crowd_layer
@@ -91,7 +91,7 @@ def _check_tiled_map(browser: Any, url: str, lat: float, lon: float) -> list[tup
     assert page.locator("#cq-injected").count() == 0
     assert any(url.endswith("protomaps-leaflet/dist/protomaps-leaflet.js") for url in watch.requested)
     watch.check()
-    watch.page.context.close()
+    close_map(watch.page)
     return reads
 
 
@@ -119,7 +119,7 @@ def test_a_static_site_draws_a_layer_larger_than_the_page_from_the_release_tiles
     watch.page.wait_for_timeout(500)
     assert not any(url.endswith(".pmtiles") for url in watch.requested)
     watch.check()
-    watch.page.context.close()
+    close_map(watch.page)
 
 
 def test_the_served_map_draws_a_layer_larger_than_the_page_from_tiles_by_ranges(

@@ -11,7 +11,7 @@ import pytest
 from geo.data.atlas import Atlas
 from geo.corridors.route_index import RouteIndex
 from tests.conftest import ARTIFACTS, REPO
-from tests.browsing import PageWatch, choose_language, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
+from tests.browsing import close_map, PageWatch, choose_language, BOTH_DELIVERIES, map_page, open_map  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -193,4 +193,4 @@ def test_a_link_to_a_place_the_offline_copy_does_not_know_names_it(browser: Any,
                                          arg=expected_text, timeout=10_000)
             watch.check()
         finally:
-            watch.page.context.close()
+            close_map(watch.page)

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geo.corridors.places import PLACES_BY_ID
-from tests.browsing import choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map, page_url  # noqa: F401  (fixture)
+from tests.browsing import close_map, choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map, page_url  # noqa: F401  (fixture)
 from tests.conftest import ARTIFACTS, LAYERS_DIR, REPO, LiveServer, edit_feature, read_layer, serve
 
 LANGUAGES = ("en", "zh", "fa")
@@ -191,7 +191,7 @@ def test_hostile_corridor_names_stay_text_in_the_routes_panel(browser: Any, laye
                 assert page.locator('img[src="x"]').count() == 0
             watch.check()
         finally:
-            page.context.close()
+            close_map(page)
 
 
 # --- the comparison in the shared address ----------------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_a_shared_link_reopens_the_route_comparison(browser: Any, live_server: L
         link = page.url
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
     other = open_map(browser, link, mode)
     try:
@@ -242,7 +242,7 @@ def test_a_shared_link_reopens_the_route_comparison(browser: Any, live_server: L
         assert other.page.url == link
         other.check()
     finally:
-        other.page.context.close()
+        close_map(other.page)
 
 
 @pytest.mark.browser
@@ -256,4 +256,4 @@ def test_static_copy_says_when_a_shared_comparison_is_not_in_it(browser: Any, bu
         assert page.locator("path.cq-route-line").count() == 0
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import DESKTOP, PHONE, open_map
+from tests.browsing import close_map, DESKTOP, PHONE, open_map
 from tests.conftest import LAYERS_DIR, REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -55,4 +55,4 @@ def test_the_route_card_says_why_documented_and_estimated_sea_days_differ(browse
             assert days.locator(".cq-routes-why").inner_text() == CATALOGS[lang]["routes.by_sea_why"]
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

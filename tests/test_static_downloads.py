@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pyarrow.parquet as pq
 import pytest
 
-from tests.browsing import open_map
+from tests.browsing import close_map, open_map
 from tests.conftest import LAYERS_DIR
 from tests.static_server import needs_nginx, nginx_serving
 
@@ -73,4 +73,4 @@ def test_each_layer_is_offered_in_every_release_format_with_its_size(browser: An
             file = built_site / urlsplit(link["href"]).path.lstrip("/")
             assert file.is_file() and int(link["bytes"]) == file.stat().st_size
         watch.check()
-        page.context.close()
+        close_map(page)

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geo.data.schema import DOCUMENTED_FIGURES
-from tests.browsing import open_map
+from tests.browsing import close_map, open_map
 from tests.conftest import LAYERS_DIR, LiveServer, read_layer, serve, write_layer
 
 LANGUAGES = ("en", "zh", "fa")
@@ -119,7 +119,7 @@ def status_page(browser: Any, status_server: LiveServer) -> Iterator[Any]:
     watch.page.evaluate("() => cqAtlas.layers.forEach(l => cqAtlas.setLayerVisible(l.spec.id, true))")
     yield watch
     watch.check()
-    watch.page.context.close()
+    close_map(watch.page)
 
 
 DRAWN = """() => Array.from(document.querySelectorAll('.cq-feature'), el => {
@@ -210,7 +210,7 @@ def test_panel_says_what_the_data_is_current_to(browser: Any, live_server: LiveS
         assert digits(str(before)) in text and digits(str(older)) in text, text
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 def dated_figure(layers_dir: Path) -> tuple[str, str, str]:
@@ -234,4 +234,4 @@ def test_popup_shows_the_date_of_each_figure(browser: Any, live_server: LiveServ
         assert expected in row.inner_text()
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 from shapely.geometry import box, shape
 
-from tests.browsing import choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map, page_url, table_rows  # noqa: F401  (fixture)
+from tests.browsing import close_map, choose_language, PageWatch, BOTH_DELIVERIES, map_page, open_map, page_url, table_rows  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR, REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -138,7 +138,7 @@ def test_a_shared_link_reopens_the_same_map(map_page: PageWatch, browser: Any) -
         assert drawn(other.page) == drawn_before
         other.check()
     finally:
-        other.page.context.close()
+        close_map(other.page)
 
 
 def test_the_address_follows_each_change_without_reloading(map_page: PageWatch) -> None:
@@ -238,7 +238,7 @@ def test_downloads_hold_exactly_the_features_drawn_in_view(browser: Any, live_se
                     assert set().union(*got.values()) == expected[layer], href
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 def test_static_copy_offers_whole_layers_and_says_so(browser: Any, built_site: Path) -> None:
@@ -259,7 +259,7 @@ def test_static_copy_offers_whole_layers_and_says_so(browser: Any, built_site: P
             assert {f["properties"]["id"] for f in body["features"]} == existing_in(None, [layer])
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 def test_a_feature_found_by_search_is_shown_even_where_the_filter_and_year_hid_it(map_page: PageWatch) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from geo.data.year_rule import placed_year
-from tests.browsing import DESKTOP, PHONE, open_map, wait_for_rows
+from tests.browsing import close_map, DESKTOP, PHONE, open_map, wait_for_rows
 from tests.conftest import LAYERS_DIR, REPO, LiveServer, read_layer
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,7 @@ def test_undated_features_are_drawn_faint_and_said_so_in_the_table(browser: Any,
         assert row.locator("td").nth(1).inner_text() == CATALOGS[lang]["table.undated"]
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 def test_the_reader_can_hide_undated_features_and_the_downloads_follow(browser: Any, map_url: str,
@@ -89,7 +89,7 @@ def test_the_reader_can_hide_undated_features_and_the_downloads_follow(browser: 
         assert not page.locator("#cq-year-undated").is_checked()
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -112,4 +112,4 @@ def test_a_search_result_newer_than_the_year_moves_the_slider_to_its_year(browse
         assert said in page.locator("#cq-year-status").inner_text()
         watch.check()
     finally:
-        page.context.close()
+        close_map(page)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.browsing import choose_language, PageWatch, map_page, open_map  # noqa: F401  (fixture)
+from tests.browsing import close_map, choose_language, PageWatch, map_page, open_map  # noqa: F401  (fixture)
 from tests.conftest import LAYERS_DIR, REPO, make_settings, read_layer, serve, write_layer
 from web.app import create_app
 
@@ -118,4 +118,4 @@ def test_slider_and_table_use_the_first_documented_year_where_no_opening_year_is
             assert {ZONE, RAILWAY} <= {f["properties"]["id"] for f in body["features"]}
             watch.check()
         finally:
-            page.context.close()
+            close_map(page)
