@@ -106,6 +106,10 @@ def _only_the_minsk_length_and_the_description(changes: dict) -> None:
     assert "8,600 km" in described["new"] and "8,600" not in described["old"]
 
 
+def test_version_1_4_1_adds_only_the_chongqing_minsk_length(tmp_path: Path) -> None:
+    _only_the_minsk_length_and_the_description(_diff("1.4.0", "1.4.1", tmp_path))
+
+
 def test_release_carries_its_changes_since_the_previous_version(released: Path) -> None:
     # 1.4.1 (CHANGELOG.md) added one figure to the Chongqing–Xinjiang–Europe railway and rewrote its description.
     changes = json.loads((released / "changes" / "since-1.4.0.json").read_text(encoding="utf-8"))
