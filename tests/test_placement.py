@@ -16,7 +16,7 @@ from geo.data.atlas import Atlas
 from geo.data.geodesy import geodesic_area_km2
 from geo.data.registry import LAYERS
 from geo.data.validate import validate_layers
-from tests.conftest import read_layer, write_layer
+from tests.conftest import LAYERS_DIR, read_layer, write_layer
 
 
 def edit(layers_dir: Path, layer_id: str, feature_id: str, change: Any) -> None:
@@ -94,6 +94,31 @@ def test_documented_length_of_the_china_europe_route_matches_within_tolerance(at
     # China Daily (2013) gives 11,179 km for the whole route; the traced shortest paths may cut it short, not more.
     assert feature.properties["documented_length_km"] == 11179
     assert 0.85 * 11179 <= feature.properties["length_km"] <= 1.15 * 11179
+
+
+# Minsk as GeoNames 625144 places it, not the waypoint the line was traced through.
+MINSK_LON_LAT = (27.56667, 53.9)
+XINHUA_MINSK_2018 = "http://world.workercn.cn/32832/201807/15/180715185806970.shtml"
+
+
+def test_the_line_as_far_as_minsk_matches_the_documented_chongqing_minsk_length() -> None:
+    # Xinhua (Minsk, 14 July 2018): Chongqing's train to Minsk, out by Alashankou across Kazakhstan and Russia, runs
+    # 8,600 km. The drawn line, measured from Chongqing to its point nearest Minsk, must be within 5 % of it.
+    feature = next(f for f in read_layer(LAYERS_DIR, "rail_europe")["features"]
+                   if f["properties"]["id"] == "chongqing-xinjiang-europe-railway")
+    props = feature["properties"]
+    documented = props["documented_length_to_minsk_km"]
+    assert documented == {"value": 8600, "as_of": "2018-07"}
+    backing = [s for s in props["sources"] if "documented_length_to_minsk_km" in s["supports"]]
+    assert [(s["url"], s["report_ref"]) for s in backing] == [(XINHUA_MINSK_2018, None)]
+    assert feature["geometry"]["type"] == "LineString"
+    lons, lats = zip(*((x, y) for x, y, *_ in feature["geometry"]["coordinates"]))
+    geod = Geod(ellps="WGS84")
+    _, _, metres_to_minsk = geod.inv(lons, lats, [MINSK_LON_LAT[0]] * len(lons), [MINSK_LON_LAT[1]] * len(lats))
+    nearest = min(range(len(lons)), key=lambda index: metres_to_minsk[index])
+    assert metres_to_minsk[nearest] < 10_000  # the line does pass Minsk
+    drawn_km = geod.line_length(lons[: nearest + 1], lats[: nearest + 1]) / 1000
+    assert abs(drawn_km - documented["value"]) <= 0.05 * documented["value"], drawn_km
 
 
 def test_geometry_without_provenance_is_reported(layers_copy: Path) -> None:

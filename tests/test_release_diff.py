@@ -89,17 +89,31 @@ def test_unknown_version_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1 and "0.9.0" in result.stderr and "1.1.0" in result.stderr
 
 
+XINJIANG_EUROPE = "chongqing-xinjiang-europe-railway"
+# CHANGELOG 1.4.1: the Chongqing–Minsk train's length (Xinhua, Minsk, 14 July 2018), the one new figure.
+MINSK_LENGTH = {"value": 8600, "as_of": "2018-07"}
+XINHUA_MINSK_2018 = "http://world.workercn.cn/32832/201807/15/180715185806970.shtml"
+
+
+def _only_the_minsk_length_and_the_description(changes: dict) -> None:
+    assert changes["added"] == changes["removed"] == changes["moved"] == []
+    (figure,) = changes["figures_changed"]
+    assert (figure["id"], figure["figure"], figure["old"], figure["new"]) == (
+        XINJIANG_EUROPE, "documented_length_to_minsk_km", None, MINSK_LENGTH)
+    assert figure["old_sources"] == [] and [s["url"] for s in figure["new_sources"]] == [XINHUA_MINSK_2018]
+    (described,) = changes["properties_changed"]
+    assert (described["id"], described["property"]) == (XINJIANG_EUROPE, "description_en")
+    assert "8,600 km" in described["new"] and "8,600" not in described["old"]
+
+
+def test_version_1_4_1_adds_only_the_chongqing_minsk_length(tmp_path: Path) -> None:
+    _only_the_minsk_length_and_the_description(_diff("1.4.0", "1.4.1", tmp_path))
+
+
 def test_release_carries_its_changes_since_the_previous_version(released: Path) -> None:
-    # 1.4.0 (CHANGELOG.md) added the Chongqing–Shenzhen–Hong Kong train's rail line, re-traced nothing, and said in
-    # the Shuangqiao zone's description which national-level zones it is not among.
-    changes = json.loads((released / "changes" / "since-1.3.0.json").read_text(encoding="utf-8"))
-    assert (changes["old"], changes["new"]) == ("1.3.0", released.name.rsplit("-", 1)[1])
-    assert [f["id"] for f in changes["added"]] == ["chongqing-shenzhen-hong-kong-rail-sea-train"]
-    assert changes["removed"] == changes["moved"] == []
-    # Only the description: no level or other value was given to the zone.
-    (shuangqiao,) = [c for c in changes["properties_changed"] if c["id"] == "shuangqiao-etdz"]
-    assert shuangqiao["property"] == "description_en"
-    assert "83号" in shuangqiao["new"] and "83号" not in shuangqiao["old"]
-    assert not [f for f in changes["figures_changed"] if f["id"] == "shuangqiao-etdz"]
-    page = (released / "changes" / "since-1.3.0.html").read_text(encoding="utf-8")
-    assert page.count("chongqing-shenzhen-hong-kong-rail-sea-train") >= 1
+    # 1.4.1 (CHANGELOG.md) added one figure to the Chongqing–Xinjiang–Europe railway and rewrote its description.
+    changes = json.loads((released / "changes" / "since-1.4.0.json").read_text(encoding="utf-8"))
+    assert (changes["old"], changes["new"]) == ("1.4.0", released.name.rsplit("-", 1)[1])
+    _only_the_minsk_length_and_the_description(changes)
+    page = (released / "changes" / "since-1.4.0.html").read_text(encoding="utf-8")
+    assert "Documented length, Chongqing–Minsk train" in page and XINHUA_MINSK_2018 in page

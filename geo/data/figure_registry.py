@@ -169,6 +169,9 @@ DOCUMENTED_FIGURES: dict[str, tuple[str, str]] = {
     "phases_count": ("Phases", "phases"),
     "documented_built_area_km2": ("Documented built-up area", "km²"),
     "documented_length_km": ("Documented length", "km"),
+    # Data release 1.4.1: a source's length for a train that runs part of the feature's way (Chongqing–Minsk on the
+    # Chongqing–Xinjiang–Europe route), beside the whole route's documented length.
+    "documented_length_to_minsk_km": ("Documented length, Chongqing–Minsk train", "km"),
     "staff_count": ("Staff", "people"),
     "software_revenue_bn_cny": ("Software revenue", "billion CNY"),
     "software_revenue_growth_pct": ("Software revenue growth", "% a year"),

@@ -15,9 +15,9 @@ Group = Literal["Zones", "Corridors", "Hubs and institutions", "City and regions
 
 # The data release: bumped with every change to layers/ and described in CHANGELOG.md. Shown in the catalog and
 # in every download's metadata.
-DATA_VERSION = "1.4.0"
+DATA_VERSION = "1.4.1"
 # The day that release was made (CHANGELOG.md, CITATION.cff): the date the pages' citations give.
-DATA_RELEASED = "2026-12-03"
+DATA_RELEASED = "2026-12-04"
 
 DATA_LICENSE = "CC BY 4.0"
 DATA_ATTRIBUTION = "Chongqing Trade Atlas (CC BY 4.0); facts as cited per feature"

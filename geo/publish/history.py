@@ -8,7 +8,8 @@ of main; ``git log --first-parent -- 'layers/*.geojson'`` and the commits that s
 - 1.1.1 — the commit that made 1.1.1;
 - 1.2.0 — the last change to the layers of 1.2.0 (a figure note reworded after the release was cut);
 - 1.3.0 — the last change to the layers of 1.3.0;
-- 1.4.0 — the last change to the layers of 1.4.0.
+- 1.4.0 — the last change to the layers of 1.4.0;
+- 1.4.1 — the last change to the layers of 1.4.1.
 
 A version's layers are read with ``git show <commit>:layers/<file>`` when compared, so nothing is copied.
 """
@@ -29,6 +30,7 @@ VERSION_COMMITS: dict[str, str] = {
     "1.2.0": "056228770409349e31613cdc5b2576d8fa62c9e5",
     "1.3.0": "9f2c4bc98bf340bebc5aefd84105224f8d75d819",
     "1.4.0": "bc4ec81ec26e575a2a62f005e088a906ba16c0ed",
+    "1.4.1": "cad6fe905e298c935dee498d4368268c48da27f1",
 }
 
 
