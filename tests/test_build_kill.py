@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import CLI, run_cli, snapshot
-from tests.conftest import LAYERS_DIR, REPO, edit_feature
+from tests.conftest import LAYERS_DIR, REPO
 
 # Where a build is killed: points of its own writing order (``geo.publish.build``: the layer files, the map's data,
 # the feature and layer pages, the release folder, then the swap), seen from outside as what has appeared in its
@@ -63,30 +63,35 @@ def build_killed_at(point: str, layers: Path, site: Path) -> bool:
 
 @pytest.mark.timeout(900)  # several full builds in their own processes: minutes on a busy machine
 def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Path, built_site: Path) -> None:
-    # "new" is the real layers, whose build the session made; "old" differs in one name.
-    old_layers = tmp_path / "layers-old"
-    shutil.copytree(LAYERS_DIR, old_layers)
-    edit_feature(old_layers, "universities", lambda f: f["properties"].update(name_en="University (old)"))
-    versions = {"new": LAYERS_DIR, "old": old_layers}
-    site = tmp_path / "out"
-    assert run_cli("build", "--layers", str(old_layers), "--out", str(site), timeout=600).returncode == 0
-    expected = {"old": snapshot(site), "new": snapshot(built_site)}
+    # "new" is the real layers, whose build the session made. "old" is a previous build in OUT: the session's
+    # build, marked as a build's own, with one file of its own changed (a build of other layers differs as much
+    # to the next build, which reads nothing of OUT but its mark).
+    old_site = tmp_path / "old-site"
+    shutil.copytree(built_site, old_site)
+    catalog = old_site / "catalog.json"
+    catalog.write_bytes(catalog.read_bytes().replace(b'"label": "', b'"label": "(old) ', 1))
+    expected = {"old": snapshot(old_site), "new": snapshot(built_site)}
     assert expected["old"] != expected["new"]
+    site = tmp_path / "out"
 
-    state, outcomes = expected["old"], []
+    outcomes = []
     for point in (*KILL_POINTS, AT_THE_SWAP, AFTER_SWAP):
-        name = "old" if state == expected["new"] else "new"  # always the other one, so a finished build shows
-        running = build_killed_at(point, versions[name], site)
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(old_site, site)  # each build starts from the old output, so a finished one shows
+        running = build_killed_at(point, LAYERS_DIR, site)
         assert running or point in (AT_THE_SWAP, AFTER_SWAP), f"the build ended before it reached {point}"
         state = snapshot(site)
         assert state in (expected["old"], expected["new"]), f"killed at {point}: OUT is half-written"
-        outcomes.append((point, "replaced" if state == expected[name] else "kept"))
+        outcomes.append((point, "replaced" if state == expected["new"] else "kept"))
     # Killed while writing, the build left the previous OUT; killed at or after the (atomic) swap, OUT is the new one.
     assert outcomes == [*((point, "kept") for point in KILL_POINTS), (AT_THE_SWAP, "replaced"), (AFTER_SWAP, "replaced")]
-    result = run_cli("build", "--layers", str(versions["new"]), "--out", str(site), timeout=600)
+    # The next build, after all those kills, writes the new output and leaves nothing of the killed ones.
+    shutil.rmtree(site)
+    shutil.copytree(old_site, site)
+    result = run_cli("build", "--layers", str(LAYERS_DIR), "--out", str(site), timeout=600)
     assert result.returncode == 0, result.stderr
     assert snapshot(site) == expected["new"]
-    stray = leftovers(site.parent, "out", "layers-old")
+    stray = leftovers(site.parent, "out", "old-site")
     assert stray == [], f"leftovers of killed builds {stray}"
 
 

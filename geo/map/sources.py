@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from folium.template import Environment
-from jinja2 import FileSystemLoader, Template
+from jinja2 import Template
 
 from geo.data.errors import Unavailable
 
@@ -30,9 +31,6 @@ ESBUILD = ".bin/esbuild"
 # Natural Earth country outlines (public domain) from the world-atlas package: the offline base map.
 COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
 
-# Autoescaped: attribute text and messages are data, never markup.
-ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
-
 
 class AssetsMissing(Unavailable):
     pass
@@ -42,8 +40,18 @@ def default_node_modules() -> Path:
     return Path(os.environ.get("CQATLAS_NODE_MODULES", PROJECT_ROOT / "node_modules"))
 
 
+@cache
+def _environment() -> Any:
+    # Made on first use: folium (and pandas under it) takes a second to import, which commands that only validate
+    # or refuse their arguments need not pay. Autoescaped: attribute text and messages are data, never markup.
+    from folium.template import Environment
+    from jinja2 import FileSystemLoader
+
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+
+
 def template(name: str) -> Template:
-    return ENVIRONMENT.get_template(name)
+    return _environment().get_template(name)
 
 
 def write_atomically(path: Path, content: bytes) -> None:
