@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyogrio
+from pmtiles.reader import MmapSource, Reader
 
 from geo.data.atlas import load_atlas
 from geo.data.registry import LAYERS
@@ -34,6 +35,10 @@ def test_a_crowded_layer_keeps_every_point_at_its_deepest_zoom_and_thins_the_zoo
     layer_ids = {feature["properties"]["id"] for feature in read_layer(layers_copy, LAYER)["features"]}
     assert len(layer_ids) > CROWD
     shallowest, deepest = next(spec for spec in LAYERS if spec.id == LAYER).tile_zooms
+    # The archive describes the layer once, in the zoom range the registry gives it.
+    with archive.open("rb") as file:
+        described = [entry for entry in Reader(MmapSource(file)).metadata()["vector_layers"] if entry["id"] == LAYER]
+    assert [(entry["minzoom"], entry["maxzoom"]) for entry in described] == [(shallowest, deepest)]
     # Zoomed in as far as the tiles go, every point of the layer file is there, once.
     assert sorted(set(_ids_at(archive, deepest))) == sorted(layer_ids)
     # Above it the crowd (in one tile at these zooms) is thinned to what a tile holds, yet still drawn.
