@@ -30,10 +30,12 @@ def _sections(text: str) -> tuple[str | None, dict[str, str]]:
 
 def write(results: Path, header: list[str], order: list[str], measured: dict[str, list[str]]) -> list[str]:
     """Write the file from ``measured`` sections (heading → lines) and the previous file's other sections in
-    ``order``; returns the headings carried over from the previous file."""
+    ``order``, then any the previous file holds outside it; returns the headings carried over from the previous
+    file."""
     previous_run, previous = _sections(results.read_text(encoding="utf-8")) if results.exists() else (None, {})
     parts, carried = ["\n".join(header).rstrip("\n") + "\n"], []
-    for heading in order:
+    # Sections written by other scripts (bench/lighthouse.py) come after the ordered ones, as they were.
+    for heading in [*order, *(heading for heading in previous if heading not in order)]:
         if heading in measured:
             parts.append("\n".join(measured[heading]).rstrip("\n") + "\n")
         elif heading in previous:
