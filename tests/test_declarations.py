@@ -47,6 +47,11 @@ def test_an_extent_refuses_bounds_beyond_any_edge(bounds: tuple[float, float, fl
     (None, "zh;q=0, fa;q=0.1", "fa"),
     (None, "zh; Q=0.2 , fa;q=0.1", "zh"),
     (None, "zh;q=high, fa;q=0.1", "fa"),  # an unreadable q counts as 0
+    (None, "zh;q==1, fa;q=0.1", "fa"),
+    (None, "zh;q=0", "en"),
+    (None, "zh;q=1, fa", "zh"),  # no q is q=1
+    (None, "zh;level=1;q=0.1, fa;q=0.5", "fa"),  # q among other parameters
+    (None, "eng, zh", "en"),
     (None, "de, *, zh", "en"),  # "*" before any supported range: the default
     (None, "de, , zh-CN", "zh"),
     (None, "", "en"),
