@@ -92,6 +92,8 @@ def test_layers_named_in_a_request_are_read_in_atlas_order(atlas: Atlas) -> None
     published = _published(atlas)
     assert parse_layer_ids(published, None) is None
     assert parse_layer_ids(published, " universities,districts ,, universities") == ("districts", "universities")
+    every = tuple(LAYER_ORDER.split(", "))
+    assert parse_layer_ids(published, ",".join(reversed(every))) == every
     for empty in ("", " , "):
         with pytest.raises(BadRequest, match="^layers must name at least one layer$"):
             parse_layer_ids(published, empty)
