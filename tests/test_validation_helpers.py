@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from geo.data.errors import AtlasError, BadRequest, NotFound, Unavailable
+from geo.data.placement import figure_value, placement_problems
 from geo.data.problems import AtlasInvalid, Problem, clip
 from geo.data.provenance import Dataset
+from geo.data.registry import LAYERS
 from geo.data.year_rule import placed_year
 from tests.conftest import LAYERS_DIR, read_layer
 
@@ -67,6 +69,20 @@ def test_a_geometry_dataset_is_written_back_as_the_layers_state_it() -> None:
     assert any("url" in d for d in written) and any("attribution" not in d for d in written)
     for dataset in written:
         assert Dataset(**dataset).as_json() == dataset
+
+
+@pytest.mark.parametrize(("written", "number"), [
+    (11179, 11179.0), (8.5, 8.5), ({"value": 1200, "qualifier": "about"}, 1200.0), ({"min": 100, "max": 200}, 150.0),
+    # Not a number of any shape: a one-ended range, a flag, text.
+    ({"min": 100}, None), ({"max": 200}, None), (True, None), ("11179", None), ({"value": "many"}, None),
+])
+def test_the_number_of_a_documented_figure_in_each_of_its_shapes(written: Any, number: float | None) -> None:
+    assert figure_value(written) == number
+
+
+def test_cross_feature_checks_have_nothing_to_say_of_layers_that_were_not_read() -> None:
+    # A layer whose file is missing or broken is left out of what was read; that problem is reported on its own.
+    assert placement_problems({}, LAYERS) == []
 
 
 def _properties(layer_id: str, feature_id: str, layers_dir: Path = LAYERS_DIR) -> dict[str, Any]:
