@@ -12,7 +12,7 @@ from geo.corridors.route_index import _for_display, comparison_geojson
 SOURCE_A = {"title": "China Daily, 2013", "url": "https://example.org/a"}
 SOURCE_B = {"title": "GLEC Framework", "url": "https://example.org/b"}
 # A line with a vertex 0.002° (about 200 m) off the straight line, and coordinates with six decimals.
-WIGGLY = [[106.366001, 29.640001], [110.0, 29.642], [114.0, 29.64]]
+WIGGLY = [[106.366049, 29.640049], [110.0, 29.642], [114.0, 29.64]]
 
 
 def _leg(corridor_id: str, start: str, end: str, **overrides: Any) -> dict[str, Any]:
