@@ -27,8 +27,8 @@ from geo.data.errors import BadRequest, NotFound
 from geo.data.query import FeatureFilter
 from geo.map.sources import default_node_modules
 from geo.publish.build import atlas_files, layer_files, release_href, static_download_href
-from geo.publish.prepared import (Prepared, Published, asset_media_type, data_script_href, download, layer_downloads,
-                                  parse_layer_ids, prepare, prepare_asset)
+from geo.publish.prepared import (Prepared, Published, _prepared_file, asset_media_type, data_script_href, download,
+                                  layer_downloads, parse_layer_ids, prepare, prepare_asset)
 from geo.publish.reproducible import deterministic_ids
 from tests.conftest import LAYERS_DIR, read_layer
 
@@ -66,6 +66,7 @@ def test_assets_are_served_with_their_registered_media_type(name: str, media_typ
 
 def test_assets_are_compressed_when_text_and_left_as_they_are_when_images() -> None:
     node_modules = default_node_modules()
+    _prepared_file.cache_clear()  # read the files now, not what an earlier test left in the cache
     script = prepare_asset(node_modules, "leaflet/dist/leaflet.js")
     body = (node_modules / "leaflet/dist/leaflet.js").read_bytes()
     assert script.body == body and script.media_type == "text/javascript; charset=utf-8"
@@ -122,6 +123,21 @@ def test_downloads_are_refused_served_as_prepared_or_encoded_for_the_selection(a
     (tmp_path / "u.parquet").write_bytes(parquet.body)
     assert parquet.media_type == "application/vnd.apache.parquet"
     assert set(pd.read_parquet(tmp_path / "u.parquet")["id"]) == two
+
+    # A selection keeps its layer's columns: the airport's figures, though Guoyuan Port has none.
+    guoyuan = FeatureFilter(ids=frozenset({"guoyuan-port"}))
+    for extension in ("csv", "parquet", "gpkg"):
+        prepared = download(published, "logistics_hubs", extension, guoyuan)
+        (tmp_path / f"hubs.{extension}").write_bytes(prepared.body)
+        frame = (pd.read_parquet if extension == "parquet" else pyogrio.read_dataframe)(tmp_path / f"hubs.{extension}")
+        assert list(frame["id"]) == ["guoyuan-port"], extension
+        assert {"passengers_mn", "cargo_and_mail_tonnes"} <= set(frame.columns), extension
+    assert pyogrio.list_layers(tmp_path / "hubs.gpkg")[0, 0] == "logistics_hubs"
+    atlas_table = download(published, "atlas", "parquet", FeatureFilter(ids=two | {"guoyuan-port"}))
+    (tmp_path / "a.parquet").write_bytes(atlas_table.body)
+    read = pd.read_parquet(tmp_path / "a.parquet")
+    assert atlas_table.media_type == "application/vnd.apache.parquet"
+    assert set(zip(read["layer"], read["id"])) == {("universities", i) for i in two} | {("logistics_hubs", "guoyuan-port")}
 
     hubs = {f["properties"]["id"] for f in read_layer(LAYERS_DIR, "logistics_hubs")["features"]}
     universities = {f["properties"]["id"] for f in read_layer(LAYERS_DIR, "universities")["features"]}
