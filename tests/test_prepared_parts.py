@@ -142,7 +142,9 @@ def test_downloads_are_refused_served_as_prepared_or_encoded_for_the_selection(a
     hubs = {f["properties"]["id"] for f in read_layer(LAYERS_DIR, "logistics_hubs")["features"]}
     universities = {f["properties"]["id"] for f in read_layer(LAYERS_DIR, "universities")["features"]}
     both = ("logistics_hubs", "universities")
-    collection = json.loads(download(published, "atlas", "geojson", FeatureFilter(), both).body)
+    some = download(published, "atlas", "geojson", FeatureFilter(), both)
+    assert some.media_type == "application/geo+json"
+    collection = json.loads(some.body)
     assert {(f["properties"]["layer"], f["id"]) for f in collection["features"]} == (
         {("logistics_hubs", i) for i in hubs} | {("universities", i) for i in universities})
     geopackage = download(published, "atlas", "gpkg", FeatureFilter(), both)
@@ -153,6 +155,7 @@ def test_downloads_are_refused_served_as_prepared_or_encoded_for_the_selection(a
     (tmp_path / "a.fgb").write_bytes(table.body)
     read = pyogrio.read_dataframe(tmp_path / "a.fgb")
     assert table.media_type == "application/vnd.flatgeobuf"
+    assert pyogrio.list_layers(tmp_path / "a.fgb")[0, 0] == "atlas"
     assert set(zip(read["layer"], read["id"])) == {("universities", i) for i in two}
     assert set(read["data_version"]) == {collection["data_version"]}
 

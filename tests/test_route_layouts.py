@@ -32,7 +32,7 @@ COMPARISON = {
         {"id": "route-1", "rank": 1, "label": "rail via Alashankou", "total_km": 1624.8, "legs": [
             _leg("rail-a", "Chongqing", "Alashankou"),
             _leg("rail-b", "Alashankou", "Duisburg", co2_kg_per_tonne=None,
-                 to={"name_en": "Duisburg", "name": "杜伊斯堡"}),
+                 **{"from": {"name_en": "Alashankou", "name": "阿拉山口"}, "to": {"name_en": "Duisburg", "name": "杜伊斯堡"}}),
         ]},
         {"id": "route-2", "rank": 2, "label": "sea", "total_km": 20000.0, "legs": [
             _leg("sea-c", "Chongqing", "Duisburg", mode="sea",
@@ -57,6 +57,7 @@ def test_the_download_has_one_flat_feature_per_leg() -> None:
         "geometry_quality": "traced", "sources": "https://example.org/a; https://example.org/b",
     }
     # A leg without a CO2 estimate; a place named in the reader's language ("name") is written so.
+    assert (second["properties"]["from"], second["properties"]["to"]) == ("阿拉山口", "杜伊斯堡")
     assert (second["properties"]["leg"], second["properties"]["to"], second["properties"]["co2_kg_per_tonne_min"],
             second["properties"]["co2_kg_per_tonne_max"], second["properties"]["co2_method"],
             second["properties"]["sources"]) == (2, "杜伊斯堡", None, None, None, "https://example.org/a")

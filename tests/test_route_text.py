@@ -15,6 +15,7 @@ QINZHOU = {"id": "qinzhou-port", "name_en": "Qinzhou Port", "name_zh": "钦州�
 SINGAPORE = {"id": "singapore", "name_en": "Singapore", "name_zh": "新加坡", "name_fa": "سنگاپور"}
 XINJIANG_EUROPE = {"name_en": "Chongqing–Xinjiang–Europe Railway (China–Europe Railway Express)",
                    "name_zh": "中欧班列（渝新欧）", "name_fa": "راه‌آهن چونگ‌چینگ-شین‌جیانگ-اروپا"}
+REFERENCE_SEA_ROUTE = {"name_en": "Reference sea route", "name_zh": None, "name_fa": None}  # English only
 VIA_SINGAPORE = {"modes": ["rail", "sea"], "stops": [QINZHOU, SINGAPORE], "distinguished_by": None}
 TWIN = {"modes": ["rail"], "stops": [], "distinguished_by": XINJIANG_EUROPE}
 # Catalog texts (geo/data/messages/*.json): "{modes} via {stops}", "{modes}，经{stops}", "{modes} از راه {stops}";
@@ -49,7 +50,7 @@ def test_a_comparison_is_copied_with_every_label_and_name_in_the_language() -> N
         "alternatives": [
             {"label": "rail + sea via Qinzhou Port, Singapore", "label_parts": VIA_SINGAPORE,
              "legs": [_leg(CHONGQING, QINZHOU, XINJIANG_EUROPE), _leg(QINZHOU, SINGAPORE, XINJIANG_EUROPE)]},
-            {"label": "rail (…)", "label_parts": TWIN, "legs": [_leg(CHONGQING, SINGAPORE, XINJIANG_EUROPE)]},
+            {"label": "rail (…)", "label_parts": TWIN, "legs": [_leg(CHONGQING, SINGAPORE, REFERENCE_SEA_ROUTE)]},
         ],
     }
     kept = copy.deepcopy(comparison)
@@ -61,7 +62,8 @@ def test_a_comparison_is_copied_with_every_label_and_name_in_the_language() -> N
     first = chinese["alternatives"][0]["legs"]
     assert [(leg["corridor_name"], leg["from"]["name"], leg["to"]["name"]) for leg in first] == [
         ("中欧班列（渝新欧）", "重庆", "钦州港"), ("中欧班列（渝新欧）", "钦州港", "新加坡")]
-    assert chinese["alternatives"][1]["legs"][0]["to"]["name"] == "新加坡"
+    assert (chinese["alternatives"][1]["legs"][0]["corridor_name"], chinese["alternatives"][1]["legs"][0]["to"]["name"]) == (
+        "Reference sea route（英文名称）", "新加坡")
     persian = localise(comparison, "fa")
     assert (persian["lang"], persian["from"]["name"], persian["ranking"]) == (
         "fa", "چونگ\u200cچینگ", "به ترتیب کوتاه‌ترین مسافت کل")

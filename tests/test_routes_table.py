@@ -79,9 +79,12 @@ def test_each_route_is_a_row_with_distance_days_co2_and_documented_traffic() -> 
          "more than 1,000–1,200 trips (land-sea-central-channel)"],
         ["3", "river + sea", "999", "–", "unknown", "20–31", "–"],
     ]
-    # Numbers are right-aligned, text left-aligned.
-    row = next(line for line in lines if line.startswith("│ 3 "))
-    assert "│ river + sea " in row and "│ unknown " in row and row.split("│")[3].startswith(" ") and row.split("│")[3].endswith("999 ")
+    # Numbers are right-aligned, text left-aligned (row 3's cells are all narrower than their columns but "#").
+    cells = next(line for line in lines if line.startswith("│ 3 ")).strip("│").split("│")[1:]
+    assert [("right" if cell.startswith("  ") and cell.endswith(text + " ") else
+             "left" if cell.startswith(" " + text) and cell.endswith("  ") else "?")
+            for cell, text in zip(cells, ["river + sea", "999", "–", "unknown", "20–31", "–"])] == [
+        "left", "right", "right", "left", "right", "left"]
     assert lines[-2:] == [f"• {note}" for note in NOTES]
     assert not any("No route connects" in line for line in lines)
 
@@ -91,3 +94,10 @@ def test_places_no_route_connects_are_said_so() -> None:
                       "alternatives": [], "notes": []})
     assert lines[0].strip() == "Chongqing → Reykjavík (shortest first)"
     assert lines[-1] == "No route connects these places in the corridor network."
+
+
+def test_notes_are_printed_dim() -> None:
+    console = Console(file=io.StringIO(), width=300, color_system="standard", force_terminal=True)
+    print_comparison({"from": {"name_en": "A"}, "to": {"name_en": "B"}, "ranking": "r", "alternatives": [],
+                      "notes": NOTES[:1]}, console)
+    assert f"\x1b[2m• {NOTES[0]}\x1b[0m" in console.file.getvalue()  # SGR 2: faint
