@@ -7,7 +7,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from geo.corridors.route_index import _for_display, comparison_geojson
+from geo.corridors.route_index import RouteIndex, _for_display, comparison_geojson
+from geo.data.atlas import Atlas
 
 SOURCE_A = {"title": "China Daily, 2013", "url": "https://example.org/a"}
 SOURCE_B = {"title": "GLEC Framework", "url": "https://example.org/b"}
@@ -86,3 +87,19 @@ def test_the_map_draws_legs_simplified_to_about_a_kilometre_and_keeps_their_figu
     farther["alternatives"][0]["legs"][0]["geometry"]["coordinates"][1] = [110.0, 29.66]
     assert _for_display(farther)["alternatives"][0]["legs"][0]["geometry"]["coordinates"] == [
         [106.366, 29.64], [110.0, 29.66], [114.0, 29.64]]
+
+
+def test_a_comparison_states_its_places_ranking_notes_and_the_cited_emission_factors(atlas: Atlas) -> None:
+    result = RouteIndex(atlas, precompute="none").compare("Chongqing", "Duisburg")
+    assert (result["from"]["id"], result["to"]["id"], result["ranking"]) == (
+        "chongqing", "duisburg", "shortest total distance first")  # the catalog's English routes.ranking
+    assert len(result["notes"]) == 4 and result["alternatives"]
+    # g CO2 per tonne-km as the cited sources give them (ETRR 2019 Table 9: rail 11.3, inland waterways 38.6, road
+    # 90.3; ITF 2014/20: feeder ships 31.6, three times post-Panamax ships), to two decimals.
+    factors = {row["mode"]: (row["min_g_co2_per_tkm"], row["max_g_co2_per_tkm"]) for row in result["emission_factors"]}
+    assert factors == {"rail": (11.3, 11.3), "river": (38.6, 38.6), "road": (90.3, 90.3), "rail_road": (11.3, 90.3),
+                       "sea": (10.53, 31.6)}
+    for row in result["emission_factors"]:
+        assert row["method"] and row["source"]["title"] and row["source"]["detail"], row["mode"]
+        assert row["source"]["url"].startswith("https://"), row["mode"]
+    assert "Table 9" in next(row for row in result["emission_factors"] if row["mode"] == "rail")["method"]
