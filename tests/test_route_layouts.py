@@ -90,7 +90,12 @@ def test_the_map_draws_legs_simplified_to_about_a_kilometre_and_keeps_their_figu
 
 
 def test_a_comparison_states_its_places_ranking_notes_and_the_cited_emission_factors(atlas: Atlas) -> None:
-    result = RouteIndex(atlas, precompute="none").compare("Chongqing", "Duisburg")
+    # Computed up front: the pair the map opens with ("default"), or nothing ("none").
+    assert RouteIndex(atlas, precompute="none").precomputed()["comparisons"] == {}
+    index = RouteIndex(atlas, precompute="default")
+    ready = index.precomputed()
+    assert (ready["default"], list(ready["comparisons"])) == ({"from": "chongqing", "to": "duisburg"}, ["chongqing/duisburg"])
+    result = index.compare("Chongqing", "Duisburg")
     assert (result["from"]["id"], result["to"]["id"], result["ranking"]) == (
         "chongqing", "duisburg", "shortest total distance first")  # the catalog's English routes.ranking
     assert len(result["notes"]) == 4 and result["alternatives"]
