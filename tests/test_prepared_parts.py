@@ -187,6 +187,18 @@ def test_a_layer_is_prepared_in_every_format_with_the_same_features(atlas: Atlas
     assert pyogrio.list_layers(tmp_path / "universities.gpkg")[0, 0] == "universities"
 
 
+def test_a_layer_file_is_a_feature_collection_of_the_released_data_version(atlas: Atlas) -> None:
+    # The version CITATION.cff gives for the data release; source links are text, as the layer files write them.
+    cited = next(line.split('"')[1] for line in (LAYERS_DIR.parent / "CITATION.cff").read_text(encoding="utf-8").splitlines()
+                 if line.startswith("version:"))
+    collection = atlas.layer("universities").feature_collection()
+    written = read_layer(LAYERS_DIR, "universities")["features"]
+    assert (collection["type"], collection["data_version"]) == ("FeatureCollection", cited)
+    assert [f["id"] for f in collection["features"]] == [f["properties"]["id"] for f in written]
+    assert [f["properties"]["sources"][0]["url"] for f in collection["features"]] == [
+        f["properties"]["sources"][0]["url"] for f in written]
+
+
 def test_the_static_copy_lists_each_layers_files_and_the_whole_atlas(atlas: Atlas, tmp_path: Path) -> None:
     out = tmp_path / "site"
     (out / "layers").mkdir(parents=True)
