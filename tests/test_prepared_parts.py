@@ -25,6 +25,7 @@ import pytest
 from geo.data.atlas import Atlas
 from geo.data.errors import BadRequest, NotFound
 from geo.data.query import FeatureFilter
+from geo.map.render import atlas_json_ld
 from geo.map.sources import default_node_modules
 from geo.publish.build import atlas_files, layer_files, release_href, static_download_href
 from geo.publish.prepared import (Prepared, Published, _prepared_file, asset_media_type, data_script_href, download,
@@ -197,6 +198,22 @@ def test_a_layer_file_is_a_feature_collection_of_the_released_data_version(atlas
     assert [f["id"] for f in collection["features"]] == [f["properties"]["id"] for f in written]
     assert [f["properties"]["sources"][0]["url"] for f in collection["features"]] == [
         f["properties"]["sources"][0]["url"] for f in written]
+
+
+def test_the_map_page_describes_the_atlas_as_a_schema_org_dataset(atlas: Atlas) -> None:
+    citation = {key: value.strip().strip('"') for key, _, value in (
+        line.partition(":") for line in (LAYERS_DIR.parent / "CITATION.cff").read_text(encoding="utf-8").splitlines())}
+    english = json.loads((LAYERS_DIR.parent / "geo" / "data" / "messages" / "en.json").read_text(encoding="utf-8"))
+    described = atlas_json_ld(atlas, lambda layer_id: f"/api/layers/{layer_id}.geojson")
+    assert {key: described[key] for key in ("@context", "@type", "version", "datePublished", "license",
+                                            "isAccessibleForFree", "creator")} == {
+        "@context": "https://schema.org", "@type": "Dataset", "version": citation["version"],
+        "datePublished": citation["date-released"], "license": "https://creativecommons.org/licenses/by/4.0/",
+        "isAccessibleForFree": True, "creator": {"@type": "Organization", "name": "Chongqing Trade Atlas contributors"}}
+    assert described["name"] == "Chongqing Trade Atlas" and "corridors" in described["description"]
+    assert described["distribution"] == [
+        {"@type": "DataDownload", "name": english[f"layer.{layer_id}.title"], "encodingFormat": "application/geo+json",
+         "contentUrl": f"/api/layers/{layer_id}.geojson"} for layer_id in LAYER_ORDER.split(", ")]
 
 
 def test_the_static_copy_lists_each_layers_files_and_the_whole_atlas(atlas: Atlas, tmp_path: Path) -> None:
