@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from shapely.geometry import LineString, Polygon
+from shapely.geometry import LineString, MultiLineString, Polygon
 
 from geo.data.atlas import Atlas
-from geo.data.geodesy import geodesic_area_km2, geodesic_length_km
+from geo.data.geodesy import distance_km, geodesic_area_km2, geodesic_length_km, segment_lengths_km
 
 WGS84_A = 6378137.0
 WGS84_F = 1 / 298.257223563
@@ -19,16 +19,27 @@ def dms(degrees: int, minutes: int, seconds: float) -> float:
     return sign * (abs(degrees) + minutes / 60 + seconds / 3600)
 
 
+# Vincenty (1975) worked example, Flinders Peak to Buninyong: 54,972.271 m on the WGS 84-like ellipsoid.
+FLINDERS = (dms(144, 25, 29.52440), dms(-37, 57, 3.72030))
+BUNINYONG = (dms(143, 55, 35.38390), dms(-37, 39, 10.15610))
+
+
 def test_length_matches_vincenty_published_test_line() -> None:
-    # Vincenty (1975) worked example, Flinders Peak to Buninyong: 54,972.271 m on the WGS 84-like ellipsoid.
-    flinders = (dms(144, 25, 29.52440), dms(-37, 57, 3.72030))
-    buninyong = (dms(143, 55, 35.38390), dms(-37, 39, 10.15610))
-    assert geodesic_length_km(LineString([flinders, buninyong])) == pytest.approx(54.972271, abs=0.001)
+    assert geodesic_length_km(LineString([FLINDERS, BUNINYONG])) == pytest.approx(54.972271, abs=0.001)
+    assert distance_km(*FLINDERS, *BUNINYONG) == pytest.approx(54.972271, abs=0.001)
 
 
 def test_length_of_one_degree_along_the_equator() -> None:
     # An equatorial arc is a circle of radius a: 1° = a·π/180.
     assert geodesic_length_km(LineString([(10, 0), (11, 0)])) == pytest.approx(WGS84_A * math.pi / 180 / 1000, rel=1e-9)
+
+
+def test_segment_lengths_of_every_part_of_a_line() -> None:
+    # Along the equator a degree of longitude is a·π/180; every segment of every part is listed, in order.
+    degree = WGS84_A * math.pi / 180 / 1000
+    two_parts = MultiLineString([[(10, 0), (11, 0), (13, 0)], [(20, 0), (20.5, 0)]])
+    assert segment_lengths_km(two_parts) == pytest.approx([degree, 2 * degree, degree / 2], rel=1e-9)
+    assert segment_lengths_km(LineString([(10, 0), (12, 0)])) == pytest.approx([2 * degree], rel=1e-9)
 
 
 def band_area_km2(lat_deg: float, dlon_deg: float) -> float:

@@ -256,12 +256,20 @@ def test_filters_are_refused_with_their_reason() -> None:
     assert "filter-lang must be one of cql2-text, cql2-json; got 'cql'" in refused(parse_filter, "a = 1", "cql",
                                                                                    storage)
     assert "filter is longer than 20000 characters" in refused(parse_filter, "x" * 20001, None, storage)
+    assert parse_filter("established = 1".ljust(20000), None, storage).expression is not None  # 20000 is allowed
     assert "invalid cql2-text filter: " in refused(parse_filter, "established >", None, storage)
     assert "invalid cql2-json filter: " in refused(parse_filter, "{", "cql2-json", storage)
+    # The parser's message on one line, its lines joined by a space, at most 400 characters of it.
     assert "\n" not in refused(parse_filter, "established > > 1", None, storage)
+    assert "--> 1:15 | 1 | established > > 1 |" in refused(parse_filter, "established > > 1", None, storage)
+    assert len(refused(parse_filter, "established > > " + "1" * 600, None, storage)) == len(
+        "invalid cql2-text filter: ") + 400
     assert "'colour' is not a queryable" in refused(parse_filter, "colour = 'red'", None, storage)
     assert "'colour' is not a queryable" in refused(parse_filter, "NOT (colour = 'red')", None, storage)
-    assert "filter must be a boolean expression" in refused(parse_filter, "TRUE", None, storage)
+    assert refused(parse_filter, "TRUE", None, storage) == "filter must be a boolean expression"
+    assert refused(parse_filter, "  ", None, storage) == "filter is empty; leave the parameter out to select every feature"
+    # Only comparisons are checked for literal types here; LIKE with a number is left to the CQL2 schema.
+    assert refused(parse_filter, "name_en LIKE 5", None, storage).startswith("invalid cql2-text filter: ")
 
 
 def test_deeply_nested_filters_are_refused_at_once_and_shallow_ones_still_parse() -> None:

@@ -12,8 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from geo.data.registry import LAYERS, LayerSpec
-from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, QUALITY_WORDING
+from geo.data.registry import LayerSpec
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 LANGUAGES: tuple[str, ...] = ("en", "zh", "fa")
@@ -38,10 +37,6 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, /, **values: Any) -> s
     messages = catalog(language if language in LANGUAGES else DEFAULT_LANGUAGE)
     text = messages.get(key) or catalog(DEFAULT_LANGUAGE)[key]
     return _PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), text)
-
-
-def placeholders(text: str) -> set[str]:
-    return set(_PLACEHOLDER.findall(text))
 
 
 def _primary_subtag(tag: str) -> str:
@@ -104,14 +99,3 @@ def display_name(properties: dict[str, Any], language: str) -> str:
     name, name_language = feature_name(properties, language)
     return name if name_language == language else translate("name.fallback", language, name=name)
 
-
-def derived_keys(specs: tuple[LayerSpec, ...] = LAYERS) -> set[str]:
-    """Keys every catalog must hold because the registry and the schema declare the things they name."""
-    keys = {f"layer.{spec.id}.{field}" for spec in specs for field in ("title", "description")}
-    keys |= {group_key(spec.group) for spec in specs}
-    keys |= {f"kind.{kind}" for spec in specs for kind in spec.kinds}
-    keys |= {f"figure.{name}.{part}" for name in (*DOCUMENTED_FIGURES, *COMPUTED_FIGURES) for part in ("label", "unit")}
-    keys |= {f"quality.{quality}" for quality in QUALITY_WORDING}
-    keys |= {f"lang.{language}" for language in LANGUAGES}
-    keys |= {f"figure.{qualifier}" for qualifier in FIGURE_QUALIFIERS}
-    return keys
