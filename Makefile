@@ -32,7 +32,7 @@ TEST_WORKERS ?= 4
 test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium nginx
 	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The map page's scripts (ES modules), checked by ESLint (pinned in package.json, settings in eslint.config.js).
 lint: node_modules/.installed
