@@ -168,7 +168,9 @@ def test_status_filter_hides_exactly_the_features_of_that_status(status_page: An
     hidden = before - set(page.evaluate(DRAWN))
     assert hidden == ids_with_status(status_layers, status)
     # The downloads hold what is drawn: every status but the unchecked one, and features stating none.
-    page.wait_for_function("() => document.querySelector('#cq-download-links a') !== null")
+    # The links follow the filter a moment later (as the table does): wait until the last one names the statuses.
+    page.wait_for_function("() => Array.from(document.querySelectorAll('#cq-download-links a')).pop()"
+                           "?.getAttribute('href').includes('status=') === true")
     href = page.locator("#cq-download-links a").last.get_attribute("href")
     assert "status=" in href and status not in href.split("status=")[1].split("&")[0].split("%2C")[0].split(",")
     response = page.request.get(status_page.page.url.split("#")[0].rstrip("/") + href)
