@@ -55,7 +55,7 @@ def is_local(url: str) -> bool:
 # by a blank one, the pointer moved off the page. Nothing of a page's state survives its document (the map keeps
 # nothing in storage), and the HTTP cache is off while requests are routed, so every test still loads everything.
 _IDLE_PAGES: dict[tuple[int, int, int, bool], list[Any]] = {}
-_POOL_KEYS: dict[int, tuple[Any, tuple[int, int, int, bool]]] = {}  # id → (the page, its set)
+_POOL_KEYS: dict[Any, tuple[int, int, int, bool]] = {}  # each page open_map made → its set
 PAGE_EVENTS = ("console", "dialog", "download", "filechooser", "frameattached", "framedetached", "framenavigated",
                "load", "domcontentloaded", "pageerror", "popup", "request", "requestfailed", "requestfinished",
                "response", "websocket", "worker")
@@ -70,16 +70,16 @@ def _fresh_page(browser: Any, viewport: dict[str, int], phone: bool) -> Any:
             return page
     page = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone).new_page()
     page.add_init_script(WATCH_CSP)
-    _POOL_KEYS[id(page)] = (page, key)
+    _POOL_KEYS[page] = key
     return page
 
 
 def close_map(page: Any) -> None:
     """Done with a page ``open_map`` gave: cleaned and kept for the next test (closed if it cannot be cleaned)."""
-    kept, key = _POOL_KEYS.get(id(page), (None, None))
+    key = _POOL_KEYS.get(page)
     if page.is_closed():
         return
-    if kept is not page:  # a page of the test's own making
+    if key is None:  # a page of the test's own making
         page.context.close()
         return
     try:

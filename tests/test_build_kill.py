@@ -74,10 +74,13 @@ def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Pa
     assert expected["old"] != expected["new"]
     site = tmp_path / "out"
 
+    def start_from_old() -> None:  # every build starts from the old output, so a finished one shows
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(old_site, site)
+
     outcomes = []
     for point in (*KILL_POINTS, AT_THE_SWAP, AFTER_SWAP):
-        shutil.rmtree(site, ignore_errors=True)
-        shutil.copytree(old_site, site)  # each build starts from the old output, so a finished one shows
+        start_from_old()
         running = build_killed_at(point, LAYERS_DIR, site)
         assert running or point in (AT_THE_SWAP, AFTER_SWAP), f"the build ended before it reached {point}"
         state = snapshot(site)
@@ -86,8 +89,7 @@ def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Pa
     # Killed while writing, the build left the previous OUT; killed at or after the (atomic) swap, OUT is the new one.
     assert outcomes == [*((point, "kept") for point in KILL_POINTS), (AT_THE_SWAP, "replaced"), (AFTER_SWAP, "replaced")]
     # The next build, after all those kills, writes the new output and leaves nothing of the killed ones.
-    shutil.rmtree(site)
-    shutil.copytree(old_site, site)
+    start_from_old()
     result = run_cli("build", "--layers", str(LAYERS_DIR), "--out", str(site), timeout=600)
     assert result.returncode == 0, result.stderr
     assert snapshot(site) == expected["new"]

@@ -10,9 +10,8 @@ import os
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from jinja2 import Template
+from jinja2 import Environment, Template
 
 from geo.data.errors import Unavailable
 
@@ -41,13 +40,13 @@ def default_node_modules() -> Path:
 
 
 @cache
-def _environment() -> Any:
+def _environment() -> Environment:
     # Made on first use: folium (and pandas under it) takes a second to import, which commands that only validate
     # or refuse their arguments need not pay. Autoescaped: attribute text and messages are data, never markup.
-    from folium.template import Environment
+    from folium.template import Environment as FoliumEnvironment
     from jinja2 import FileSystemLoader
 
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+    return FoliumEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
 
 
 def template(name: str) -> Template:
