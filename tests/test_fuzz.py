@@ -18,19 +18,14 @@ from tests.conftest import ServerProcess, make_settings
 from web.app import create_app
 
 
-class LazyApp:
-    """The app, built on its first request (schemathesis reads the spec while collecting), not on import."""
-
-    def __init__(self) -> None:
-        self.app: Any = None
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if self.app is None:
-            self.app = create_app(make_settings())
-        await self.app(scope, receive, send)
+@pytest.fixture(scope="module")
+def api_schema() -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(make_settings()))
 
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", LazyApp())
+# Read from the fixture when the test runs, not while collecting: every test process collects every file, and the
+# spec's generated cases would otherwise be worked out in each of them.
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 CRS84_NAMES = {None, "http://www.opengis.net/def/crs/OGC/1.3/CRS84", "[OGC:CRS84]"}
