@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,32 +38,47 @@ def _identity(folder: Path) -> tuple[int, int] | None:
     return status.st_ino, status.st_mtime_ns
 
 
-def build_killed_at(point: str, layers: Path, site: Path) -> bool:
-    """Start a build of ``layers`` into ``site`` and kill -9 it at ``point``; True if it was still running then."""
+def _reached(point: str, site: Path, staging: Path, out_before: tuple[int, int] | None) -> bool:
+    if point == AT_THE_SWAP:
+        return _identity(site) != out_before
+    if point == AFTER_SWAP:  # exchanged with OUT, then renamed aside for removal
+        return not staging.exists()
+    return (staging / point).exists()
+
+
+def build_held_at(points: tuple[str, ...], layers: Path, site: Path,
+                  at_each: Callable[[str], None]) -> subprocess.Popen:
+    """Start a build of ``layers`` into ``site``; at each of ``points`` in turn, stop it (SIGSTOP: nothing more is
+    written, as after a kill -9 at that moment), call ``at_each(point)`` and let it go on. Returns the build, still
+    running or stopped at the last point (the caller kills it)."""
     parent = site.parent
-    earlier = set(parent.iterdir())  # leftovers of the previous kill do not count
+    earlier = set(parent.iterdir())  # leftovers of an earlier kill do not count
     out_before = _identity(site)
     process = subprocess.Popen([*CLI, "build", "--layers", str(layers), "--out", str(site)], cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = None
-    while process.poll() is None:
-        if staging is None:
-            staging = next((p for p in set(parent.iterdir()) - earlier if p.name.startswith(f".{site.name}.staging-")),
-                           None)
-        elif point == AT_THE_SWAP and _identity(site) != out_before:
-            break
-        elif point == AFTER_SWAP and not staging.exists():  # exchanged with OUT, then renamed aside for removal
-            break
-        elif point in KILL_POINTS and (staging / point).exists():
-            break
-        time.sleep(0.002)
-    running = process.poll() is None
-    process.kill()
+    for number, point in enumerate(points):
+        while True:
+            if staging is None:
+                staging = next((p for p in set(parent.iterdir()) - earlier
+                                if p.name.startswith(f".{site.name}.staging-")), None)
+            elif _reached(point, site, staging, out_before):
+                break
+            assert process.poll() is None, f"the build ended before it reached {point}"
+            time.sleep(0.002)
+        process.send_signal(signal.SIGSTOP)
+        at_each(point)
+        if number < len(points) - 1:
+            process.send_signal(signal.SIGCONT)
+    return process
+
+
+def _kill(process: subprocess.Popen) -> None:
+    process.kill()  # SIGKILL ends a stopped process too
     process.wait()
-    return running
 
 
-@pytest.mark.timeout(900)  # several full builds in their own processes: minutes on a busy machine
+@pytest.mark.timeout(900)  # three builds in their own processes: minutes on a busy machine
 def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Path, built_site: Path) -> None:
     # "new" is the real layers, whose build the session made. "old" is a previous build in OUT: the session's
     # build, marked as a build's own, with one file of its own changed (a build of other layers differs as much
@@ -78,17 +95,25 @@ def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Pa
         shutil.rmtree(site, ignore_errors=True)
         shutil.copytree(old_site, site)
 
+    # A build killed while it writes leaves its staging folder behind, and OUT as it was.
+    start_from_old()
+    _kill(build_held_at(("features",), LAYERS_DIR, site, lambda point: None))
+    assert snapshot(site) == expected["old"], "killed while writing: OUT is not the old output"
+    assert any(path.name.startswith(".out.staging-") for path in site.parent.iterdir())
+    # The next build, stopped at each point in turn: what OUT holds there is what a kill at that moment leaves (a
+    # stopped process writes nothing more); it is then killed for good after the swap.
+    start_from_old()
     outcomes = []
-    for point in (*KILL_POINTS, AT_THE_SWAP, AFTER_SWAP):
-        start_from_old()
-        running = build_killed_at(point, LAYERS_DIR, site)
-        assert running or point in (AT_THE_SWAP, AFTER_SWAP), f"the build ended before it reached {point}"
+
+    def look(point: str) -> None:
         state = snapshot(site)
-        assert state in (expected["old"], expected["new"]), f"killed at {point}: OUT is half-written"
+        assert state in (expected["old"], expected["new"]), f"stopped at {point}: OUT is half-written"
         outcomes.append((point, "replaced" if state == expected["new"] else "kept"))
-    # Killed while writing, the build left the previous OUT; killed at or after the (atomic) swap, OUT is the new one.
+    _kill(build_held_at((*KILL_POINTS, AT_THE_SWAP, AFTER_SWAP), LAYERS_DIR, site, look))
+    # While writing, the build leaves the previous OUT; at or after the (atomic) swap, OUT is the new one.
     assert outcomes == [*((point, "kept") for point in KILL_POINTS), (AT_THE_SWAP, "replaced"), (AFTER_SWAP, "replaced")]
-    # The next build, after all those kills, writes the new output and leaves nothing of the killed ones.
+    assert snapshot(site) == expected["new"], "killed after the swap: OUT is not the new output"
+    # The next build, after those kills, writes the new output and leaves nothing of the killed ones.
     start_from_old()
     result = run_cli("build", "--layers", str(LAYERS_DIR), "--out", str(site), timeout=600)
     assert result.returncode == 0, result.stderr
