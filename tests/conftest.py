@@ -196,11 +196,58 @@ class ServerProcess:
         self._log_file.close()
 
 
+SHARED_SERVER = "server-process"
+
+
 @pytest.fixture(scope="session")
-def server_process() -> Iterator[str]:
-    """The real ``cqatlas serve`` in its own process (for clients that hold the GIL, such as GDAL)."""
-    with ServerProcess("--workers", "1") as server:
-        yield server.url
+def server_process(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The real ``cqatlas serve`` in its own process (for clients that hold the GIL, such as GDAL), one for the whole
+    run: tests only read from it. Whichever test process asks first starts it; it is stopped when the run ends
+    (``pytest_sessionfinish``), after every test process is done with it."""
+
+    def start(folder: Path) -> Path:
+        server = ServerProcess("--workers", "1").__enter__()  # answers /health when this returns
+        (folder / "pid").write_text(str(server.proc.pid), encoding="utf-8")
+        (folder / "url").write_text(server.url, encoding="utf-8")
+        return folder
+    return (made_once_per_run(tmp_path_factory, SHARED_SERVER, start) / "url").read_text(encoding="utf-8")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's shared server is stopped by the process that ran the whole session (pytest-xdist's controller, or
+    pytest itself without it), never by one of several test processes."""
+    import os
+    import signal
+
+    if hasattr(session.config, "workerinput"):
+        return
+    pid_file = session.config._tmp_path_factory.getbasetemp() / SHARED_SERVER / "pid"  # type: ignore[attr-defined]
+    if not pid_file.exists():
+        return
+    group = int(pid_file.read_text(encoding="utf-8"))
+    pid_file.unlink()
+    try:
+        os.killpg(group, signal.SIGTERM)  # the server and the workers it spawned
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 15
+    while _running_in_group(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _running_in_group(group):
+        os.killpg(group, signal.SIGKILL)
+
+
+def _running_in_group(group: int) -> bool:
+    """Whether a process of the group is still running (an ended one waiting for its parent to read its status does
+    not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _parent, process_group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except OSError:
+            continue
+        if int(process_group) == group and state != "Z":
+            return True
+    return False
 
 
 @pytest.fixture(scope="session")
