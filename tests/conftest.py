@@ -27,12 +27,13 @@ CHROMIUM = "/usr/bin/chromium"
 # pytest-xdist (``--dist loadfile --no-loadscope-reorder``) hands the test files out in collection order (without
 # that option it would order them by their number of tests): the longest (measured with --durations=0) go first, so
 # that none of them starts while the other processes are nearly done and holds up the end.
-LONGEST_FILES_FIRST = ("test_build_kill.py", "test_reference_geometry.py", "test_build_output.py", "test_bad_inputs.py",
-                       "test_map_tiles.py", "test_languages_in_browser.py", "test_serving.py", "test_pages.py",
-                       "test_reload_failures.py", "test_routes_api.py", "test_browser.py", "test_time_and_links.py",
-                       "test_routes_in_languages.py", "test_map_access.py", "test_routes_browser.py",
-                       "test_map_clusters.py", "test_hostile_text.py", "test_release.py", "test_ogc.py",
-                       "test_search_text.py", "test_fuzz.py", "test_reload.py")
+LONGEST_FILES_FIRST = ("test_fuzz.py", "test_serving.py", "test_build_kill.py", "test_languages_in_browser.py",
+                       "test_build_output.py", "test_routes_api.py", "test_bad_inputs.py",
+                       "test_reference_geometry.py", "test_map_tiles.py", "test_pages.py", "test_time_and_links.py",
+                       "test_routes.py", "test_release_diff.py", "test_release.py", "test_routes_in_languages.py",
+                       "test_reload_failures.py", "test_map_clusters.py", "test_tile_overviews.py", "test_ogc.py",
+                       "test_hostile_text.py", "test_browser.py", "test_map_bidi_and_words.py", "test_reload.py",
+                       "test_validation.py", "test_routes_browser.py", "test_layers.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
