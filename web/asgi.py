@@ -7,9 +7,7 @@ import os
 from fastapi import FastAPI
 
 from web.app import create_app
-from web.settings import Settings
-
-SETTINGS_ENV = "CQATLAS_SETTINGS"
+from web.settings import SETTINGS_ENV, Settings
 
 
 def from_environment() -> FastAPI:

@@ -11,9 +11,8 @@ import typer
 
 from geo.map.sources import default_node_modules
 from geo.cli import DEFAULT_LAYERS, LayersOption, app, clean_failures
-from web.asgi import SETTINGS_ENV
 from web.serving import EVENT_LOOPS, CannotListen, ServerLimits, check_listen_address, run_server
-from web.settings import Settings
+from web.settings import SETTINGS_ENV, Settings
 
 
 EventLoop = Enum("EventLoop", {name: name for name in EVENT_LOOPS}, type=str)  # typer offers an Enum's values

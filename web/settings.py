@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict
 
 from geo.map.sources import default_node_modules
 
+# How ``cqatlas serve`` hands the settings to the server's worker processes (as JSON; read by ``web.asgi``).
+SETTINGS_ENV = "CQATLAS_SETTINGS"
+
 
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
