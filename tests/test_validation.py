@@ -169,6 +169,28 @@ def test_cli_validate_clean_layers_exits_zero() -> None:
     assert "all layers valid" in result.stdout
 
 
+# What `cqatlas validate` runs in its process, and what it lists as loaded when it is done.
+_VALIDATE_AND_LIST = """
+import sys
+from web.cli import main
+sys.argv = ["cqatlas", "validate"]
+try:
+    main()
+except SystemExit as end:
+    assert not end.code, end.code
+print("loaded:", *sorted(name for name in ("fastapi", "folium", "granian", "pandas", "web.app") if name in sys.modules))
+"""
+
+
+def test_cqatlas_validate_loads_neither_the_web_app_nor_the_map() -> None:
+    """The data commands start quickly: the web server and the map page are loaded by the commands that use them."""
+    result = subprocess.run([sys.executable, "-c", _VALIDATE_AND_LIST], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "all layers valid" in result.stdout
+    assert result.stdout.splitlines()[-1] == "loaded:", result.stdout
+
+
 def test_cli_validate_reports_every_problem_without_traceback(layers_copy: Path) -> None:
     edit_feature(layers_copy, "universities", drop_prop("name_zh"))
     data = read_layer(layers_copy, "bonded_zones")
