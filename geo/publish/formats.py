@@ -121,6 +121,11 @@ def neutralise_formulas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
+# Every GeoPackage is written to a scratch file and read back whole: SQLite's wait for the disk after each
+# transaction (about 50 ms each, most of the time a GeoPackage takes) protects nothing there.
+pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+
+
 def _write(frame: gpd.GeoDataFrame, path: Path, fmt: Format, layer_name: str, append: bool = False) -> None:
     # GeoPackage keeps the data version in its metadata tables (dataset and layer), where GDAL and QGIS show it.
     metadata = {"DATA_VERSION": DATA_VERSION} if fmt.metadata else None
