@@ -56,8 +56,11 @@ def _write_zooms(frame: gpd.GeoDataFrame, path: Path, layer_id: str, zooms: tupl
 
 def layer_archives(frame: gpd.GeoDataFrame, layer_id: str, zooms: tuple[int, int], folder: Path) -> list[Path]:
     """One layer's tiles as GDAL writes them into ``folder``: its overview zooms (at most ``OVERVIEW_FEATURES``
-    features a tile) and its deepest zoom (every feature), one archive each."""
+    features a tile) and its deepest zoom (every feature), one archive each; a layer of no more features than that,
+    all its zooms in one archive."""
     min_zoom, max_zoom = zooms
+    if len(frame) <= OVERVIEW_FEATURES:  # no tile can hold more than that: one pass writes the same tiles
+        return [_write_zooms(frame, folder / f"{layer_id}.pmtiles", layer_id, zooms, {})]
     archives = [_write_zooms(frame, folder / f"{layer_id}.{max_zoom}.pmtiles", layer_id, (max_zoom, max_zoom), {})]
     if min_zoom < max_zoom:
         archives.append(_write_zooms(frame, folder / f"{layer_id}.overview.pmtiles", layer_id, (min_zoom, max_zoom - 1),
