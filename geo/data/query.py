@@ -60,11 +60,7 @@ class FeatureFilter:
         return self == FeatureFilter()
 
     def matches_text(self, props: dict) -> bool:
-        """As the map's filter matches (table.js): every word of the query, in any order, in the names in three
-        scripts, the id and the kind's label in the language, all folded alike (geo.data.text_search)."""
-        kind = catalog(self.text_language).get(f"kind.{props['kind']}") or props["kind"]
-        text = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")) + " " + kind
-        return matches_words(self.text_words, fold(text))
+        return text_matches(self.text_words, self.text_language, props)
 
     def matches_attributes(self, feature: AtlasFeature) -> bool:
         props = feature.properties
@@ -83,6 +79,19 @@ class FeatureFilter:
             return self.include_undated
         return (self.established_from is None or year >= self.established_from) and (
             self.established_to is None or year <= self.established_to)
+
+
+def text_matches(words: tuple[str, ...], language: str, props: dict) -> bool:
+    """As the map's filter matches (table.js): every word of the query, in any order, in the names in three
+    scripts, the id and the kind's label in ``language``, all folded alike (geo.data.text_search)."""
+    kind = catalog(language).get(f"kind.{props['kind']}") or props["kind"]
+    text = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")) + " " + kind
+    return matches_words(words, fold(text))
+
+
+def text_language_of(words: tuple[str, ...], language: str | None) -> str:
+    """The language kind labels are matched in: ``language`` where it is one of the atlas's, else English."""
+    return language if words and language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def bbox_numbers(parts: list[str]) -> list[float]:
@@ -132,9 +141,8 @@ def make_filter(bbox: str | None = None, kind: str | None = None, established_fr
     wanted = frozenset(i.strip() for i in ids.split(",") if i.strip()) if ids else None
     year_range = established_from is not None or established_to is not None
     words = query_words(text or "")
-    language = text_language if words and text_language in LANGUAGES else DEFAULT_LANGUAGE
     return FeatureFilter(parse_bbox(bbox), kinds, statuses, established_from, established_to,
-                         include_undated and year_range, words, language, wanted)
+                         include_undated and year_range, words, text_language_of(words, text_language), wanted)
 
 
 def parse_statuses(text: str | None) -> frozenset[str] | None:
