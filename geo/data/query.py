@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from shapely.geometry import box
 
@@ -59,9 +60,6 @@ class FeatureFilter:
     def is_empty(self) -> bool:
         return self == FeatureFilter()
 
-    def matches_text(self, props: dict) -> bool:
-        return text_matches(self.text_words, self.text_language, props)
-
     def matches_attributes(self, feature: AtlasFeature) -> bool:
         props = feature.properties
         if self.ids is not None and props["id"] not in self.ids:
@@ -70,7 +68,7 @@ class FeatureFilter:
             return False
         if self.statuses is not None and (props.get("status") or UNSTATED) not in self.statuses:
             return False
-        if self.text_words and not self.matches_text(props):
+        if self.text_words and not text_matches(self.text_words, self.text_language, feature):
             return False
         if self.established_from is None and self.established_to is None:
             return True
@@ -81,12 +79,15 @@ class FeatureFilter:
             self.established_to is None or year <= self.established_to)
 
 
-def text_matches(words: tuple[str, ...], language: str, props: dict) -> bool:
+@cache
+def _folded_kind_label(language: str, kind: str) -> str:
+    return fold(catalog(language).get(f"kind.{kind}") or kind)
+
+
+def text_matches(words: tuple[str, ...], language: str, feature: AtlasFeature) -> bool:
     """As the map's filter matches (table.js): every word of the query, in any order, in the names in three
     scripts, the id and the kind's label in ``language``, all folded alike (geo.data.text_search)."""
-    kind = catalog(language).get(f"kind.{props['kind']}") or props["kind"]
-    text = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")) + " " + kind
-    return matches_words(words, fold(text))
+    return matches_words(words, feature.search_text + " " + _folded_kind_label(language, feature.properties["kind"]))
 
 
 def text_language_of(words: tuple[str, ...], language: str | None) -> str:

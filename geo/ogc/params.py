@@ -146,7 +146,7 @@ class ItemsQuery:
             return False
         if any(feature.properties.get(name) != value for name, value in self.equals):
             return False
-        if self.text_words and not text_matches(self.text_words, self.text_language, feature.properties):
+        if self.text_words and not text_matches(self.text_words, self.text_language, feature):
             return False
         return self.cql is None or self.cql.matches(feature)
 
