@@ -309,7 +309,7 @@ def test_openapi_describes_every_route_with_the_standard_parameters(client: Any)
     # Part 1, /req/core/fc-bbox-definition
     assert params["bbox"]["schema"] == {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}
     assert params["bbox"]["style"] == "form" and params["bbox"]["explode"] is False
-    assert {"limit", "datetime", "crs", "bbox-crs", "filter", "filter-lang", "filter-crs"} <= set(params)
+    assert {"limit", "datetime", "crs", "bbox-crs", "filter", "filter-lang", "filter-crs", "q"} <= set(params)
     # An empty filter is refused, and the description says so (schemathesis checks the two agree).
     assert params["filter"]["schema"]["minLength"] == 1
     assert client.get("/ogc/collections/universities/items", params={"filter": ""}).status_code == 400

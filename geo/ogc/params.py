@@ -1,5 +1,6 @@
 """Query parameters of OGC API – Features item requests, parsed and checked (Part 1 Core, Part 2 CRS, Part 3
-Filtering). Unknown parameters are refused, as /req/core/query-param-unknown asks."""
+Filtering), and ``q``, the atlas's text search. Unknown parameters are refused, as /req/core/query-param-unknown
+asks."""
 
 from __future__ import annotations
 
