@@ -104,6 +104,9 @@ def _check_search_and_table(watch: Any, layer: dict[str, Any], served: bool) -> 
     # Zoomed out over the whole crowd: more points in view than the table lists.
     _status(page, "#cq-table-status", "Showing the first 200")
     assert len(page.evaluate(TABLE_ROWS)) == 200
+    # Names sort "<" first: the hostile name is listed, as text.
+    row = page.locator(f'#cq-table tbody tr[data-feature="{hostile["properties"]["id"]}"] .cq-open')
+    assert row.text_content() == HOSTILE_NAME and page.locator("#cq-injected").count() == 0
     lon, lat = hostile["geometry"]["coordinates"]
     # The hostile name, found by its words, is shown as text and opens its popup.
     page.fill("#cq-search-input", "cq-injected")
