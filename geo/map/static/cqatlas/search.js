@@ -66,7 +66,11 @@ export function startSearch(app) {
 
   /* The results, and what the status line says of them; ``waiting``: tiled layers have yet to answer. */
   function show(query, found, waiting, failed) {
+    // A result the keyboard is on keeps the focus when the tiled layers' answer redraws the list.
+    var focused = list.contains(document.activeElement) ? document.activeElement.dataset.feature : null;
     list.replaceChildren.apply(list, found.map(result));
+    var again = focused && list.querySelector('button[data-feature="' + CSS.escape(focused) + '"]');
+    if (again) { again.focus(); }
     var notes = failed.map(function (layer) { return app.t("search.tiled_failed", {layer: layer.spec.title}); });
     if (query && !asksApi(app)) {
       tiled.forEach(function (layer) { notes.push(app.t("search.tiled_in_view", {layer: layer.spec.title})); });
