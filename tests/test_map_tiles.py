@@ -1,7 +1,8 @@
 """A layer too large for the page is drawn from the release's vector tiles: the static site on a plain static server
 (nginx, which answers byte ranges itself) leaves the layer out of the page, the browser reads the PMTiles archive
 by ranges, the points are drawn in their kind's colour, and a click opens the feature's popup with its name as
-text."""
+text. The search and the feature table find the layer's features: served, by asking the API (anywhere); in a static
+copy, among those drawn in view, as the status line says."""
 
 from __future__ import annotations
 
@@ -66,9 +67,93 @@ def _screen_point(page: Any, lat: float, lon: float) -> tuple[float, float]:
     return x, y
 
 
-def _check_tiled_map(browser: Any, url: str, lat: float, lon: float) -> list[tuple[int, str, str | None]]:
-    """Open the map, look at the tiled layer's first point and click it; returns (status, url, Range header) of
-    every read of a PMTiles archive."""
+TABLE_ROWS = "() => Array.from(document.querySelectorAll('#cq-table tbody tr'), row => row.dataset.feature)"
+# The tiled layer's rows hold every point inside the view (``inside``) and none outside it (``near``: inside, or
+# within a metre or so of its edges, which the tiles' precision may place either side), once the table has its answer
+# for the view (until then it is busy).
+TILED_ROWS_SETTLED = """([inside, near, layer]) => {
+  if (document.getElementById('cq-table').hasAttribute('aria-busy')) return false;
+  const rows = new Set(Array.from(document.querySelectorAll('#cq-table tbody tr'), row => row.dataset.feature));
+  const nearby = new Set(near), ofLayer = new Set(layer);
+  return inside.every(id => rows.has(id)) && [...rows].every(id => !ofLayer.has(id) || nearby.has(id));
+}"""
+EDGE = 0.00003  # degrees: the tiles' precision at the layer's deepest zoom is about 0.00001
+
+
+def _points_in(layer: dict[str, Any], box: list[float], margin: float) -> set[str]:
+    """Ids of the layer file's points inside ``box`` (west, south, east, north) grown by ``margin`` degrees."""
+    west, south, east, north = box
+    return {f["properties"]["id"] for f in layer["features"] if f["geometry"]["type"] == "Point"
+            and west - margin <= f["geometry"]["coordinates"][0] <= east + margin
+            and south - margin <= f["geometry"]["coordinates"][1] <= north + margin}
+
+
+def _status(page: Any, selector: str, text: str) -> str:
+    page.wait_for_function("([selector, text]) => document.querySelector(selector).textContent.includes(text)",
+                           arg=[selector, text], timeout=15_000)
+    return page.locator(selector).text_content()
+
+
+def _check_search_and_table(watch: Any, layer: dict[str, Any], served: bool) -> None:
+    """The table lists the tiled layer's features in view (at most 200, saying so), the search finds a feature by
+    name (served: anywhere; static: only in view, as the status line says) and opens its popup, names as text."""
+    page = watch.page
+    page.evaluate("() => { cqAtlasMap.closePopup(); }")
+    ids = [f["properties"]["id"] for f in layer["features"]]
+    hostile = layer["features"][0]
+    # Zoomed out over the whole crowd: more points in view than the table lists.
+    _status(page, "#cq-table-status", "Showing the first 200")
+    assert len(page.evaluate(TABLE_ROWS)) == 200
+    # Names sort "<" first: the hostile name is listed, as text.
+    row = page.locator(f'#cq-table tbody tr[data-feature="{hostile["properties"]["id"]}"] .cq-open')
+    assert row.text_content() == HOSTILE_NAME and page.locator("#cq-injected").count() == 0
+    lon, lat = hostile["geometry"]["coordinates"]
+    # The hostile name, found by its words, is shown as text and opens its popup.
+    page.fill("#cq-search-input", "cq-injected")
+    found = page.locator(f'#cq-search-results .cq-result[data-feature="{hostile["properties"]["id"]}"]')
+    found.wait_for()
+    assert found.locator(".cq-result-name").text_content() == HOSTILE_NAME
+    assert page.locator("#cq-injected").count() == 0
+    found.click()
+    assert HOSTILE_NAME in open_popup_text(page)
+    assert page.locator("#cq-injected").count() == 0
+    assert page.evaluate("([lat, lon]) => cqAtlasMap.getZoom() === 13 && cqAtlasMap.getBounds().contains([lat, lon])",
+                         [lat, lon])
+    page.evaluate("() => { cqAtlasMap.closePopup(); }")
+    # Closer in, over the crowd's north edge: the rows are exactly the layer's points in view (counted here from the
+    # file).
+    page.evaluate("([lat, lon]) => { cqAtlasMap.setView([lat, lon], 19, {animate: false}); }", [lat + 0.0035, lon])
+    box = page.evaluate("() => { const b = cqAtlasMap.getBounds();"
+                        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    inside, near = _points_in(layer, box, -EDGE), _points_in(layer, box, EDGE)
+    assert 20 < len(inside) < 180
+    page.wait_for_function(TILED_ROWS_SETTLED, arg=[sorted(inside), sorted(near), ids], timeout=15_000)
+    table_status = page.locator("#cq-table-status").text_content()
+    assert ("only its features drawn in view are listed" in table_status) is not served
+    # A point far outside the view: the API finds it; a static copy searches only what is drawn in view, and says so.
+    page.evaluate("([lat, lon]) => { cqAtlasMap.setView([lat, lon], 18, {animate: false}); }", [lat, lon])
+    box = page.evaluate("() => { const b = cqAtlasMap.getBounds();"
+                        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    far = layer["features"][-1]
+    assert far["properties"]["id"] not in _points_in(layer, box, 0.001)
+    page.fill("#cq-search-input", far["properties"]["name_en"].split("(")[1].rstrip(")"))
+    if served:
+        page.locator(f'#cq-search-results .cq-result[data-feature="{far["properties"]["id"]}"]').wait_for()
+        # A search the API cannot answer says so, and the page goes on.
+        page.route("**/ogc/collections/**", lambda route: route.abort())
+        page.fill("#cq-search-input", "copy 12")
+        assert "could not be searched just now" in _status(page, "#cq-search-status", "could not be searched")
+        page.unroute("**/ogc/collections/**")
+        watch.failed_local[:] = [url for url in watch.failed_local if "/ogc/collections/" not in url]
+    else:
+        search_status = _status(page, "#cq-search-status", "No feature matches")
+        assert "only its features in view are searched" in search_status
+
+
+def _check_tiled_map(browser: Any, url: str, lat: float, lon: float,
+                     layer: dict[str, Any]) -> list[tuple[int, str, str | None]]:
+    """Open the map, look at the tiled layer's first point and click it, then search and list the layer (``layer``:
+    its file); returns (status, url, Range header) of every read of a PMTiles archive."""
     watch = open_map(browser, url, "tiles")
     page = watch.page
     reads: list[tuple[int, str, str | None]] = []
@@ -90,6 +175,7 @@ def _check_tiled_map(browser: Any, url: str, lat: float, lon: float) -> list[tup
     assert HOSTILE_NAME in text
     assert page.locator("#cq-injected").count() == 0
     assert any(url.endswith("protomaps-leaflet/dist/protomaps-leaflet.js") for url in watch.requested)
+    _check_search_and_table(watch, layer, served=not url.endswith("index.html"))
     watch.check()
     close_map(watch.page)
     return reads
@@ -107,7 +193,7 @@ def test_a_static_site_draws_a_layer_larger_than_the_page_from_the_release_tiles
     work = tmp_path / "nginx"
     work.mkdir()
     with nginx_serving(site, work) as url:
-        reads = _check_tiled_map(browser, f"{url}/index.html", lat, lon)
+        reads = _check_tiled_map(browser, f"{url}/index.html", lat, lon, read_layer(layers_copy, LAYER))
     assert reads and all(status == 206 for status, _, _ in reads)
     log = (work / "access.log").read_text().splitlines()
     tiles = [line for line in log if " /release/" in line and line.split()[1].endswith("atlas.pmtiles")]
@@ -130,6 +216,6 @@ def test_the_served_map_draws_a_layer_larger_than_the_page_from_tiles_by_ranges(
             page = http.get(f"{server.url}/").text
             whole = http.get(f"{server.url}/tiles/atlas.pmtiles")
         assert "(copy 500)" not in page and whole.status_code == 200
-        reads = _check_tiled_map(browser, f"{server.url}/", lat, lon)
+        reads = _check_tiled_map(browser, f"{server.url}/", lat, lon, read_layer(layers_copy, LAYER))
     assert reads and all(status == 206 and (requested or "").startswith("bytes=") for status, _, requested in reads)
     assert all(url == f"{server.url}/tiles/atlas.pmtiles" for _, url, _ in reads)

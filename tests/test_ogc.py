@@ -235,6 +235,21 @@ def test_queryable_as_query_parameter_filters_by_equality(client: Any, atlas: At
     assert client.get(ITEMS.format("development_zones"), params={"established": "soon"}).status_code == 400
 
 
+def test_q_selects_every_word_in_any_order_and_travels_in_paging_links(client: Any, atlas: Atlas) -> None:
+    layer = atlas.layer("universities")
+    # Two words of one name, the other way round and in capitals: every word, in any order, any case.
+    expected = [f.id for f in layer.features
+                if "posts" in f.properties["name_en"].lower() and "telecommunications" in f.properties["name_en"].lower()]
+    assert expected
+    assert ids(items(client, "universities", q="TELECOMMUNICATIONS  posts")) == expected
+    assert items(client, "universities", q="Posts Nowhere-zzz")["features"] == []
+    named = [f.id for f in layer.features if "chongqing" in f.properties["name_en"].lower()]
+    body = items(client, "universities", q="chongqing", limit=1)
+    assert body["numberMatched"] >= len(named) > 1 and body["numberReturned"] == 1
+    assert any(link["rel"] == "next" and "q=chongqing" in link["href"] for link in body["links"])
+    assert client.get(ITEMS.format("universities"), params={"q": "x" * 201}).status_code == 400
+
+
 @pytest.mark.parametrize("params", [
     {"filter": "name_en ="},                                   # syntax
     {"filter": "this_is_not_a_queryable = 1"},                 # unknown property
@@ -294,7 +309,7 @@ def test_openapi_describes_every_route_with_the_standard_parameters(client: Any)
     # Part 1, /req/core/fc-bbox-definition
     assert params["bbox"]["schema"] == {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}
     assert params["bbox"]["style"] == "form" and params["bbox"]["explode"] is False
-    assert {"limit", "datetime", "crs", "bbox-crs", "filter", "filter-lang", "filter-crs"} <= set(params)
+    assert {"limit", "datetime", "crs", "bbox-crs", "filter", "filter-lang", "filter-crs", "q"} <= set(params)
     # An empty filter is refused, and the description says so (schemathesis checks the two agree).
     assert params["filter"]["schema"]["minLength"] == 1
     assert client.get("/ogc/collections/universities/items", params={"filter": ""}).status_code == 400

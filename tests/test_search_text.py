@@ -1,7 +1,7 @@
 """Search as readers type: dashes of any kind, extra spaces, any case, words in any order, Persian without its
 zero-width non-joiner or short vowels, Arabic letter forms for Persian ones, full-width brackets. One list of queries
-(tests/fixtures/search_queries.json, ids read from the layers) checked against the API's q= (real HTTP), the map's
-search and its feature-table filter (Chromium, in English, Chinese and Persian)."""
+(tests/fixtures/search_queries.json, ids read from the layers) checked against the API's q= (real HTTP), the OGC API
+items' q=, the map's search and its feature-table filter (Chromium, in English, Chinese and Persian)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,20 @@ def api_ids(server: LiveServer, query: str, lang: str) -> set[str]:
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_q_finds_what_readers_type(live_server: LiveServer, case: dict[str, Any]) -> None:
     check(api_ids(live_server, case["query"], case["lang"]), case)
+
+
+def ogc_ids(client: Any, atlas: Atlas, query: str, lang: str) -> set[str]:
+    found = set()
+    for layer in atlas.layers:
+        response = client.get(f"/ogc/collections/{layer.spec.id}/items", params={"q": query, "lang": lang, "limit": 1000})
+        assert response.status_code == 200, response.text
+        found |= {feature["id"] for feature in response.json()["features"]}
+    return found
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_ogc_items_q_finds_what_readers_type(client: Any, atlas: Atlas, case: dict[str, Any]) -> None:
+    check(ogc_ids(client, atlas, case["query"], case["lang"]), case)
 
 
 SEARCH_RESULTS = "Array.from(document.querySelectorAll('#cq-search-results .cq-result'), b => b.dataset.feature)"

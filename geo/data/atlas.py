@@ -16,6 +16,7 @@ from geo.data.problems import AtlasInvalid
 from geo.data.registry import DATA_VERSION, LAYERS, LayerSpec
 from geo.data.schema import DOCUMENTED_FIGURES
 from geo.data.schema import ValidFeature
+from geo.data.text_search import fold
 from geo.data.validate import validate_layers
 
 
@@ -29,6 +30,12 @@ class AtlasFeature:
     @property
     def id(self) -> str:
         return self.properties["id"]
+
+    @cached_property
+    def search_text(self) -> str:
+        """Its names in three scripts and its id, folded as text searches fold them (geo.data.text_search): folded
+        once, not at every search of a layer of many thousand features."""
+        return fold(" ".join(str(self.properties.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")))
 
     def to_geojson(self, *, with_layer: bool = False) -> dict[str, Any]:
         properties = {"layer": self.layer_id, **self.properties} if with_layer else self.properties

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from shapely.geometry import box
 
@@ -59,13 +60,6 @@ class FeatureFilter:
     def is_empty(self) -> bool:
         return self == FeatureFilter()
 
-    def matches_text(self, props: dict) -> bool:
-        """As the map's filter matches (table.js): every word of the query, in any order, in the names in three
-        scripts, the id and the kind's label in the language, all folded alike (geo.data.text_search)."""
-        kind = catalog(self.text_language).get(f"kind.{props['kind']}") or props["kind"]
-        text = " ".join(str(props.get(key) or "") for key in ("name_en", "name_zh", "name_fa", "id")) + " " + kind
-        return matches_words(self.text_words, fold(text))
-
     def matches_attributes(self, feature: AtlasFeature) -> bool:
         props = feature.properties
         if self.ids is not None and props["id"] not in self.ids:
@@ -74,7 +68,7 @@ class FeatureFilter:
             return False
         if self.statuses is not None and (props.get("status") or UNSTATED) not in self.statuses:
             return False
-        if self.text_words and not self.matches_text(props):
+        if self.text_words and not text_matches(self.text_words, self.text_language, feature):
             return False
         if self.established_from is None and self.established_to is None:
             return True
@@ -83,6 +77,22 @@ class FeatureFilter:
             return self.include_undated
         return (self.established_from is None or year >= self.established_from) and (
             self.established_to is None or year <= self.established_to)
+
+
+@cache
+def _folded_kind_label(language: str, kind: str) -> str:
+    return fold(catalog(language).get(f"kind.{kind}") or kind)
+
+
+def text_matches(words: tuple[str, ...], language: str, feature: AtlasFeature) -> bool:
+    """As the map's filter matches (table.js): every word of the query, in any order, in the names in three
+    scripts, the id and the kind's label in ``language``, all folded alike (geo.data.text_search)."""
+    return matches_words(words, feature.search_text + " " + _folded_kind_label(language, feature.properties["kind"]))
+
+
+def text_language_of(words: tuple[str, ...], language: str | None) -> str:
+    """The language kind labels are matched in: ``language`` where it is one of the atlas's, else English."""
+    return language if words and language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def bbox_numbers(parts: list[str]) -> list[float]:
@@ -132,9 +142,8 @@ def make_filter(bbox: str | None = None, kind: str | None = None, established_fr
     wanted = frozenset(i.strip() for i in ids.split(",") if i.strip()) if ids else None
     year_range = established_from is not None or established_to is not None
     words = query_words(text or "")
-    language = text_language if words and text_language in LANGUAGES else DEFAULT_LANGUAGE
     return FeatureFilter(parse_bbox(bbox), kinds, statuses, established_from, established_to,
-                         include_undated and year_range, words, language, wanted)
+                         include_undated and year_range, words, text_language_of(words, text_language), wanted)
 
 
 def parse_statuses(text: str | None) -> frozenset[str] | None:

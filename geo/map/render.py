@@ -150,6 +150,7 @@ def render_map(
     tiles_archive: str | None = None,
     tiled: tuple[str, ...] = (),
     layer_files: dict[str, list[dict[str, Any]]] | None = None,
+    items_href: str | None = None,
 ) -> tuple[str, Fonts]:
     """The whole map page as HTML, and the fonts it loads. ``asset_base`` prefixes local JS/CSS; nothing is loaded
     from a CDN.
@@ -161,6 +162,10 @@ def render_map(
 
     ``tiles_archive``: where the atlas's PMTiles archive is; the layers ``tiled`` are then drawn from it instead of
     being inlined (without an archive every layer is inlined).
+
+    ``items_href``: where a layer's features are asked for by text or box ("{id}" filled in; OGC API – Features
+    items), so the search and the feature table find the features of tiled layers; without it they read the tiles
+    drawn in view.
 
     ``layer_files``: each layer's files as a static copy offers them (``format``, ``href``, ``bytes``), listed in the
     download panel where there is no API to make a selection."""
@@ -184,7 +189,7 @@ def render_map(
         if spec["id"] in tiled:
             spec["tileZooms"] = list(next(layer.spec.tile_zooms for layer in atlas.layers if layer.spec.id == spec["id"]))
             spec["cluster"] = False
-    config["tiledLayers"] = {"archive": tiles_archive} if tiled else None
+    config["tiledLayers"] = {"archive": tiles_archive, "items": items_href} if tiled else None
     for spec in config["layers"]:
         spec["files"] = (layer_files or {}).get(spec["id"], [])
     data = {layer.spec.id: layer.feature_collection() for layer in atlas.layers if layer.spec.id not in tiled}

@@ -1,5 +1,6 @@
 """Query parameters of OGC API – Features item requests, parsed and checked (Part 1 Core, Part 2 CRS, Part 3
-Filtering). Unknown parameters are refused, as /req/core/query-param-unknown asks."""
+Filtering), and ``q``, the atlas's text search. Unknown parameters are refused, as /req/core/query-param-unknown
+asks."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from datetime import date, datetime, time, timezone
 from geo.data.atlas import AtlasFeature
 from geo.ogc.crs import OutputCrs, bbox_to_storage, parse_crs
 from geo.data.errors import BadRequest
+from geo.data.i18n import DEFAULT_LANGUAGE
 from geo.ogc.filtering import CqlFilter, parse_filter, property_queryables
-from geo.data.query import bbox_numbers, require_south_below_north
+from geo.data.query import bbox_numbers, require_south_below_north, text_language_of, text_matches
+from geo.data.text_search import query_words
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000  # the standard lets servers cap the page size; larger limits are answered with this many
 ITEMS_PARAMETERS = frozenset({"bbox", "bbox-crs", "limit", "offset", "datetime", "crs", "filter", "filter-lang",
-                              "filter-crs", "lang", "f"})
+                              "filter-crs", "q", "lang", "f"})
+# Text search (``q``): as long as the downloads' q= takes (web.routes.api).
+MAX_TEXT_LENGTH = 200
 ITEM_PARAMETERS = frozenset({"crs", "lang", "f"})
 # The `f` parameter (OGC API – Features 7.8, encodings): the client's choice of JSON or HTML, over its Accept header.
 FORMAT_PARAMETER = "f"
@@ -130,6 +135,10 @@ class ItemsQuery:
     interval: _Instant | None = None
     cql: CqlFilter | None = None
     equals: tuple[tuple[str, object], ...] = ()
+    # q: the folded words every one of which the feature's names, id or kind label (in text_language) holds, as the
+    # map's search and the downloads' q= match (geo.data.query.text_matches).
+    text_words: tuple[str, ...] = ()
+    text_language: str = DEFAULT_LANGUAGE
     # Parameters echoed into paging links (everything but limit and offset), in the order given.
     echo: tuple[tuple[str, str], ...] = ()
 
@@ -137,6 +146,8 @@ class ItemsQuery:
         if self.interval is not None and not established_overlaps(feature, self.interval):
             return False
         if any(feature.properties.get(name) != value for name, value in self.equals):
+            return False
+        if self.text_words and not text_matches(self.text_words, self.text_language, feature):
             return False
         return self.cql is None or self.cql.matches(feature)
 
@@ -153,6 +164,7 @@ def parse_items_query(params: Mapping[str, str], max_limit: int = MAX_LIMIT) -> 
         cql = parse_filter(params["filter"], params.get("filter-lang"), parse_crs(params.get("filter-crs"), "filter-crs"))
     elif "filter-lang" in params or "filter-crs" in params:
         raise BadRequest("filter-lang and filter-crs are only meaningful with filter")
+    words = parse_text(params.get("q"))
     return ItemsQuery(
         limit=min(parse_int(params.get("limit"), "limit", DEFAULT_LIMIT, 1, 10_000), max_limit),
         offset=parse_int(params.get("offset"), "offset", 0, 0, 10_000_000),
@@ -161,8 +173,19 @@ def parse_items_query(params: Mapping[str, str], max_limit: int = MAX_LIMIT) -> 
         interval=parse_datetime(params["datetime"]) if "datetime" in params else None,
         cql=cql,
         equals=tuple((name, _equality_value(name, value)) for name, value in params.items() if name in queryables),
+        text_words=words,
+        text_language=text_language_of(words, params.get("lang")),
         echo=tuple((name, value) for name, value in params.items() if name not in ("limit", "offset")),
     )
+
+
+def parse_text(text: str | None) -> tuple[str, ...]:
+    """``q``: its folded words (none for text of only spaces and punctuation)."""
+    if text is None:
+        return ()
+    if len(text) > MAX_TEXT_LENGTH:
+        raise BadRequest(f"q is longer than {MAX_TEXT_LENGTH} characters")
+    return query_words(text)
 
 
 def parse_item_query(params: Mapping[str, str]) -> OutputCrs:

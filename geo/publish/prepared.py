@@ -163,6 +163,7 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
     bundles = pages_bundles(node_modules)
     options = dict(asset_base="/assets/", download_href=download_href, api_base="/api", outlines=outlines,
                    pages_href="/layers", feature_page_href="/features/{id}?lang={lang}", embed_href="/embed",
+                   items_href="/ogc/collections/{id}/items",
                    routes=comparisons, routes_api="/api/routes", node_modules=node_modules,
                    whole_atlas=[(name, f"/api/{ATLAS}.{extension}") for extension, name in ATLAS_FORMATS.items()],
                    data_scripts={name: data_script_href(script.file_name) for name, script in scripts.items()})

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from geo.ogc import documents as ogc
 from geo.ogc.crs import SUPPORTED_CRS
 from geo.ogc.filtering import FILTER_LANGS
-from geo.ogc.params import (DEFAULT_LIMIT, FORMAT_PARAMETER, FORMAT_VALUES, MAX_LIMIT, parse_format, parse_item_query,
-                            parse_items_query, reject_unknown)
+from geo.ogc.params import (DEFAULT_LIMIT, FORMAT_PARAMETER, FORMAT_VALUES, MAX_LIMIT, MAX_TEXT_LENGTH, parse_format,
+                            parse_item_query, parse_items_query, reject_unknown)
 from geo.pages.ogc_html import ogc_page
 from geo.publish.prepared import prepare
 from web.deps import LanguageDep, PublishedDep
@@ -40,7 +40,8 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 CRS_SCHEMA = {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS)}
-# The parameters as OGC API – Features Parts 1–3 define them (the routes parse them; the standard fixes the form).
+# The parameters as OGC API – Features Parts 1–3 define them (the routes parse them; the standard fixes the form),
+# and q, the atlas's text search.
 ITEMS_PARAMETERS = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 10_000, "default": DEFAULT_LIMIT},
            f"Page size; pages hold at most {MAX_LIMIT} features."),
@@ -59,6 +60,10 @@ ITEMS_PARAMETERS = [
     _query("filter-lang", {"type": "string", "enum": list(FILTER_LANGS), "default": "cql2-text"},
            "Language of filter."),
     _query("filter-crs", CRS_SCHEMA, "CRS of geometry literals in filter."),
+    _query("q", {"type": "string", "maxLength": MAX_TEXT_LENGTH},
+           "Text search: features whose English, Chinese or Persian name, id or kind label (in lang, else English) "
+           "holds every word of the text, in any order, any case, dashes and punctuation as spaces (as the map's "
+           "search and the downloads' q)."),
 ]
 FORMAT_QUERY = _query(FORMAT_PARAMETER, {"type": "string", "enum": list(FORMAT_VALUES)},
                       "Encoding of the response: json (JSON or GeoJSON) or html (a page); without it, the Accept "

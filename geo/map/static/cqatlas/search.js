@@ -1,6 +1,9 @@
-/* Search by name (English, Chinese or Persian) or id across every layer; choosing a result opens its popup. */
+/* Search by name (English, Chinese or Persian) or id across every layer; choosing a result opens its popup. The
+   layers drawn from vector tiles answer a moment later (tiled-features.js): asked of the API where the page is
+   served, searched among the features drawn in view in a static copy (the status line says so). */
 import {featureName} from "./language.js";
 import {matchesWords, queryWords, wordsStartWords} from "./textsearch.js";
+import {asksApi, findTiled, latestOnly, tiledLayers} from "./tiled-features.js";
 
 export function startSearch(app) {
   var MAX_RESULTS = 8;
@@ -8,11 +11,13 @@ export function startSearch(app) {
   var list = document.getElementById("cq-search-results");
   var status = document.getElementById("cq-search-status");
 
+  var tiled = tiledLayers(app), tiledSearch = latestOnly(250);
+
   /* Every word of the query, in any order (textsearch.js); names whose words the query's words begin come first. */
-  function matches(words) {
+  function matches(words, entries) {
     var found = [], starts = [];
-    for (var i = 0; i < app.entries.length && starts.length < MAX_RESULTS; i++) {
-      var entry = app.entries[i];
+    for (var i = 0; i < entries.length && starts.length < MAX_RESULTS; i++) {
+      var entry = entries[i];
       if (!matchesWords(words, entry.search)) { continue; }
       if (wordsStartWords(words, entry.search)) { starts.push(entry); }
       else if (found.length < MAX_RESULTS) { found.push(entry); }
@@ -59,13 +64,30 @@ export function startSearch(app) {
     return COUNT_KEYS[new Intl.PluralRules(app.lang).select(count)] || "search.count";
   }
 
+  /* The results, and what the status line says of them; ``waiting``: tiled layers have yet to answer. */
+  function show(query, found, waiting, failed) {
+    // A result the keyboard is on keeps the focus when the tiled layers' answer redraws the list.
+    var focused = list.contains(document.activeElement) ? document.activeElement.dataset.feature : null;
+    list.replaceChildren.apply(list, found.map(result));
+    var again = focused && list.querySelector('button[data-feature="' + CSS.escape(focused) + '"]');
+    if (again) { again.focus(); }
+    var notes = failed.map(function (layer) { return app.t("search.tiled_failed", {layer: layer.spec.title}); });
+    if (query && !asksApi(app)) {
+      tiled.forEach(function (layer) { notes.push(app.t("search.tiled_in_view", {layer: layer.spec.title})); });
+    }
+    var count = !query || (waiting && !found.length) ? "" : found.length
+      ? app.t(countKey(found.length), {count: app.formatNumber(found.length)}) : app.t("search.none", {query: query});
+    status.textContent = [count].concat(notes).filter(Boolean).join(" ");
+  }
+
   function render() {
     var query = input.value.trim(), words = queryWords(query);
-    var found = words.length ? matches(words) : [];
-    list.replaceChildren.apply(list, found.map(result));
-    status.textContent = !query ? "" : found.length
-      ? app.t(countKey(found.length), {count: app.formatNumber(found.length)})
-      : app.t("search.none", {query: input.value.trim()});
+    var found = words.length ? matches(words, app.entries) : [];
+    show(query, found, words.length && tiled.length, []);
+    if (!words.length || !tiled.length) { tiledSearch.cancel(); return; }
+    tiledSearch.ask(function (signal) { return findTiled(app, query, words, MAX_RESULTS, signal); }, function (answer) {
+      show(query, matches(words, found.concat(answer.entries)), false, answer.failed);
+    });
   }
 
   input.addEventListener("input", render);

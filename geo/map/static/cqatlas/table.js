@@ -1,11 +1,13 @@
 /* The feature table: what is in view on the layers shown — sortable, and the keyboard and screen-reader path to
    every feature (each name opens its popup). Its filter narrows the map too (and so the downloads): a feature's
    names in the three scripts, its id or its kind as the page names it holding every word of the text, folded alike
-   (textsearch.js). */
+   (textsearch.js). Layers drawn from vector tiles are listed too, a moment later (tiled-features.js): asked of the
+   API where the page is served, read from the tiles drawn in view in a static copy. */
 import {featureName} from "./language.js";
 import {featurePageHref, figureNumber, figureText} from "./popup.js";
 import {yearRule, yearRuleText} from "./time.js";
 import {fold, matchesWords, queryWords} from "./textsearch.js";
+import {asksApi, latestOnly, listTiled, tiledLayers, viewBox} from "./tiled-features.js";
 
 export function startTable(app) {
   var MAX_ROWS = 200;
@@ -16,6 +18,9 @@ export function startTable(app) {
   var sort = {column: "name", direction: 1};
   var rows = {};
   var figures = app.config.figures;
+  // The tiled layers' part of the list: the newest answer, and the question it answers (view, filter, layers shown).
+  var tiled = {question: null, entries: [], matched: 0, total: 0, failed: []}, asked = null;
+  var tiledListing = latestOnly(200);
 
   function kindLabel(entry) {
     var kind = entry.spec.kinds[entry.feature.properties.kind];
@@ -110,6 +115,33 @@ export function startTable(app) {
     app.emit("filter", app.state.filter);
   }
 
+  /* The tiled layers' features for this view and filter: asked when the question changes; meanwhile the last answer's
+     features still in view stand in, and the table says it is being completed (aria-busy). */
+  function tiledPart(view) {
+    var layers = tiledLayers(app).filter(function (layer) { return app.map.hasLayer(layer.group); });
+    var text = filter.value.trim(), words = queryWords(text);
+    var question = [viewBox(app.map), app.map.getZoom(), text, app.lang].concat(layers.map(function (layer) {
+      return layer.spec.id; })).join("|");
+    if (!layers.length) {
+      tiledListing.cancel();
+      asked = null;
+      table.removeAttribute("aria-busy");
+      return {entries: [], matched: 0, total: 0, failed: []};
+    }
+    if (question !== asked) {
+      asked = question;
+      tiledListing.ask(function (signal) {
+        return listTiled(app, text, words, function (entry) { return matches(entry, words); }, MAX_ROWS, signal);
+      }, function (answer) { answer.question = question; tiled = answer; render(); });
+    }
+    table.toggleAttribute("aria-busy", tiled.question !== question);
+    if (tiled.question === question) { return tiled; }
+    var still = tiled.entries.filter(function (entry) {
+      return app.map.hasLayer(entry.layer.group) && view.intersects(app.entryBounds(entry)) && matches(entry, words);
+    });
+    return {entries: still, matched: still.length, total: still.length, failed: []};
+  }
+
   function render() {
     // In view with the filter left aside (the count's total), and of those what the filter leaves (listed).
     var view = app.map.getBounds(), visible = 0, shown = [];
@@ -120,7 +152,9 @@ export function startTable(app) {
       visible += 1;
       if (!reasons.length) { shown.push(entry); }
     });
-    shown.sort(compare);
+    var fromTiles = tiledPart(view), matched = shown.length + fromTiles.matched;
+    visible += fromTiles.total;
+    shown = shown.concat(fromTiles.entries).sort(compare);
     var rowsNow = shown.slice(0, MAX_ROWS).map(row);
     var unchanged = rowsNow.length === body.rows.length && rowsNow.every(function (tr, i) { return body.rows[i] === tr; });
     if (!unchanged) {
@@ -128,9 +162,15 @@ export function startTable(app) {
       body.replaceChildren.apply(body, rowsNow);
       if (focused && body.contains(focused)) { focused.focus({preventScroll: true}); }  // keyboard users keep their place
     }
-    var text = shown.length ? app.t("table.count", {shown: app.formatNumber(shown.length), total: app.formatNumber(visible)})
+    var text = matched ? app.t("table.count", {shown: app.formatNumber(matched), total: app.formatNumber(visible)})
       : visible ? app.t("table.no_match", {query: filter.value.trim()}) : app.t("table.empty");
-    if (shown.length > MAX_ROWS) { text += " " + app.t("table.more", {shown: MAX_ROWS}); }
+    if (matched > MAX_ROWS) { text += " " + app.t("table.more", {shown: MAX_ROWS}); }
+    fromTiles.failed.forEach(function (layer) { text += " " + app.t("table.tiled_failed", {layer: layer.spec.title}); });
+    if (!asksApi(app)) {
+      tiledLayers(app).forEach(function (layer) {
+        if (app.map.hasLayer(layer.group)) { text += " " + app.t("table.tiled_in_view", {layer: layer.spec.title}); }
+      });
+    }
     status.textContent = text;
     table.querySelectorAll("th[data-column]").forEach(function (th) {
       if (th.dataset.column === sort.column) { th.setAttribute("aria-sort", sort.direction > 0 ? "ascending" : "descending"); }

@@ -2,9 +2,11 @@
    protomaps-leaflet (npm, part of no bundle) is loaded the first time such a layer is switched on, and draws the
    layer's tiles on canvas in its kinds' colours. A click asks the drawn tiles which of the layer's features lie under
    the pointer; the popup shows the attributes the tiles carry (ids, names, kind, year, geometry quality), and the
-   feature's own page has the rest. Attribute text is data: the popup writes it with textContent only. */
+   feature's own page has the rest. The search and the feature table find the layer's features through
+   tiled-features.js. Attribute text is data: the popup writes it with textContent only. */
 import L from "leaflet";
 import {loadScript} from "./loading.js";
+import {fold} from "./textsearch.js";
 
 var POINT = 1, LINE = 2, POLYGON = 3;  // the vector tile specification's geometry types
 
@@ -29,12 +31,15 @@ function paintRules(spec) {
   ];
 }
 
-/* The entry a popup is made from, for a feature picked from the tiles: its tile attributes as properties. */
-function pickedEntry(layer, picked, latlng) {
-  var props = picked.feature.props;
-  var feature = {type: "Feature", properties: props, geometry: {type: "Point", coordinates: [latlng.lng, latlng.lat]}};
+/* The entry a popup, a search result or a table row is made from, for a feature of a tiled layer: its properties
+   (the tile's attributes, or the whole feature where the API gave it), the point its popup opens at and the bounds
+   a fly to it frames. The marker only places the popup: it is never added to the map. */
+export function tiledEntry(layer, props, latlng, bounds, geometry) {
+  var feature = {type: "Feature", properties: props,
+                 geometry: geometry || {type: "Point", coordinates: [latlng.lng, latlng.lat]}};
   return {id: String(props.id), feature: feature, spec: layer.spec, layer: layer, tiled: true,
-          shape: L.circleMarker(latlng)};
+          shape: L.circleMarker(latlng), bounds: bounds || L.latLngBounds([latlng, latlng]),
+          search: fold([props.name_en, props.name_zh || "", props.name_fa || "", props.id].join(" "))};
 }
 
 /* A layer group that stands for the layer on the map; the tiles' renderer is made inside it when first shown. */
@@ -54,6 +59,7 @@ export function tiledLayer(app, layer) {
       layer.renderer = renderer;
       return renderer;
     });
+    layer.drawn = drawn;  // the search and the table read the tiles drawn in view once it is (tiled-features.js)
   });
   app.map.on("click", function (e) {
     if (!layer.renderer || !app.map.hasLayer(group)) { return; }
@@ -61,7 +67,7 @@ export function tiledLayer(app, layer) {
     layer.renderer.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 8).forEach(function (features) {
       features.forEach(function (one) { if (one.layerName === spec.id) { picked.push(one); } });
     });
-    if (picked.length) { app.open(pickedEntry(layer, picked[0], e.latlng), {latlng: e.latlng}); }
+    if (picked.length) { app.open(tiledEntry(layer, picked[0].feature.props, e.latlng), {latlng: e.latlng}); }
   });
   return group;
 }
