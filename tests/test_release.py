@@ -145,6 +145,12 @@ def test_pmtiles_holds_every_layer_with_map_attributes_in_its_own_zoom_range(rel
     assert header["version"] == 3 and header["tile_type"].name == "MVT"
     zooms = {layer["id"]: (layer["minzoom"], layer["maxzoom"]) for layer in metadata["vector_layers"]}
     assert sorted(zooms) == LAYER_IDS
+    # Each line's status as its layer file states it (none where the file states none).
+    lines = pyogrio.read_dataframe(path, layer="rail_europe", read_geometry=False,
+                                   ZOOM_LEVEL=str(zooms["rail_europe"][1]))
+    stated = {f["properties"]["id"]: f["properties"].get("status") for f in _source("rail_europe")["features"]}
+    assert set(stated.values()) - {None}, "the layer file states no status to compare with"
+    assert {row.id: (row.status if isinstance(row.status, str) else None) for row in lines.itertuples()} == stated
     # Continental corridors start zoomed out further than the city's zones.
     assert zooms["rail_europe"][0] < zooms["free_trade_zone"][0]
     assert (header["min_zoom"], header["max_zoom"]) == (min(z[0] for z in zooms.values()),

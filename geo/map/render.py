@@ -1,6 +1,7 @@
 """The interactive map: the atlas's data and display options handed to the map page's folium elements.
 
-The page ships every feature once, as GeoJSON; popups, the layer list's behaviour and the feature table are drawn in
+The page ships every feature once, as GeoJSON, except a layer too large for it, which is drawn from the atlas's vector
+tiles (``TILES_ABOVE_FEATURES``); popups, the layer list's behaviour and the feature table are drawn in
 the browser by the static scripts in ``geo/map/static/cqatlas`` (see ``geo/map/mapelements.py``).
 """
 

@@ -31,8 +31,10 @@ from geo.data.atlas import Atlas, AtlasLayer
 from geo.data.registry import DATA_VERSION
 
 MEDIA_TYPE = "application/vnd.pmtiles"
-# What a map needs to draw, label, colour and filter a feature by year; everything else is in the other formats.
-TILE_ATTRIBUTES: tuple[str, ...] = ("id", "name_en", "name_zh", "name_fa", "kind", "established", "geometry_quality")
+# What a map needs to draw, label, colour and filter a feature by status and year; everything else is in the other
+# formats.
+TILE_ATTRIBUTES: tuple[str, ...] = ("id", "name_en", "name_zh", "name_fa", "kind", "status", "established",
+                                    "geometry_quality")
 # Features a tile above a layer's deepest zoom holds at most (GDAL's MAX_FEATURES; it keeps the largest areas and
 # longest lines first). The map draws a data tile over 512 × 512 px (protomaps-leaflet reads zoom z - 1 for a view at
 # z); about 5,000 dots of 4 px radius (50 px² each) cover that, so more add bytes and drawing time, not information.
