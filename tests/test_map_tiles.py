@@ -30,7 +30,7 @@ KIND = next(spec for spec in LAYERS if spec.id == LAYER).kinds["university"]
 POINT_COLOR = KIND.fill_color or KIND.color
 # Fewer features than the atlas's threshold make the same page: a site of ten thousand features, each with its own
 # pages in three languages, takes minutes to build.
-TILES_ABOVE = 1000
+TILES_ABOVE = 600
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
