@@ -27,6 +27,20 @@ def expected_href(mode: str, feature_id: str, lang: str) -> str:
     return f"features/{feature_id}{'' if lang == 'en' else '.' + lang}.html"
 
 
+def wait_for_links(page: Any, expected: dict[str, str]) -> None:
+    """Until every row's page link is the one ``expected`` gives its feature (the caller's assertion shows any
+    difference left)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("expected => Array.from(document.querySelectorAll('#cq-table tbody tr')).every(r =>"
+                               " { const a = r.querySelector('a.cq-table-page');"
+                               " return a !== null && a.getAttribute('href') === expected[r.dataset.feature]; })",
+                               arg=expected, timeout=15000)
+    except PlaywrightTimeout:
+        pass
+
+
 @pytest.mark.parametrize("mode", ["served", "static"])
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_table_rows_and_popup_link_to_each_features_page(browser: Any, live_server: LiveServer, built_site: Path,
@@ -37,11 +51,13 @@ def test_table_rows_and_popup_link_to_each_features_page(browser: Any, live_serv
     page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
     shown = wait_for_rows(page, {props["id"] for props in zones})
     assert shown == {props["id"] for props in zones}
+    expected = {props["id"]: expected_href(mode, props["id"], lang) for props in zones}
+    # The rows a first drawing made are drawn again, on the next frame, once the page has switched language.
+    wait_for_links(page, expected)
     links = page.locator("#cq-table tbody tr").evaluate_all(
         "rows => rows.map(r => [r.dataset.feature, r.querySelector('a.cq-table-page').getAttribute('href'),"
         " r.querySelector('a.cq-table-page').textContent])")
-    assert {feature_id: href for feature_id, href, _ in links} == {
-        props["id"]: expected_href(mode, props["id"], lang) for props in zones}
+    assert {feature_id: href for feature_id, href, _ in links} == expected
     assert {text for _, _, text in links} == {messages(lang)["table.page"]}
 
     watch.check()  # before leaving: requests the map had under way are cancelled by following a link
