@@ -24,11 +24,12 @@ validate: install
 derive: install $(VENV)/.test-installed
 	$(PY) -m geo derive
 
-# Four processes on two cores: much of the suite waits (on browsers, servers, builds in subprocesses), so two more keep
-# the cores busy. Each test file stays on one process, so the fixtures a file shares (the reference datasets, a module's
-# server) are made once; each process has its own session app, server and Chromium, the built site and release folder
-# are made once per run (tests/conftest.py). TEST_WORKERS=2 on a machine short of memory.
-TEST_WORKERS ?= 4
+# Three processes on two cores: part of the suite waits (on browsers, servers, builds in subprocesses), so one more
+# keeps the cores busy; measured on this 2-core machine, `make test` took 395 s of tests with 3, 402 s with 2 and
+# 404 s with 4. Each test file stays on one process, so the fixtures a file shares (the reference datasets, a module's
+# server) are made once; each process has its own session app and Chromium; the built site, the release folder and
+# the served app process are made once per run (tests/conftest.py). TEST_WORKERS=2 on a machine short of memory.
+TEST_WORKERS ?= 3
 test: install $(VENV)/.test-installed $(OGC_VENV)/.installed chromium nginx
 	$(VENV)/bin/lint-imports
 	$(MAKE) --no-print-directory lint
