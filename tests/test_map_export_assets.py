@@ -62,3 +62,28 @@ def test_served_app_serves_the_export_assets(client: Any) -> None:
         response = client.get(href)
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript"), href
     assert client.get(scripts["stylesheet"]).headers["content-type"].startswith("text/css")
+
+
+def test_fonts_cut_at_different_moments_into_empty_caches_are_the_same_bytes(tmp_path: Path) -> None:
+    """A cut font keeps its face's dates, so two builds (or a build and a server) that cut the same characters in
+    different seconds, with no cache to share, write the same files under the same names."""
+    import time
+
+    from geo.map.export_assets import _font_script
+    from geo.map.fonts import _cut
+    from geo.map.sources import default_node_modules
+
+    installed = default_node_modules()
+    characters = frozenset(ord(c) for c in "重庆中欧班列渝新欧")
+    face = sorted((installed / "@fontsource" / "noto-sans-sc" / "files").glob("*-400-normal.woff2"))[0]
+    cuts, scripts = [], []
+    for moment in ("first", "second"):
+        node_modules = tmp_path / moment / "node_modules"
+        node_modules.mkdir(parents=True)
+        (node_modules / "@fontsource").symlink_to(installed / "@fontsource")  # the faces; the caches start empty
+        cuts.append((node_modules / "page-cache", _cut(face, characters, node_modules / "page-cache")[0]))
+        scripts.append(_font_script(node_modules, "zh", characters))
+        time.sleep(1.1)  # fontTools dates a font it saves to the second
+    assert cuts[0][1] == cuts[1][1]
+    assert (cuts[0][0] / cuts[0][1]).read_bytes() == (cuts[1][0] / cuts[1][1]).read_bytes()
+    assert scripts[0][0] == scripts[1][0] and scripts[0][1].read_bytes() == scripts[1][1].read_bytes()

@@ -24,7 +24,7 @@ from fontTools.merge import Merger
 from fontTools.ttLib import TTFont
 
 from geo.map.bundle import Bundles, named_bundles
-from geo.map.fonts import FONT_ASSET_DIR, FONT_CACHE
+from geo.map.fonts import FONT_ASSET_DIR, FONT_CACHE, FONT_DATING
 from geo.map.mapelements import json_block
 from geo.map.sources import STATIC_DIR, template, write_atomically
 
@@ -72,7 +72,7 @@ def _face(node_modules: Path, font: ExportFont, face: str) -> Path:
 def _truetype(source: Path, code_points: frozenset[int] | None) -> io.BytesIO:
     """The face as plain TrueType, cut to ``code_points`` where given (else whole); layout tables dropped: jsPDF
     shapes nothing itself beyond Arabic's presentation forms, which are characters of the font."""
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # the face's own date: the same cut gives the same bytes, any day
     options = subset.Options()
     options.flavor = None
     options.layout_features = []
@@ -98,7 +98,7 @@ def _font_script(node_modules: Path, language: str, code_points: frozenset[int])
     wanted = frozenset(point for point in code_points if _in_cjk(point)) if font.cut_to_page else None
     sources = [_face(node_modules, font, face) for face in font.faces]
     key = hashlib.sha256(json.dumps([language, [f"{p.name}:{p.stat().st_size}" for p in sources],
-                                     sorted(wanted) if wanted is not None else None]).encode()).hexdigest()
+                                     sorted(wanted) if wanted is not None else None, FONT_DATING]).encode()).hexdigest()
     cache = node_modules / FONT_CACHE
     memo = cache / f"export-{key[:24]}.name"
     if memo.is_file() and (cache / memo.read_text(encoding="utf-8")).is_file():
@@ -107,7 +107,12 @@ def _font_script(node_modules: Path, language: str, code_points: frozenset[int])
     # The Latin face whole; the script face cut to the page's characters where it is large.
     parts = [_truetype(path, wanted if index and wanted is not None else None) for index, path in enumerate(sources)]
     merged = io.BytesIO()
-    Merger().merge(parts).save(merged)
+    joined = Merger().merge(parts)
+    # Dated as the first face, not at the time of merging (the merge and the save would write the clock into it).
+    dated = TTFont(sources[0], lazy=True)["head"]
+    joined["head"].created, joined["head"].modified = dated.created, dated.modified
+    joined.recalcTimestamp = False
+    joined.save(merged)
     data = {"family": font.family, "file": f"{font.family.replace(' ', '')}-{language}.ttf",
             "base64": base64.b64encode(merged.getvalue()).decode("ascii")}
     body = template("data.js").render(this={"name": f"export-font.{language}", "data_json": json_block(data)})

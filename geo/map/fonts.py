@@ -109,15 +109,20 @@ def _unicode_range(code_points: Iterable[int]) -> str:
     return ",".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}" for low, high in runs)
 
 
+# A cut keeps its face's dates (fontTools would write the time of cutting into it): named in the caches' keys, so
+# that a cut made before, dated when it was made, is not taken for one.
+FONT_DATING = "face-dated"
+
 def _cut(source: Path, code_points: frozenset[int], cache: Path) -> tuple[str, frozenset[int]]:
     """The face reduced to ``code_points`` (those it has), as a WOFF2 file in ``cache``; its name and code points."""
-    key = hashlib.sha256(f"{source.name}\0{source.stat().st_size}\0{_unicode_range(code_points)}".encode()).hexdigest()
+    key = hashlib.sha256(f"{source.name}\0{source.stat().st_size}\0{_unicode_range(code_points)}\0{FONT_DATING}"
+                         .encode()).hexdigest()
     memo = cache / f"{key[:24]}.json"
     if memo.is_file():
         known = json.loads(memo.read_text(encoding="utf-8"))
         if (cache / known["file"]).is_file():
             return known["file"], frozenset(known["code_points"])
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # the face's own date: the same cut gives the same bytes, any day
     kept = code_points & set(font.getBestCmap())
     options = subset.Options()
     options.flavor = "woff2"
