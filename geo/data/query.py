@@ -19,6 +19,8 @@ from geo.data.year_rule import placed_year
 
 #: The status filter's word for features that state no lifecycle status.
 UNSTATED = "unstated"
+# The longest text search (q) the downloads and the OGC API items take.
+MAX_TEXT_LENGTH = 200
 STATUS_DESCRIPTION = ("Lifecycle status(es), comma-separated: " + ", ".join(STATUSES) +
                       f"; {UNSTATED} for features that state none")
 # The status parameter as parse_statuses accepts it (stated for clients and fuzzers): words from the list, commas,

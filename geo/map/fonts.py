@@ -113,6 +113,7 @@ def _unicode_range(code_points: Iterable[int]) -> str:
 # that a cut made before, dated when it was made, is not taken for one.
 FONT_DATING = "face-dated"
 
+
 def _cut(source: Path, code_points: frozenset[int], cache: Path) -> tuple[str, frozenset[int]]:
     """The face reduced to ``code_points`` (those it has), as a WOFF2 file in ``cache``; its name and code points."""
     key = hashlib.sha256(f"{source.name}\0{source.stat().st_size}\0{_unicode_range(code_points)}\0{FONT_DATING}"

@@ -14,15 +14,14 @@ from geo.ogc.crs import OutputCrs, bbox_to_storage, parse_crs
 from geo.data.errors import BadRequest
 from geo.data.i18n import DEFAULT_LANGUAGE
 from geo.ogc.filtering import CqlFilter, parse_filter, property_queryables
-from geo.data.query import bbox_numbers, require_south_below_north, text_language_of, text_matches
+from geo.data.query import (MAX_TEXT_LENGTH, bbox_numbers, require_south_below_north, text_language_of,
+                            text_matches)
 from geo.data.text_search import query_words
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000  # the standard lets servers cap the page size; larger limits are answered with this many
 ITEMS_PARAMETERS = frozenset({"bbox", "bbox-crs", "limit", "offset", "datetime", "crs", "filter", "filter-lang",
                               "filter-crs", "q", "lang", "f"})
-# Text search (``q``): as long as the downloads' q= takes (web.routes.api).
-MAX_TEXT_LENGTH = 200
 ITEM_PARAMETERS = frozenset({"crs", "lang", "f"})
 # The `f` parameter (OGC API – Features 7.8, encodings): the client's choice of JSON or HTML, over its Accept header.
 FORMAT_PARAMETER = "f"

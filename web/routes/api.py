@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from geo.publish.prepared import ATLAS, ATLAS_FORMATS, MEDIA_TYPES, download, parse_layer_ids
-from geo.data.query import (BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, STATUS_DESCRIPTION, STATUS_PATTERN,
-                            FeatureFilter,
-                            make_filter)
+from geo.data.query import (BBOX_DESCRIPTION, BBOX_EXAMPLES, BBOX_PATTERN, MAX_TEXT_LENGTH, STATUS_DESCRIPTION,
+                            STATUS_PATTERN, FeatureFilter, make_filter)
 from geo.data.i18n import layer_text
 from web.deps import LanguageDep, PublishedDep
 from web.errors import ErrorResponse
@@ -43,8 +42,9 @@ async def feature_filter(
                                                 "matches)")] = None,
     include_undated: Annotated[bool, Query(description="With a year range: also features whose year is not "
                                                        "documented (the map's year slider keeps them)")] = False,
-    q: Annotated[str | None, Query(max_length=200, description="Text the feature's English, Chinese or Persian name, "
-                                   "its id or its kind's label (in lang) contains, any case: the map's filter")] = None,
+    q: Annotated[str | None, Query(max_length=MAX_TEXT_LENGTH, description="Text the feature's English, Chinese or "
+                                   "Persian name, its id or its kind's label (in lang) contains, any case: the map's "
+                                   "filter")] = None,
     lang: Annotated[str | None, Query(max_length=64, description="Language of the kind labels q is matched against: "
                                       "en, zh or fa (default en)")] = None,
     ids: Annotated[str | None, Query(max_length=2000, description="Feature ids, comma-separated: only these "

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from geo.ogc import documents as ogc
 from geo.ogc.crs import SUPPORTED_CRS
 from geo.ogc.filtering import FILTER_LANGS
-from geo.ogc.params import (DEFAULT_LIMIT, FORMAT_PARAMETER, FORMAT_VALUES, MAX_LIMIT, MAX_TEXT_LENGTH, parse_format,
-                            parse_item_query, parse_items_query, reject_unknown)
+from geo.data.query import MAX_TEXT_LENGTH
+from geo.ogc.params import (DEFAULT_LIMIT, FORMAT_PARAMETER, FORMAT_VALUES, MAX_LIMIT, parse_format, parse_item_query,
+                            parse_items_query, reject_unknown)
 from geo.pages.ogc_html import ogc_page
 from geo.publish.prepared import prepare
 from web.deps import LanguageDep, PublishedDep
