@@ -113,7 +113,11 @@ def test_slider_and_table_use_the_first_documented_year_where_no_opening_year_is
             rule, text = popup_rule(page, ZONE)
             assert rule == "series" and f"in service by {zone_first}" in text
             # The download link of this state holds the zone (and the undated railway) as the map draws them.
+            # The links are redrawn on the next animation frame after the slider moves: wait for this year's.
+            page.wait_for_function("y => [...document.querySelectorAll('#cq-download-links a')].some("
+                                   "a => a.href.includes('established_to=' + y))", arg=zone_first)
             href = page.locator("#cq-download-links a").first.get_attribute("href")
+            assert f"established_to={zone_first}" in href
             body = page.request.get(server.url + href).json()
             assert {ZONE, RAILWAY} <= {f["properties"]["id"] for f in body["features"]}
             watch.check()
