@@ -73,6 +73,9 @@ def test_the_reader_can_hide_undated_features_and_the_downloads_follow(browser: 
         assert page.locator(f".leaflet-overlay-pane .cq-f-{UNDATED[0]}").count() == 0
         status = page.locator("#cq-year-status").inner_text()
         assert fill(CATALOGS["en"]["time.undated_hidden"], count=len(UNDATED)).split(" ", 1)[1] in status
+        # The links are redrawn on the next animation frame: wait for the slider's last year that keeps the dated only.
+        page.wait_for_function("() => { const a = document.querySelector('#cq-download-links a');"
+                               " return a !== null && a.href.includes('established_to='); }")
         href = page.locator("#cq-download-links a").first.get_attribute("href")
         assert "include_undated" not in parse_qs(urlsplit(href).query)
         body = page.request.get(live_server.url + href).json()
