@@ -13,7 +13,7 @@ import pyogrio
 
 from geo.data.atlas import AtlasFeature
 from geo.data.figures import as_text, figure_columns_of
-from geo.data.registry import DATA_VERSION
+from geo.data.registry import DATA_RELEASED, DATA_VERSION
 from geo.data.schema import COMPUTED_FIGURES, DOCUMENTED_FIGURES, FeatureProperties
 
 
@@ -124,6 +124,10 @@ def neutralise_formulas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # Every GeoPackage is written to a scratch file and read back whole: SQLite's wait for the disk after each
 # transaction (about 50 ms each, most of the time a GeoPackage takes) protects nothing there.
 pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+# A GeoPackage records when it was written (``gpkg_contents.last_change``): the data's release date instead, so the
+# same data gives the same bytes, and the same ETag from every server process (range reads may hop between them).
+GEOPACKAGE_DATE = f"{DATA_RELEASED}T00:00:00Z"
+pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GEOPACKAGE_DATE})
 
 
 def _write(frame: gpd.GeoDataFrame, path: Path, fmt: Format, layer_name: str, append: bool = False) -> None:

@@ -32,7 +32,7 @@ from geo.map.sources import PROJECT_ROOT
 from geo.publish.datapackage import datapackage, datapackage_json
 from geo.publish.diff import compare, diff_html, diff_json, load_side
 from geo.publish.history import previous_version
-from geo.publish.formats import FORMATS, dump_geojson, encode, encode_frame, encode_geopackage
+from geo.publish.formats import FORMATS, GEOPACKAGE_DATE, dump_geojson, encode, encode_frame, encode_geopackage
 from geo.publish.metadata import CHECKSUMS, ReleaseRefused, citation, citation_cff, release_date, sha256sums, zenodo_json
 from geo.publish.output import check_output, locked, new_staging, recover, swap_in
 from geo.publish.parquet import encode_geoparquet, layer_frame
@@ -59,12 +59,13 @@ class ReleaseInfo:
 
 @contextmanager
 def pinned_gdal_date(date: str) -> Iterator[None]:
-    """GeoPackages record when they were written (``gpkg_contents.last_change``): the release date instead."""
+    """GeoPackages record when they were written (``gpkg_contents.last_change``): the release date instead (and
+    afterwards the data's, as ``geo.publish.formats`` pins it)."""
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{date}T00:00:00Z"})
     try:
         yield
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GEOPACKAGE_DATE})
 
 
 def odbl_layers(atlas: Atlas) -> list[str]:
