@@ -16,6 +16,7 @@ from pathlib import Path
 from geo.map.assets import check_assets, copy_assets
 from geo.map.sources import COUNTRY_OUTLINES, PROJECT_ROOT
 from geo.data.atlas import Atlas, load_atlas
+from geo.data.registry import LAYERS, LayerSpec
 from geo.map.basemap import country_outlines
 from geo.publish.output import check_output, locked, new_staging, recover, swap_in
 from geo.map.page_data import page_data_scripts
@@ -45,6 +46,12 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
                release: Path | None = None) -> None:
     """Write every output of the atlas into the folder ``out_dir``; ``release``: the release folder written under it
     (its vector tiles draw the layers too large for the page)."""
+    write_data(atlas, out_dir)
+    write_pages(write_map(atlas, out_dir, node_modules, release, StaticLinks(site_url)), out_dir)
+
+
+def write_data(atlas: Atlas, out_dir: Path) -> None:
+    """Each layer's GeoJSON (what the map's download links name), the whole atlas's, and the catalog."""
     layers_dir = out_dir / "layers"
     layers_dir.mkdir(parents=True, exist_ok=True)
     for layer in atlas.layers:
@@ -54,6 +61,11 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     for entry in catalog["layers"]:
         entry["download"] = static_download_href(entry["id"])
     (out_dir / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def write_map(atlas: Atlas, out_dir: Path, node_modules: Path, release: Path | None, links: StaticLinks) -> Site:
+    """The map page, its embed, the data they load when first needed and the assets, beside ``write_data``'s files;
+    returns the site the feature and layer pages are written from."""
     routes = RouteIndex(atlas).precomputed()
     scripts = page_data_scripts(atlas, routes)
     (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
@@ -76,7 +88,7 @@ def write_site(atlas: Atlas, out_dir: Path, node_modules: Path, site_url: str | 
     (out_dir / DATA_DIR / outlines_script.file_name).write_bytes(outlines_script.body)
     copy_assets(node_modules, out_dir / "assets", fonts.files | bundles.files)
     (out_dir / "index.html").write_text(page, encoding="utf-8")
-    write_pages(Site(atlas, StaticLinks(site_url), bundles, fonts.stylesheet, outlines_script.file_name), out_dir)
+    return Site(atlas, links, bundles, fonts.stylesheet, outlines_script.file_name)
 
 
 def release_href(out_dir: Path, release: Path | None, path: str) -> str | None:
@@ -121,14 +133,16 @@ def write_site_release(atlas: Atlas, out_dir: Path, layers_dir: Path) -> Path | 
     return folder
 
 
-def build(layers_dir: Path, out_dir: Path, node_modules: Path, site_url: str | None = None) -> Atlas:
-    """Validate, enrich and write; raises before touching ``out_dir`` if anything is wrong.
+def build(layers_dir: Path, out_dir: Path, node_modules: Path, site_url: str | None = None,
+          specs: tuple[LayerSpec, ...] = LAYERS) -> Atlas:
+    """Validate, enrich and write; raises before touching ``out_dir`` if anything is wrong. ``specs``: the layers
+    (every declared one; a few of them build a small atlas, as the in-process build tests do).
 
     Raises ``OutputRefused`` if ``out_dir`` is not a folder a build may replace.
     """
     out = Path(os.path.abspath(out_dir))  # absolute, but a symbolic link stays a link (and is refused)
     check_output(out, layers_dir, PROJECT_ROOT)
-    atlas = load_atlas(layers_dir)
+    atlas = load_atlas(layers_dir, specs)
     check_assets(node_modules)
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out.parent):

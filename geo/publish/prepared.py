@@ -19,7 +19,7 @@ from geo.data.atlas import Atlas, load_atlas
 from geo.data.errors import BadRequest, NotFound
 from geo.data.atlas import AtlasFeature
 from geo.data.figures import figure_columns_of
-from geo.data.registry import DATA_VERSION
+from geo.data.registry import DATA_VERSION, LAYERS, LayerSpec
 from geo.publish.formats import (FORMATS, VERSION_COLUMN, dump_geojson, encode, encode_frame, encode_geopackage, feature_collection,
                                  to_frame)
 from geo.publish.parquet import MEDIA_TYPE as PARQUET_MEDIA_TYPE, encode_geoparquet, layer_frame
@@ -150,10 +150,11 @@ def data_script_href(file_name: str) -> str:
     return f"/data/{file_name}"
 
 
-def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str], str]) -> Published:
+def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str], str],
+            specs: tuple[LayerSpec, ...] = LAYERS) -> Published:
     """Load, validate and render everything the server needs, once; ``download_href(layer_id)`` is where the map
-    links each layer's GeoJSON (the server's URL layout is the caller's)."""
-    atlas = load_atlas(layers_dir)
+    links each layer's GeoJSON (the server's URL layout is the caller's); ``specs``: the layers, as for the build."""
+    atlas = load_atlas(layers_dir, specs)
     check_assets(node_modules)
     routes = RouteIndex(atlas, precompute="default")
     comparisons = routes.precomputed()
