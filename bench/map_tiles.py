@@ -38,6 +38,8 @@ VIEW = {"center": [29.56, 106.55], "zoom": 9}  # the atlas's opening view
 TIMEOUT_MS = 600_000
 ARCHIVE_SECONDS = 1800
 KINDS = ("leaflet", "geojson", "tiles")
+CHROMIUM = {"executable_path": "/usr/bin/chromium",  # Debian's, headless
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]}
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>KIND</title>
 <link rel="stylesheet" href="leaflet/dist/leaflet.css"><script src="leaflet/dist/leaflet.js"></script>
@@ -170,7 +172,8 @@ def measure(browser: Any, url: str) -> dict[str, Any]:
         context.close()
 
 
-def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each measure's median over the runs that did not fail (the first failure if all did)."""
     done = [run for run in runs if "failed" not in run]
     if not done:
         return runs[0]
@@ -181,8 +184,7 @@ def bench_tiles(work: Path, sizes: tuple[int, ...] = (1_000, 100_000, 1_000_000)
     from playwright.sync_api import sync_playwright
 
     rounds = {1_000: 5, 100_000: 3, 1_000_000: 2}
-    launch = {"executable_path": "/usr/bin/chromium",
-              "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]}
+    launch = CHROMIUM
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch)
@@ -205,7 +207,7 @@ def bench_tiles(work: Path, sizes: tuple[int, ...] = (1_000, 100_000, 1_000_000)
                         if "failed" in runs[kind][-1]:  # the browser may be gone with the page
                             browser.close()
                             browser = playwright.chromium.launch(**launch)
-            rows.append((size, files, {kind: _median(result) for kind, result in runs.items()}))
+            rows.append((size, files, {kind: medians(result) for kind, result in runs.items()}))
             shutil.rmtree(folder, ignore_errors=True)
         browser.close()
     return _report(rows), {}

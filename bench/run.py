@@ -4,7 +4,8 @@
     .venv/bin/python bench/run.py --only downloads,pygeoapi,load  (rewrites only those sections of RESULTS.md)
 
 Sections: downloads (the atlas vs nginx, the machine's limit), loops (the workers on asyncio, uvloop or rloop),
-pygeoapi, load, map, scaling, tiles (a large layer inlined as GeoJSON vs drawn from PMTiles), slowreaders (a probe
+pygeoapi, load, map, scaling, tiles (a large layer inlined as GeoJSON vs drawn from PMTiles), atlastiles (the
+atlas's own map page with a layer crowded past what it inlines, against its page of the real layers), slowreaders (a probe
 client's success and latency during a minutes-long slow-reader attack, with and without the server's limits). Writes
 bench/RESULTS.md; every section names the run that measured it. Needs wrk, nginx and chromium (make bench installs
 them from Debian).
@@ -26,6 +27,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from against_pygeoapi import HEADING as PYGEOAPI_HEADING, bench_pygeoapi  # noqa: E402
+from atlas_tiles import HEADING as ATLAS_TILES_HEADING, bench_atlas_tiles  # noqa: E402
 from downloads import HEADING as DOWNLOADS_HEADING, bench_downloads  # noqa: E402
 from event_loops import HEADING as LOOPS_HEADING, bench_loops  # noqa: E402
 from geo.map.sources import default_node_modules  # noqa: E402
@@ -122,10 +124,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per server")
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic layer sizes")
     parser.add_argument("--only", help="comma-separated sections to run: downloads, loops, pygeoapi, load, map, "
-                        "scaling, tiles, slowreaders")
-    parser.add_argument("--tile-sizes", default="1000,100000,1000000", help="points in the tiles section's layer")
+                        "scaling, tiles, atlastiles, slowreaders")
+    parser.add_argument("--tile-sizes", default="1000,100000,1000000",
+                        help="points in the crowded layer of the tiles and atlastiles sections")
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(","))
+    tile_sizes = tuple(int(s) for s in args.tile_sizes.split(","))
     benches = {
         "downloads": (DOWNLOADS_HEADING, lambda: bench_downloads(args.seconds, args.rounds)),
         "loops": (LOOPS_HEADING, lambda: bench_loops(args.seconds, args.rounds)),
@@ -133,7 +137,8 @@ def main() -> None:
         "load": (LOAD_HEADING, lambda: bench_load(args.seconds, args.rounds)),
         "map": (MAP_HEADING, lambda: bench_map(WORK, sizes)),
         "scaling": (SCALING_HEADING, lambda: bench_scaling(sizes)),
-        "tiles": (TILES_HEADING, lambda: bench_tiles(WORK, tuple(int(s) for s in args.tile_sizes.split(",")))),
+        "tiles": (TILES_HEADING, lambda: bench_tiles(WORK, tile_sizes)),
+        "atlastiles": (ATLAS_TILES_HEADING, lambda: bench_atlas_tiles(WORK, tile_sizes)),
         "slowreaders": (SLOW_READERS_HEADING, lambda: bench_slow_readers()),
     }
     chosen = args.only.split(",") if args.only else [name for name in benches if name not in ON_ITS_OWN]
