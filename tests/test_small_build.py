@@ -25,6 +25,7 @@ import pyogrio
 import pytest
 
 import geo.map.render
+import geo.publish.build
 from geo.data.problems import AtlasInvalid
 from geo.data.registry import LAYERS
 from geo.map.sources import default_node_modules
@@ -148,6 +149,7 @@ def test_a_build_writes_each_layer_the_catalog_and_the_map_that_links_them(small
             for ref in local_refs(page):
                 assert (page.parent / ref).resolve().is_file(), f"{page.name} links {ref}"
     assert (out / "layers" / "index.html").is_file()
+    assert '<p class="cq-pages-link"><a href="layers/index.html"' in (out / "index.html").read_text(encoding="utf-8")
 
     assert sorted(path.name for path in (out / release / "changes").iterdir()) == [
         f"since-{previous_version(version)}.html", f"since-{previous_version(version)}.json"]
@@ -186,6 +188,24 @@ def test_a_build_for_a_site_address_gives_each_feature_page_its_canonical_addres
     assert f'<link rel="canonical" href="https://atlas.example.org/cq/features/{feature_id}.zh.html"' in page
 
 
+def test_a_data_version_the_changelog_has_not_dated_builds_the_site_without_a_release(
+        small_layers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "CITATION.cff", project / "CITATION.cff")
+    (project / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8")
+    monkeypatch.setattr(geo.publish.build, "PROJECT_ROOT", project)
+    out = tmp_path / "site"
+    build(small_layers, out, default_node_modules(), specs=SPECS)
+    assert sorted(path.name for path in out.iterdir()) == [
+        ".cqatlas-build", "assets", "atlas.geojson", "catalog.json", "embed.html", "features", "index.html", "layers"]
+    config = config_of((out / "index.html").read_text(encoding="utf-8"))
+    assert config["tiledLayers"] is None  # no release, no tiles: every layer travels inside the page
+    assert [[file["format"] for file in entry["files"]] for entry in config["layers"]] == [["GeoJSON"]] * len(SMALL)
+    for ref in local_refs(out / "index.html"):
+        assert (out / ref).is_file(), ref
+
+
 def test_publishing_prepares_every_download_the_pages_and_the_tiles(small_layers: Path) -> None:
     published = publish(small_layers, default_node_modules(), lambda layer_id: f"/api/layers/{layer_id}.geojson",
                         specs=SPECS)
@@ -195,6 +215,9 @@ def test_publishing_prepares_every_download_the_pages_and_the_tiles(small_layers
     for layer_id in SMALL:
         body = json.loads(published.downloads[layer_id, "geojson"].body)
         assert [feature["id"] for feature in body["features"]] == layer_ids(layer_id)
+    whole = json.loads(published.downloads["atlas", "geojson"].body)
+    assert [(f["properties"]["layer"], f["id"]) for f in whole["features"]] == [
+        (spec.id, feature_id) for spec in SPECS for feature_id in layer_ids(spec.id)]
     counts = {layer_id: len(layer_ids(layer_id)) for layer_id in SMALL}
     gpkg = published.downloads["atlas", "gpkg"].body
     assert {name: pyogrio.read_info(gpkg, layer=name)["features"]
@@ -224,6 +247,7 @@ def test_publishing_prepares_every_download_the_pages_and_the_tiles(small_layers
     assert {f"/assets/{name}" for name in published.pages.bundles.files} <= set(
         re.findall(r'(?:src|href)="(/assets/[^"]+)"', embed))
     assert published.pages.fonts_stylesheet in published.assets
+    assert re.fullmatch(r"outlines\.[0-9a-f]+\.js", published.pages.outlines_script)
     assert published.data_scripts[published.pages.outlines_script].body.count(b'"coordinates"') > 10
     assert [layer.spec.id for layer in published.atlas.layers] == [spec.id for spec in SPECS]
     assert published.routes.places()  # the waterway's ports
