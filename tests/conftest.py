@@ -14,7 +14,7 @@ import uvicorn
 
 from geo.map.sources import default_node_modules
 from geo.data.atlas import Atlas, load_atlas
-from geo.publish.output import locked
+from geo.map.sources import locked
 from web.app import create_app
 from web.settings import Settings
 

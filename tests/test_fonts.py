@@ -86,3 +86,27 @@ def test_served_fonts_hold_every_character_of_the_atlas(client: TestClient) -> N
 def test_static_site_carries_the_same_fonts(built_site: Path) -> None:
     stylesheet = built_site / _config((built_site / "index.html").read_text(encoding="utf-8"))["fonts"]
     _check_cover(_faces(stylesheet.read_text(encoding="utf-8"), lambda url: (stylesheet.parent / url).read_bytes()))
+
+
+def test_a_process_cutting_the_fonts_makes_the_others_wait_for_its_cuts(tmp_path: Path) -> None:
+    """Processes starting together with no cache (test processes, a server's workers) cut each face once: while one
+    holds the cache, another writes nothing there, and then reads what the first made."""
+    import threading
+
+    from geo.map.fonts import FAMILIES, FONT_CACHE, atlas_fonts
+    from geo.map.sources import default_node_modules, locked
+
+    node_modules = tmp_path / "node_modules"  # the font packages as they are, with a cache of its own, empty
+    for family in FAMILIES:
+        (node_modules / family.package).parent.mkdir(parents=True, exist_ok=True)
+        (node_modules / family.package).symlink_to(default_node_modules() / family.package)
+    cache = node_modules / FONT_CACHE
+    cache.mkdir(parents=True)
+    made = []
+    cutter = threading.Thread(target=lambda: made.append(atlas_fonts(node_modules, frozenset(map(ord, "重庆 چونگ")))))
+    with locked(cache):  # another process cutting
+        cutter.start()
+        cutter.join(timeout=1.5)
+        assert cutter.is_alive() and list(cache.iterdir()) == []
+    cutter.join(timeout=120)
+    assert made and made[0].files and all(path.parent == cache and path.is_file() for path in made[0].files.values())

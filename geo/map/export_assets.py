@@ -26,7 +26,7 @@ from fontTools.ttLib import TTFont
 from geo.map.bundle import Bundles, named_bundles
 from geo.map.fonts import FONT_ASSET_DIR, FONT_CACHE, FONT_DATING
 from geo.map.mapelements import json_block
-from geo.map.sources import STATIC_DIR, template, write_atomically
+from geo.map.sources import STATIC_DIR, locked, template, write_atomically
 
 EXPORT_ENTRIES = {"js": STATIC_DIR / "export" / "export.js", "css": STATIC_DIR / "export" / "export.css"}
 _CJK = ((0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
@@ -100,7 +100,15 @@ def _font_script(node_modules: Path, language: str, code_points: frozenset[int])
     key = hashlib.sha256(json.dumps([language, [f"{p.name}:{p.stat().st_size}" for p in sources],
                                      sorted(wanted) if wanted is not None else None, FONT_DATING]).encode()).hexdigest()
     cache = node_modules / FONT_CACHE
-    memo = cache / f"export-{key[:24]}.name"
+    cache.mkdir(parents=True, exist_ok=True)
+    with locked(cache):  # one process makes it, the others then read it (as geo.map.fonts)
+        return _cached_font_script(language, wanted, sources, cache / f"export-{key[:24]}.name")
+
+
+def _cached_font_script(language: str, wanted: frozenset[int] | None, sources: list[Path],
+                        memo: Path) -> tuple[str, Path]:
+    """The font script ``memo`` names, or made and named there."""
+    font, cache = EXPORT_FONTS[language], memo.parent
     if memo.is_file() and (cache / memo.read_text(encoding="utf-8")).is_file():
         name = memo.read_text(encoding="utf-8")
         return f"{FONT_ASSET_DIR}/{name}", cache / name
@@ -118,7 +126,6 @@ def _font_script(node_modules: Path, language: str, code_points: frozenset[int])
     body = template("data.js").render(this={"name": f"export-font.{language}", "data_json": json_block(data)})
     content = body.encode("utf-8")
     name = f"{hashlib.sha256(content).hexdigest()[:12]}.js"
-    cache.mkdir(parents=True, exist_ok=True)
     write_atomically(cache / name, content)
     write_atomically(memo, name.encode())  # last: known only once the file is whole
     return f"{FONT_ASSET_DIR}/{name}", cache / name

@@ -25,7 +25,7 @@ import tinycss2
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from geo.map.sources import template, write_atomically
+from geo.map.sources import locked, template, write_atomically
 
 FONT_CACHE = Path(".cache") / "cqatlas" / "fonts"
 FONT_ASSET_DIR = "cqatlas/fonts"
@@ -149,6 +149,14 @@ def _write(path: Path, content: bytes) -> None:
 def atlas_fonts(node_modules: Path, code_points: frozenset[int]) -> Fonts:
     """The page's font stylesheet and files for the characters ``code_points`` (see ``page_code_points``)."""
     cache = node_modules / FONT_CACHE
+    cache.mkdir(parents=True, exist_ok=True)
+    # One process cuts at a time (the test processes, or a server's workers, starting together with no cache): the
+    # others wait and read its cuts instead of cutting the same faces again.
+    with locked(cache):
+        return _atlas_fonts(node_modules, code_points, cache)
+
+
+def _atlas_fonts(node_modules: Path, code_points: frozenset[int], cache: Path) -> Fonts:
     rules, files = [], {}
     for family in FAMILIES:
         wanted = frozenset(point for point in code_points if _in_ranges(point, family.script)) | frozenset(

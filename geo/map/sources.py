@@ -6,8 +6,11 @@ Every other module of ``geo.map`` reads its files through these names, so the mo
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -58,3 +61,14 @@ def write_atomically(path: Path, content: bytes) -> None:
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
         handle.write(content)
     os.replace(handle.name, path)
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Exclusive lock on ``folder`` among processes (released by the kernel even if the process is killed)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -14,11 +14,11 @@ import shutil
 from pathlib import Path
 
 from geo.map.assets import check_assets, copy_assets
-from geo.map.sources import COUNTRY_OUTLINES, PROJECT_ROOT
+from geo.map.sources import COUNTRY_OUTLINES, PROJECT_ROOT, locked
 from geo.data.atlas import Atlas, load_atlas
 from geo.data.registry import LAYERS, LayerSpec
 from geo.map.basemap import country_outlines
-from geo.publish.output import check_output, locked, new_staging, recover, swap_in
+from geo.publish.output import check_output, new_staging, recover, swap_in
 from geo.map.page_data import page_data_scripts
 from geo.map.render import render_map, tiled_layer_ids
 from geo.corridors.route_index import RouteIndex

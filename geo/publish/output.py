@@ -21,12 +21,9 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 MARKER = ".cqatlas-build"
@@ -59,17 +56,6 @@ def check_output(out: Path, layers_dir: Path, project_root: Path | None = None) 
     if out.is_dir() and not _is_ours(out):
         raise OutputRefused(f"--out {out}: is a folder with files a build did not write (no {MARKER} marker); "
                             "choose a new or empty folder, nothing was changed")
-
-
-@contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Exclusive lock on ``folder`` (released by the kernel even if the process is killed)."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _leftovers(out: Path, kind: str) -> list[Path]:

@@ -28,13 +28,13 @@ import pyogrio
 from geo.data.atlas import Atlas, load_atlas
 from geo.data.figures import figure_columns_of
 from geo.data.registry import DATA_VERSION
-from geo.map.sources import PROJECT_ROOT
+from geo.map.sources import PROJECT_ROOT, locked
 from geo.publish.datapackage import datapackage, datapackage_json
 from geo.publish.diff import compare, diff_html, diff_json, load_side
 from geo.publish.history import previous_version
 from geo.publish.formats import FORMATS, GEOPACKAGE_DATE, dump_geojson, encode, encode_frame, encode_geopackage
 from geo.publish.metadata import CHECKSUMS, ReleaseRefused, citation, citation_cff, release_date, sha256sums, zenodo_json
-from geo.publish.output import check_output, locked, new_staging, recover, swap_in
+from geo.publish.output import check_output, new_staging, recover, swap_in
 from geo.publish.parquet import encode_geoparquet, layer_frame
 from geo.publish.stac import write_stac
 from geo.publish.tiles import encode_pmtiles
