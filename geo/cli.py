@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from geo.map.sources import AssetsMissing, default_node_modules
-from geo.publish.output import OutputRefused
+from geo.map.sources import PROJECT_ROOT, AssetsMissing, default_node_modules
+from geo.publish.output import OutputRefused, check_output
 from geo.data.problems import AtlasInvalid, clip
 from geo.data.validate import validate_layers
 
@@ -100,9 +100,11 @@ def build(
     """Validate, enrich and write OUT/layers/*.geojson, OUT/catalog.json, OUT/index.html, and a page per feature
     (OUT/features/) and per layer (OUT/layers/) in every language, and the release folder
     (OUT/release/chongqing-trade-atlas-<version>/, as ``release`` writes it)."""
-    from geo.publish.build import build as build_atlas
-
     with clean_failures():
+        # A folder the build may not replace is refused at once, before the build's libraries load (a second).
+        check_output(Path(os.path.abspath(out)), layers, PROJECT_ROOT)
+        from geo.publish.build import build as build_atlas
+
         atlas = build_atlas(layers, out, node_modules or default_node_modules(), site_url)
     count = sum(len(layer.features) for layer in atlas.layers)
     typer.echo(f"built {len(atlas.layers)} layers, {count} features → {out}/index.html")

@@ -169,26 +169,40 @@ def test_cli_validate_clean_layers_exits_zero() -> None:
     assert "all layers valid" in result.stdout
 
 
-# What `cqatlas validate` runs in its process, and what it lists as loaded when it is done.
-_VALIDATE_AND_LIST = """
+# A `cqatlas` command run in its own process, and what it lists as loaded when it is done.
+_RUN_AND_LIST = """
 import sys
 from web.cli import main
-sys.argv = ["cqatlas", "validate"]
+sys.argv = ["cqatlas", *sys.argv[1:]]
 try:
     main()
 except SystemExit as end:
-    assert not end.code, end.code
+    print("exit:", end.code or 0)
 print("loaded:", *sorted(name for name in ("fastapi", "folium", "granian", "pandas", "web.app") if name in sys.modules))
 """
 
 
+def _run_and_list(*args: str) -> list[str]:
+    """What the command printed (its messages first, errors included), then its exit code and what it loaded."""
+    result = subprocess.run([sys.executable, "-c", _RUN_AND_LIST, *args], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
+    printed = result.stdout.splitlines()
+    return printed[:-2] + result.stderr.splitlines() + printed[-2:]
+
+
 def test_cqatlas_validate_loads_neither_the_web_app_nor_the_map() -> None:
     """The data commands start quickly: the web server and the map page are loaded by the commands that use them."""
-    result = subprocess.run([sys.executable, "-c", _VALIDATE_AND_LIST], cwd=REPO, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "all layers valid" in result.stdout
-    assert result.stdout.splitlines()[-1] == "loaded:", result.stdout
+    lines = _run_and_list("validate")
+    assert any("all layers valid" in line for line in lines), lines
+    assert lines[-2:] == ["exit: 0", "loaded:"], lines
+
+
+def test_a_build_into_a_folder_it_may_not_replace_is_refused_before_the_map_loads(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    lines = _run_and_list("build", "--out", str(tmp_path / "notes.txt"))
+    assert any("is a file" in line for line in lines), lines
+    assert lines[-2:] == ["exit: 1", "loaded:"], lines
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_cli_validate_reports_every_problem_without_traceback(layers_copy: Path) -> None:
