@@ -13,7 +13,8 @@ from shapely.geometry import Point, shape
 from geo.map.render import CLUSTER_ABOVE_POINTS
 from geo.map.sources import default_node_modules
 from geo.data.atlas import load_atlas
-from geo.publish.build import write_site
+from geo.pages.links import StaticLinks
+from geo.publish.build import write_data, write_map
 from tests.browsing import close_map, open_map
 from tests.conftest import read_layer, write_layer
 
@@ -51,8 +52,11 @@ def test_a_layer_of_thousands_of_points_is_drawn_in_clusters_that_count_every_po
         browser: Any, layers_copy: Path, tmp_path: Path) -> None:
     points = crowd_layer(layers_copy)
     site = tmp_path / "site"
-    # The site as the build writes it (the release folder and the atomic swap, tested elsewhere, add nothing here).
-    write_site(load_atlas(layers_copy), site, default_node_modules())
+    # The map as the build writes it (the release folder, the feature pages and the atomic swap, tested elsewhere, add
+    # nothing here: a page for each of thousands of points in three languages would take most of the test's time).
+    atlas = load_atlas(layers_copy)
+    write_data(atlas, site)
+    write_map(atlas, site, default_node_modules(), None, StaticLinks(None))
     watch = open_map(browser, (site / "index.html").as_uri(), "static")
     page = watch.page
     bounds = [[f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0]]
