@@ -100,7 +100,6 @@ def _font_script(node_modules: Path, language: str, code_points: frozenset[int])
     key = hashlib.sha256(json.dumps([language, [f"{p.name}:{p.stat().st_size}" for p in sources],
                                      sorted(wanted) if wanted is not None else None, FONT_DATING]).encode()).hexdigest()
     cache = node_modules / FONT_CACHE
-    cache.mkdir(parents=True, exist_ok=True)
     with locked(cache):  # one process makes it, the others then read it (as geo.map.fonts)
         return _cached_font_script(language, wanted, sources, cache / f"export-{key[:24]}.name")
 

@@ -149,7 +149,6 @@ def _write(path: Path, content: bytes) -> None:
 def atlas_fonts(node_modules: Path, code_points: frozenset[int]) -> Fonts:
     """The page's font stylesheet and files for the characters ``code_points`` (see ``page_code_points``)."""
     cache = node_modules / FONT_CACHE
-    cache.mkdir(parents=True, exist_ok=True)
     # One process cuts at a time (the test processes, or a server's workers, starting together with no cache): the
     # others wait and read its cuts instead of cutting the same faces again.
     with locked(cache):

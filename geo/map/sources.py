@@ -65,7 +65,9 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 @contextmanager
 def locked(folder: Path) -> Iterator[None]:
-    """Exclusive lock on ``folder`` among processes (released by the kernel even if the process is killed)."""
+    """Exclusive lock on ``folder`` among processes (released by the kernel even if the process is killed); the
+    folder is made if missing."""
+    folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
