@@ -148,7 +148,8 @@ def test_the_address_follows_each_change_without_reloading(map_page: PageWatch) 
     set_year(page, 2005)
     page.locator('input[data-layer="bonded_zones"]').uncheck()
     page.evaluate("() => { cqAtlasMap.setView([30.0, 107.0], 8, {animate: false}); }")
-    page.wait_for_timeout(100)
+    # The address is written in a task after the change (permalink.js): under load that can take more than a frame.
+    page.wait_for_function("() => window.location.hash.includes('map=8/')")
     state = parse_qs(urlsplit(page.url).fragment)
     assert state["lang"] == ["zh"] and state["year"] == ["2005"]
     assert "bonded_zones" not in state["layers"][0].split(",")
