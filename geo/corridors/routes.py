@@ -246,26 +246,59 @@ def _strays(network: CorridorNetwork, path: list[str]) -> bool:
                for stop in (network.nodes[node] for node in path[2:-1:2]) if stop.kind in DISTINCT_STOP_KINDS)
 
 
-def _path_graph(network: CorridorNetwork) -> nx.Graph:
-    # Parallel corridors between the same two nodes become distinct paths through a node per piece.
+def _path_graph(network: CorridorNetwork, ends: tuple[str, str]) -> nx.Graph:
+    """The network as a small graph for path search, each edge holding what a path through it passes (``inner``,
+    in path order from its node ``start``): pieces and nodes. A corridor piece is an edge between its ends; pieces
+    that run between the same two nodes (parallel corridors) each get a node in their middle, so that each is a
+    path of its own (a graph holds one edge per pair of nodes). A node other than ``ends`` on exactly two edges is
+    passed through, never turned at, by every path that reaches it: its two edges become one. The paths, their
+    order and lengths stay those of the whole network; the search examines fewer nodes."""
+    between: dict[frozenset[str], list[Segment]] = {}
+    for segment in network.segments.values():
+        between.setdefault(frozenset((segment.start, segment.end)), []).append(segment)
     graph = nx.Graph()
     for segment in network.segments.values():
-        middle = f"segment:{segment.id}"
-        graph.add_edge(segment.start, middle, km=segment.length_km / 2)
-        graph.add_edge(middle, segment.end, km=segment.length_km / 2)
+        piece = f"segment:{segment.id}"
+        if len(between[frozenset((segment.start, segment.end))]) == 1 and segment.start != segment.end:
+            graph.add_edge(segment.start, segment.end, km=segment.length_km, inner=[piece], start=segment.start)
+        else:
+            graph.add_edge(segment.start, piece, km=segment.length_km / 2, inner=[], start=segment.start)
+            graph.add_edge(piece, segment.end, km=segment.length_km / 2, inner=[], start=piece)
+    for node in list(graph.nodes):
+        if node in network.nodes and node not in ends and graph.degree(node) == 2:
+            before, after = graph.neighbors(node)
+            if before != after and not graph.has_edge(before, after):
+                inner = [*_inner(graph, before, node), node, *_inner(graph, node, after)]
+                km = graph.edges[before, node]["km"] + graph.edges[node, after]["km"]
+                graph.remove_node(node)
+                graph.add_edge(before, after, km=km, inner=inner, start=before)
     return graph
+
+
+def _inner(graph: nx.Graph, a: str, b: str) -> list[str]:
+    edge = graph.edges[a, b]
+    return edge["inner"] if edge["start"] == a else edge["inner"][::-1]
+
+
+def _with_pieces(graph: nx.Graph, nodes: list[str]) -> list[str]:
+    """A path through the graph written as node, piece, node, piece, …, node."""
+    path = [nodes[0]]
+    for a, b in zip(nodes, nodes[1:]):
+        path += [*_inner(graph, a, b), b]
+    return path
 
 
 def alternatives(network: CorridorNetwork, origin: Node, destination: Node) -> list[dict[str, Any]]:
     """Distinct routes from origin to destination, shortest first, each with legs and compared figures."""
     if origin.id == destination.id:
         return []
-    graph, speeds = _path_graph(network), mode_speeds(network)
+    graph, speeds = _path_graph(network, (origin.id, destination.id)), mode_speeds(network)
     found: list[dict[str, Any]] = []
     seen: set[tuple[tuple[str, str], ...]] = set()
     try:
         paths = nx.shortest_simple_paths(graph, origin.id, destination.id, weight="km")
-        for examined, path in enumerate(paths):
+        for examined, nodes in enumerate(paths):
+            path = _with_pieces(graph, nodes)
             if examined >= MAX_PATHS_EXAMINED or len(found) >= MAX_ALTERNATIVES:
                 break
             # Cheap checks on the corridor pieces first; legs (with geometry) only for routes kept.
