@@ -28,8 +28,8 @@ from geo.data.query import FeatureFilter
 from geo.map.render import atlas_json_ld
 from geo.map.sources import default_node_modules
 from geo.publish.build import atlas_files, layer_files, release_href, static_download_href
-from geo.publish.prepared import (Prepared, Published, _prepared_file, asset_media_type, data_script_href, download,
-                                  layer_downloads, parse_layer_ids, prepare, prepare_asset)
+from geo.publish.prepared import (Downloads, Prepared, Published, _prepared_file, asset_media_type, data_script_href,
+                                  download, parse_layer_ids, prepare, prepare_asset)
 from geo.publish.reproducible import deterministic_ids
 from tests.conftest import LAYERS_DIR, read_layer
 
@@ -164,7 +164,8 @@ def test_downloads_are_refused_served_as_prepared_or_encoded_for_the_selection(a
 def test_a_layer_is_prepared_in_every_format_with_the_same_features(atlas: Atlas, tmp_path: Path) -> None:
     layer = atlas.layer("universities")
     ids = {f["properties"]["id"] for f in read_layer(LAYERS_DIR, "universities")["features"]}
-    downloads = layer_downloads(layer.features, "universities", layer.figure_columns)
+    every = Downloads(atlas)
+    downloads = {extension: every[layer_id, extension] for layer_id, extension in every if layer_id == "universities"}
     assert {extension: prepared.media_type for extension, prepared in downloads.items()} == {
         "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
         "fgb": "application/vnd.flatgeobuf", "csv": "text/csv; charset=utf-8",
@@ -186,6 +187,32 @@ def test_a_layer_is_prepared_in_every_format_with_the_same_features(atlas: Atlas
         # GDAL reads KML placemarks' ids as their own "id" field (layer.N); the atlas id is checked in the other formats.
         assert len(frame) == len(ids) if extension == "kml" else set(frame["id"]) == ids, extension
     assert pyogrio.list_layers(tmp_path / "universities.gpkg")[0, 0] == "universities"
+
+
+def test_each_download_is_made_once_when_first_asked_for_and_unknown_ones_are_refused(atlas: Atlas) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    layer_ids = [path.stem for path in LAYERS_DIR.glob("*.geojson")]
+    every = Downloads(atlas)
+    # Six formats a layer (the media types above), four for the whole atlas (the map's download panel).
+    assert sorted(every) == sorted([(layer_id, extension) for layer_id in layer_ids
+                                    for extension in ("geojson", "gpkg", "fgb", "csv", "kml", "parquet")]
+                                   + [("atlas", extension) for extension in ("geojson", "gpkg", "parquet", "fgb")])
+    assert len(every) == len(layer_ids) * 6 + 4
+    for key in (("atlas", "csv"), ("ports", "geojson"), ("universities", "shp")):
+        with pytest.raises(KeyError):
+            every[key]
+    # Eight readers asking at once for a file not yet made all get the one made.
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: every["atlas", "gpkg"], range(8)))
+    assert all(answer is answers[0] for answer in answers)
+    assert every["universities", "csv"] is every["universities", "csv"]
+    # Made later, in another order, by another publication: the same bytes (the ETag a reader may already hold).
+    other = Downloads(atlas)
+    for key in reversed(list(other)):
+        if key[0] in ("atlas", "universities", "districts"):
+            assert other[key].body == every[key].body and other[key].etag == every[key].etag, key
+    assert json.loads(every["atlas", "geojson"].body)["features"] == atlas.feature_collection()["features"]
 
 
 def test_a_layer_file_is_a_feature_collection_of_the_released_data_version(atlas: Atlas) -> None:

@@ -161,21 +161,27 @@ class PreparedDownloads:
 
     def __init__(self, published: Callable[[], Published]):
         self.published = published
-        self._cache: tuple[Published, dict[str, _Encoded]] | None = None
+        # The data answered, its downloads by path, and those whose headers are encoded already.
+        self._cache: tuple[Published, dict[str, tuple[str, str]], dict[str, _Encoded]] | None = None
 
-    def _table(self) -> dict[str, _Encoded]:
+    def _encoded(self, path: str) -> _Encoded | None:
         published = self.published()
         if self._cache is None or self._cache[0] is not published:  # a reload published new data
-            self._cache = (published, {layer_download_path(name, ext): _Encoded(name, ext, prepared)
-                                       for (name, ext), prepared in published.downloads.items()})
-        return self._cache[1]
+            self._cache = (published, {layer_download_path(*key): key for key in published.downloads}, {})
+        _, keys, encoded = self._cache
+        if path not in encoded:
+            key = keys.get(path)
+            if key is None:
+                return None
+            encoded[path] = _Encoded(*key, published.downloads[key])  # the download is made when first asked for
+        return encoded[path]
 
     def lookup(self, scope: Scope) -> tuple[int, list, bytes] | None:
         """Status, encoded headers and body for a prepared download, or None for every other request."""
         # HEAD too: GDAL's /vsicurl (and so QGIS opening a URL) asks for the size first.
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["query_string"]:
             return None
-        encoded = self._table().get(scope["path"])
+        encoded = self._encoded(scope["path"])
         if encoded is None:
             return None
         if_none_match = accept_encoding = range_header = if_range = None

@@ -1,16 +1,19 @@
-"""Responses prepared once per build: serialized, compressed and tagged, so serving is a lookup."""
+"""Responses prepared once per build: serialized, compressed and tagged, so serving is a lookup (the unfiltered
+downloads when first asked for, then kept)."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import mimetypes
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import brotli
+import geopandas as gpd
 
 from geo.map.assets import asset_path, check_assets, static_assets
 from geo.map.bundle import map_bundles
@@ -93,7 +96,7 @@ class Published:
     # The map without its panel, for other sites to frame (the only page that may be framed).
     embed_page: Prepared
     # Unfiltered downloads, keyed by (layer id, format extension); the whole atlas under layer id "atlas".
-    downloads: dict[tuple[str, str], Prepared]
+    downloads: Mapping[tuple[str, str], Prepared]
     routes: RouteIndex  # corridor network and route comparisons of this build
     # The scripts, styles and fonts the map page loads, compressed when published, by asset name.
     assets: dict[str, Prepared]
@@ -123,18 +126,27 @@ def encode_layer(features: Sequence[AtlasFeature], extension: str, name: str,
     return prepare(encode(features, fmt, name, figure_columns), fmt.media_type)
 
 
+# Every layer's downloads: GeoJSON, GDAL's formats, GeoParquet.
+LAYER_FORMATS = ("geojson", *(extension for extension, fmt in FORMATS.items() if fmt.driver is not None), PARQUET)
+
+
+def layer_download(features: Sequence[AtlasFeature], frame: gpd.GeoDataFrame, extension: str, name: str) -> Prepared:
+    """A layer in one of ``LAYER_FORMATS``; ``frame``: its table (``to_frame``), shared by the formats."""
+    if extension == "geojson":
+        return prepare(dump_geojson(feature_collection(features)), GEOJSON_MEDIA_TYPE)
+    if extension == PARQUET:
+        versioned = frame.copy()
+        versioned.insert(0, VERSION_COLUMN, DATA_VERSION)  # as layer_frame writes it
+        return prepare(encode_geoparquet(versioned), PARQUET_MEDIA_TYPE)
+    fmt = FORMATS[extension]
+    return prepare(encode_frame(frame, fmt, name), fmt.media_type)
+
+
 def layer_downloads(features: Sequence[AtlasFeature], name: str,
                     figure_columns: dict[str, bool] | None) -> dict[str, Prepared]:
     """A layer in every download format, its table made once for all of them."""
     frame = to_frame(features, figure_columns)
-    downloads = {"geojson": prepare(dump_geojson(feature_collection(features)), GEOJSON_MEDIA_TYPE)}
-    for extension, fmt in FORMATS.items():
-        if fmt.driver is not None:
-            downloads[extension] = prepare(encode_frame(frame, fmt, name), fmt.media_type)
-    versioned = frame.copy()
-    versioned.insert(0, VERSION_COLUMN, DATA_VERSION)  # as layer_frame writes it
-    downloads[PARQUET] = prepare(encode_geoparquet(versioned), PARQUET_MEDIA_TYPE)
-    return downloads
+    return {extension: layer_download(features, frame, extension, name) for extension in LAYER_FORMATS}
 
 
 def encode_atlas_table(features: Sequence[AtlasFeature], extension: str) -> Prepared:
@@ -148,6 +160,52 @@ def encode_atlas_table(features: Sequence[AtlasFeature], extension: str) -> Prep
 
 def data_script_href(file_name: str) -> str:
     return f"/data/{file_name}"
+
+
+class Downloads(Mapping[tuple[str, str], Prepared]):
+    """The unfiltered downloads of a published atlas, keyed by (layer id, format extension), the whole atlas under
+    layer id "atlas": each encoded when first asked for, then kept. A server publishes (and republishes an edit)
+    without encoding some seventy files before it answers; their bytes, and so their ETags, are the same whenever
+    they are made. Threads asking for the same file at once make it once."""
+
+    def __init__(self, atlas: Atlas):
+        self._atlas = atlas
+        self._keys = tuple((layer.spec.id, extension) for layer in atlas.layers for extension in LAYER_FORMATS) + tuple(
+            (ATLAS, extension) for extension in ATLAS_FORMATS)
+        self._made: dict[tuple[str, str], Prepared] = {}
+        self._frames: dict[str, gpd.GeoDataFrame] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: tuple[str, str]) -> Prepared:
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        if key not in self._keys:
+            raise KeyError(key)
+        with self._lock:
+            if key not in self._made:
+                self._made[key] = self._encode(*key)
+            return self._made[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _encode(self, name: str, extension: str) -> Prepared:
+        atlas = self._atlas
+        if name == ATLAS:
+            if extension == "geojson":
+                return prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
+            if extension == "gpkg":
+                return prepare(encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns)
+                                                  for layer in atlas.layers}), FORMATS["gpkg"].media_type)
+            return encode_atlas_table(atlas.features(), extension)
+        layer = atlas.layer(name)
+        if name not in self._frames:  # the layer's table, made once for all its formats
+            self._frames[name] = to_frame(layer.features, layer.figure_columns)
+        return layer_download(layer.features, self._frames[name], extension, name)
 
 
 def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str], str],
@@ -176,18 +234,10 @@ def publish(layers_dir: Path, node_modules: Path, download_href: Callable[[str],
         page, fonts = render_map(atlas, **options)
     with deterministic_ids():
         embed, _ = render_map(atlas, **options, embed_of="/", extra_assets=tuple(bundles.files))
-    downloads = {(layer.spec.id, extension): prepared for layer in atlas.layers
-                 for extension, prepared in layer_downloads(layer.features, layer.spec.id, layer.figure_columns).items()}
-    downloads["atlas", "geojson"] = prepare(dump_geojson(atlas.feature_collection()), GEOJSON_MEDIA_TYPE)
-    downloads["atlas", "gpkg"] = prepare(
-        encode_geopackage({layer.spec.id: (layer.features, layer.figure_columns) for layer in atlas.layers}),
-        FORMATS["gpkg"].media_type)
-    for extension in ATLAS_TABLE_FORMATS:
-        downloads["atlas", extension] = encode_atlas_table(atlas.features(), extension)
     page_assets = (*static_assets(node_modules), *map_bundles(node_modules).files, *fonts.files)
     return Published(atlas=atlas, map_page=prepare(page.encode("utf-8"), "text/html; charset=utf-8", with_brotli=True),
                      embed_page=prepare(embed.encode("utf-8"), "text/html; charset=utf-8", with_brotli=True),
-                     downloads=downloads, routes=routes,
+                     downloads=Downloads(atlas), routes=routes,
                      assets={name: prepare_asset(node_modules, name) for name in page_assets},
                      pages=PageAssets(bundles, fonts.stylesheet, scripts[OUTLINES_SCRIPT].file_name), tiles=tiles,
                      data_scripts={script.file_name: prepare(script.body, SCRIPT_MEDIA_TYPE, with_brotli=True)
