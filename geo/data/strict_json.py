@@ -56,19 +56,28 @@ def loads(text: str) -> Any:
 
 def number_problems(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """(field path, message) for every refused number or too-deep nesting inside ``value``."""
-    stack: list[tuple[Any, str, int]] = [(value, path, 0)]
+    # Each item with its parent's path and its key there: a path is written out only for a container or a problem,
+    # not for each of a layer's tens of thousands of coordinates.
+    stack: list[tuple[Any, str, Any, int]] = [(value, path, None, 0)]
     while stack:
-        item, where, depth = stack.pop()
-        if isinstance(item, NotANumber):
-            yield where, f"{item!r}: {item.reason}"
-        elif isinstance(item, float) and not math.isfinite(item):  # built in Python rather than read from text
-            yield where, f"{item!r} is not a JSON number"
-        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > MAX_EXACT:
-            yield where, f"integer outside ±2^53 ({MAX_EXACT}), the range JSON readers keep exact"
+        item, parent, key, depth = stack.pop()
+        if isinstance(item, (float, int)) and not isinstance(item, bool):
+            if isinstance(item, float) and not math.isfinite(item):  # built in Python rather than read from text
+                yield _child_path(parent, key), f"{item!r} is not a JSON number"
+            elif isinstance(item, int) and abs(item) > MAX_EXACT:
+                yield _child_path(parent, key), f"integer outside ±2^53 ({MAX_EXACT}), the range JSON readers keep exact"
+        elif isinstance(item, NotANumber):
+            yield _child_path(parent, key), f"{item!r}: {item.reason}"
         elif isinstance(item, (dict, list)):
+            where = _child_path(parent, key)
             if depth >= MAX_DEPTH:
                 yield where, f"nested more than {MAX_DEPTH} levels deep"
                 continue
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
-            children = [(child, f"{where}.{key}" if where else str(key), depth + 1) for key, child in pairs]
-            stack.extend(reversed(children))
+            stack.extend(reversed([(child, where, child_key, depth + 1) for child_key, child in pairs]))
+
+
+def _child_path(parent: str, key: Any) -> str:
+    if key is None:
+        return parent
+    return f"{parent}.{key}" if parent else str(key)
