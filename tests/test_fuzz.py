@@ -15,13 +15,13 @@ from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ServerProcess, make_settings
-from web.app import create_app
+from tests.conftest import ServerProcess
 
 
 @pytest.fixture(scope="module")
-def api_schema() -> Any:
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(make_settings()))
+def api_schema(app: Any) -> Any:
+    # The session's app: every request here only reads, and a second app would publish the same layers again.
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
 # Read from the fixture when the test runs, not while collecting: every test process collects every file, and the

