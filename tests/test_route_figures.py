@@ -4,12 +4,14 @@ the cited sources give (typed below from the citation text), never from the modu
 from __future__ import annotations
 
 import json
+from itertools import islice
 from typing import Any
 
 import pytest
 from pyproj import Geod
 from shapely.geometry import shape
 
+from geo.corridors.network import build_network
 from geo.corridors.route_index import RouteIndex
 from geo.corridors.routes import UnknownPlace, _sum, resolve
 from geo.data.atlas import Atlas
@@ -360,3 +362,37 @@ def test_a_total_says_what_is_known_of_its_legs() -> None:
         "min": 0.6, "max": 1.0, "complete": True, "basis": "estimated"}
     assert _sum([{"days": unknown}, {"days": None}], "days") == {
         "min": None, "max": None, "complete": False, "basis": "unknown"}
+
+
+# Pairs whose searches cross parallel corridors, chains of stops and the sea lanes.
+SEARCHED_PAIRS = [("chongqing", "duisburg"), ("moscow", "shanghai"), ("hanoi", "rotterdam"), ("bangkok", "yantian-port")]
+
+
+@pytest.mark.parametrize(("origin", "destination"), SEARCHED_PAIRS, ids=[f"{a}-{b}" for a, b in SEARCHED_PAIRS])
+def test_the_route_search_examines_every_path_of_the_network_in_order_of_length(
+        atlas: Atlas, origin: str, destination: str) -> None:
+    """The graph the search runs on is the network made small: its paths, written out piece by piece, are the
+    network's own simple paths (each corridor piece a step of its own), shortest first, none missing, none added.
+    Paths of equal length (parallel sea lanes share their pieces) may come in either order."""
+    import networkx as nx
+
+    from geo.corridors.routes import _path_graph, _with_pieces
+
+    network = build_network(atlas)
+    every_piece = nx.Graph()
+    for segment in network.segments.values():
+        every_piece.add_edge(segment.start, f"segment:{segment.id}", km=segment.length_km / 2)
+        every_piece.add_edge(f"segment:{segment.id}", segment.end, km=segment.length_km / 2)
+    searched = _path_graph(network, (origin, destination))
+    assert searched.number_of_nodes() < every_piece.number_of_nodes()
+
+    def with_lengths(paths: list[list[str]]) -> list[tuple[float, tuple[str, ...]]]:
+        return [(round(sum(network.segments[p.removeprefix("segment:")].length_km for p in path[1::2]), 6),
+                 tuple(path)) for path in paths]
+
+    expected = with_lengths(list(islice(nx.shortest_simple_paths(every_piece, origin, destination, weight="km"), 60)))
+    found = with_lengths([_with_pieces(searched, nodes) for nodes in
+                          islice(nx.shortest_simple_paths(searched, origin, destination, weight="km"), 60)])
+    assert [km for km, _ in found] == [km for km, _ in expected]  # shortest first, the same lengths
+    longest = expected[-1][0]  # the last length's ties may be cut at different places
+    assert sorted(pair for pair in found if pair[0] < longest) == sorted(pair for pair in expected if pair[0] < longest)

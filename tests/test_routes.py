@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from itertools import islice
 import sys
 from pathlib import Path
 
@@ -269,37 +268,3 @@ def test_shanghai_is_not_reached_by_way_of_southeast_asia(index: RouteIndex) -> 
     stops = {leg["from"]["id"] for route in _routes(index, "shanghai") for leg in route["legs"]}
     assert stops.isdisjoint({"singapore", "laem-chabang", "port-klang"}), stops
 
-
-# Pairs whose searches cross parallel corridors, chains of stops and the sea lanes.
-SEARCHED_PAIRS = [("chongqing", "duisburg"), ("moscow", "shanghai"), ("hanoi", "rotterdam"), ("singapore", "chongqing"),
-                  ("bangkok", "yantian-port")]
-
-
-@pytest.mark.parametrize(("origin", "destination"), SEARCHED_PAIRS, ids=[f"{a}-{b}" for a, b in SEARCHED_PAIRS])
-def test_the_route_search_examines_every_path_of_the_network_in_order_of_length(
-        atlas: Atlas, origin: str, destination: str) -> None:
-    """The graph the search runs on is the network made small: its paths, written out piece by piece, are the
-    network's own simple paths (each corridor piece a step of its own), shortest first, none missing, none added.
-    Paths of equal length (parallel sea lanes share their pieces) may come in either order."""
-    import networkx as nx
-
-    from geo.corridors.routes import _path_graph, _with_pieces
-
-    network = build_network(atlas)
-    every_piece = nx.Graph()
-    for segment in network.segments.values():
-        every_piece.add_edge(segment.start, f"segment:{segment.id}", km=segment.length_km / 2)
-        every_piece.add_edge(f"segment:{segment.id}", segment.end, km=segment.length_km / 2)
-    searched = _path_graph(network, (origin, destination))
-    assert searched.number_of_nodes() < every_piece.number_of_nodes()
-
-    def with_lengths(paths: list[list[str]]) -> list[tuple[float, tuple[str, ...]]]:
-        return [(round(sum(network.segments[p.removeprefix("segment:")].length_km for p in path[1::2]), 6),
-                 tuple(path)) for path in paths]
-
-    expected = with_lengths(list(islice(nx.shortest_simple_paths(every_piece, origin, destination, weight="km"), 60)))
-    found = with_lengths([_with_pieces(searched, nodes) for nodes in
-                          islice(nx.shortest_simple_paths(searched, origin, destination, weight="km"), 60)])
-    assert [km for km, _ in found] == [km for km, _ in expected]  # shortest first, the same lengths
-    longest = expected[-1][0]  # the last length's ties may be cut at different places
-    assert sorted(pair for pair in found if pair[0] < longest) == sorted(pair for pair in expected if pair[0] < longest)
