@@ -57,6 +57,7 @@ def _skeleton(polygon: Polygon, graph: nx.Graph) -> None:
     points = MultiPoint(shapely.get_coordinates(boundary))
     edges = shapely.voronoi_polygons(points, only_edges=True)
     lines = np.array(list(getattr(edges, "geoms", [edges])), dtype=object)
+    shapely.prepare(polygon)  # tens of thousands of edges tested against one polygon: ~100 times faster prepared
     lines = lines[shapely.contains_properly(polygon, lines)]
     starts = np.round(shapely.get_coordinates(shapely.get_point(lines, 0)), 5)
     ends = np.round(shapely.get_coordinates(shapely.get_point(lines, -1)), 5)
