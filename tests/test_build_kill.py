@@ -97,7 +97,7 @@ def test_kill_9_at_each_point_of_the_build_leaves_old_or_new_output(tmp_path: Pa
 
     # A build killed while it writes leaves its staging folder behind, and OUT as it was.
     start_from_old()
-    _kill(build_held_at(("features",), LAYERS_DIR, site, lambda point: None))
+    _kill(build_held_at(("layers",), LAYERS_DIR, site, lambda point: None))  # as early as it shows
     assert snapshot(site) == expected["old"], "killed while writing: OUT is not the old output"
     assert any(path.name.startswith(".out.staging-") for path in site.parent.iterdir())
     # The next build, stopped at each point in turn: what OUT holds there is what a kill at that moment leaves (a
