@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -200,7 +201,7 @@ def test_each_download_is_made_once_when_first_asked_for_and_unknown_ones_are_re
                                    + [("atlas", extension) for extension in ("geojson", "gpkg", "parquet", "fgb")])
     assert len(every) == len(layer_ids) * 6 + 4
     for key in (("atlas", "csv"), ("ports", "geojson"), ("universities", "shp")):
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError, match=re.escape(repr(key))):
             every[key]
     # Eight readers asking at once for a file not yet made all get the one made.
     with ThreadPoolExecutor(8) as pool:

@@ -142,13 +142,6 @@ def layer_download(features: Sequence[AtlasFeature], frame: gpd.GeoDataFrame, ex
     return prepare(encode_frame(frame, fmt, name), fmt.media_type)
 
 
-def layer_downloads(features: Sequence[AtlasFeature], name: str,
-                    figure_columns: dict[str, bool] | None) -> dict[str, Prepared]:
-    """A layer in every download format, its table made once for all of them."""
-    frame = to_frame(features, figure_columns)
-    return {extension: layer_download(features, frame, extension, name) for extension in LAYER_FORMATS}
-
-
 def encode_atlas_table(features: Sequence[AtlasFeature], extension: str) -> Prepared:
     """Several layers as one table with a ``layer`` column (GeoParquet, FlatGeobuf)."""
     frame = layer_frame(features, figure_columns_of(features), with_layer=True)
