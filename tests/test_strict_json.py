@@ -41,6 +41,11 @@ def test_number_problems_name_the_path() -> None:
         ("props.d", "integer outside ±2^53 (9007199254740992), the range JSON readers keep exact"),
         ("props.e", "integer outside ±2^53 (9007199254740992), the range JSON readers keep exact")]
     assert list(strict_json.number_problems([float("nan")])) == [("0", "nan is not a JSON number")]
+    # Numbers refused while reading, where they sit in the layer file.
+    read = strict_json.loads('{"sources": [{"year": 2024}, {"year": NaN}], "rank": 1e999}')
+    assert list(strict_json.number_problems(read, "properties")) == [
+        ("properties.sources.1.year", "NaN: NaN is not a JSON number (RFC 8259 allows only finite numbers)"),
+        ("properties.rank", "1e999: number too large to be finite")]
 
 
 def test_nesting_is_limited_to_64_levels() -> None:
@@ -53,3 +58,6 @@ def test_nesting_is_limited_to_64_levels() -> None:
     assert list(strict_json.number_problems(nested(64))) == []
     problems = list(strict_json.number_problems(nested(65)))
     assert problems == [("0" + ".0" * 63, "nested more than 64 levels deep")]
+    # Too deep in one place, a bad number in the next: both are reported.
+    assert list(strict_json.number_problems({"deep": nested(65), "next": float("inf")})) == [
+        ("deep" + ".0" * 63, "nested more than 64 levels deep"), ("next", "inf is not a JSON number")]
