@@ -27,19 +27,17 @@ CHROMIUM = "/usr/bin/chromium"
 # pytest-xdist (``--dist loadfile --no-loadscope-reorder``) hands the test files out in collection order (without
 # that option it would order them by their number of tests): the longest (measured with --durations=0) go first, so
 # that none of them starts while the other processes are nearly done and holds up the end. Every file of 10 s or
-# more in a run of 2026-12-04 (3 processes, fresh clone), longest first.
-LONGEST_FILES_FIRST = ("test_fuzz.py", "test_build_output.py", "test_serving.py", "test_build_kill.py",
-                       "test_languages_in_browser.py", "test_time_and_links.py", "test_reference_geometry.py",
-                       "test_routes_api.py", "test_map_tiles.py", "test_routes_in_languages.py",
-                       "test_routes_browser.py", "test_map_access.py", "test_map_bidi_and_words.py", "test_browser.py",
-                       "test_hostile_text.py", "test_bad_inputs.py", "test_reload_failures.py", "test_pages.py",
-                       "test_routes_sea_days.py", "test_layers.py", "test_map_phone.py", "test_tile_overviews.py",
-                       "test_reload.py", "test_status_and_currency.py", "test_map_credits.py", "test_route_chart.py",
-                       "test_map_clusters.py", "test_feature_links_browser.py", "test_year_rules.py",
-                       "test_map_export_browser.py", "test_ogc_html.py", "test_release_serving.py",
-                       "test_validation.py", "test_map_layout.py", "test_small_build.py", "test_map_export_assets.py",
-                       "test_routes.py", "test_map_content.py", "test_undated_features.py", "test_release_diff.py",
-                       "test_release.py", "test_conformance_suite.py", "test_search_text.py")
+# more in a run of the evening of 2026-12-04 (3 processes, fresh clone), longest first.
+LONGEST_FILES_FIRST = ("test_fuzz.py", "test_time_and_links.py", "test_languages_in_browser.py",
+                       "test_routes_in_languages.py", "test_serving.py", "test_map_tiles.py",
+                       "test_build_output.py", "test_routes_browser.py", "test_build_kill.py",
+                       "test_reference_geometry.py", "test_browser.py", "test_bad_inputs.py", "test_small_build.py",
+                       "test_map_access.py", "test_map_bidi_and_words.py", "test_pages.py", "test_route_chart.py",
+                       "test_hostile_text.py", "test_release_serving.py", "test_routes_api.py",
+                       "test_tile_overviews.py", "test_status_and_currency.py", "test_map_export_assets.py",
+                       "test_map_credits.py", "test_validation.py", "test_map_export_browser.py",
+                       "test_map_phone.py", "test_year_rules.py", "test_reload_failures.py", "test_map_config.py",
+                       "test_feature_links_browser.py", "test_ogc_html.py", "test_routes.py", "test_search_text.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
